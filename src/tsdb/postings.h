@@ -1,0 +1,52 @@
+// Postings: ascending, duplicate-free series refs, and the set algebra that resolves matchers
+// (after Prometheus tsdb/index/postings.go). An iterator carries its own error: loops stay
+// branch-free and check status() once at the end.
+//
+// Not thread-safe. Iterators built from views do not own the bytes they read.
+#ifndef CHARON_TSDB_POSTINGS_H_
+#define CHARON_TSDB_POSTINGS_H_
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace charon::tsdb {
+
+class Postings {
+ public:
+  virtual ~Postings() = default;
+  // Advances; false at the end or on error.
+  virtual bool Next() = 0;
+  // Advances to the first value >= v (staying put if already there); false if none.
+  virtual bool Seek(uint64_t v) = 0;
+  // Current value; valid only after Next()/Seek() returned true.
+  virtual uint64_t At() const = 0;
+  virtual absl::Status status() const = 0;
+};
+
+using PostingsPtr = std::unique_ptr<Postings>;
+
+PostingsPtr EmptyPostings();
+PostingsPtr ErrPostings(absl::Status status);
+// Takes sorted, unique refs.
+PostingsPtr ListPostings(std::vector<uint64_t> refs);
+// Over a raw on-disk postings list body starting at #entries: `#entries (u32 BE) | id (u32 BE)...`.
+// Values are the u32 ids; DataLoss if the view is shorter than #entries promises. Does not copy.
+PostingsPtr RawPostings(std::string_view body);
+// Values of `p` multiplied by `factor` (16 turns v2 series ids into index byte offsets).
+PostingsPtr ScalePostings(PostingsPtr p, uint64_t factor);
+
+PostingsPtr Intersect(std::vector<PostingsPtr> its);
+PostingsPtr Merge(std::vector<PostingsPtr> its);
+// Values of `full` not in `drop`.
+PostingsPtr Without(PostingsPtr full, PostingsPtr drop);
+
+absl::StatusOr<std::vector<uint64_t>> ExpandPostings(Postings& p);
+
+}  // namespace charon::tsdb
+
+#endif  // CHARON_TSDB_POSTINGS_H_
