@@ -24,8 +24,13 @@ int CompareLabels(const Labels& a, const Labels& b);
 // Value of `name`, or "" when absent (Prometheus treats the two alike).
 std::string_view GetLabel(const Labels& ls, std::string_view name);
 
-// {a="1", b="2"} as Prometheus prints label sets (values escaped as Go's %q).
+// {a="1", b="2"} as Prometheus prints label sets (values escaped as Go's %q). A name outside the
+// legacy charset [a-zA-Z_][a-zA-Z0-9_]* is quoted the same way, as Prometheus 3 does.
 std::string LabelsToString(const Labels& ls);
+
+// `s` quoted as Go's strconv.Quote (%q): invalid UTF-8 bytes as \xNN, non-printable runes as
+// \uNNNN / \UNNNNNNNN. Approximates unicode.IsPrint: unassigned code points print as-is.
+std::string GoQuote(std::string_view s);
 
 }  // namespace charon::tsdb
 
