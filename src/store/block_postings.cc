@@ -1,0 +1,113 @@
+#include "store/block_postings.h"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "base/parallel.h"
+#include "base/status_macros.h"
+#include "store/range_partitioner.h"
+#include "tsdb/postings_plan.h"
+
+namespace charon::store {
+namespace {
+
+using Key = std::pair<std::string, std::string>;
+
+absl::Status Named(const Block& b, const absl::Status& s) {
+  return absl::Status(s.code(), absl::StrCat("block ", b.id(), ": postings: ", s.message()));
+}
+
+// Parallel range reads of the coalesced parts of the index.
+constexpr int kFetchConcurrency = 4;
+
+}  // namespace
+
+absl::StatusOr<std::vector<uint64_t>> ExpandBlockPostings(const Block& block,
+                                                          std::span<const tsdb::Matcher> matchers,
+                                                          FetchStats* stats) {
+  const auto& reader = block.index_header();
+  tsdb::PostingsPlan plan;
+  if (matchers.empty()) {
+    plan.groups.push_back(tsdb::PostingGroup{"", false, {""}, {}});
+  } else {
+    auto planned = tsdb::PlanPostings(
+        matchers, [&](std::string_view name) { return reader.LabelValues(name); });
+    if (!planned.ok()) return Named(block, planned.status());
+    plan = std::move(planned).value();
+  }
+  if (plan.empty) return std::vector<uint64_t>{};
+
+  // Every key of every group, per label name, sorted.
+  std::map<std::string, std::vector<std::string>> keys;
+  for (const auto& g : plan.groups) {
+    auto& v = keys[g.name];
+    v.insert(v.end(), g.add_keys.begin(), g.add_keys.end());
+    v.insert(v.end(), g.remove_keys.begin(), g.remove_keys.end());
+  }
+  struct Wanted {
+    const std::string* name;
+    const std::string* value;
+    ByteRange range;
+  };
+  std::vector<Wanted> wanted;
+  for (auto& [name, values] : keys) {
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    auto ranges = reader.PostingsRanges(name, values);
+    if (!ranges.ok()) return Named(block, ranges.status());
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (!(*ranges)[i]) continue;  // absent key: empty list
+      wanted.push_back({&name, &values[i], {(*ranges)[i]->start, (*ranges)[i]->end}});
+    }
+  }
+  std::sort(wanted.begin(), wanted.end(),
+            [](const Wanted& a, const Wanted& b) { return a.range.start < b.range.start; });
+  std::vector<ByteRange> ranges;
+  ranges.reserve(wanted.size());
+  for (const auto& w : wanted) ranges.push_back(w.range);
+  std::vector<Part> parts = PartitionRanges(ranges);
+
+  std::vector<std::string> bufs(parts.size());
+  CHARON_RETURN_IF_ERROR(base::ParallelFor(parts.size(), kFetchConcurrency, [&](size_t i) {
+    auto got = block.bucket().GetRange(block.index_object(), parts[i].start,
+                                       parts[i].end - parts[i].start);
+    if (!got.ok()) return Named(block, got.status());
+    bufs[i] = std::move(got).value();
+    return absl::OkStatus();
+  }));
+
+  std::map<Key, std::string_view> lists;
+  for (size_t p = 0; p < parts.size(); ++p) {
+    if (stats) {
+      stats->postings_fetch_count++;
+      stats->postings_fetched_bytes += static_cast<int64_t>(bufs[p].size());
+    }
+    for (size_t i = parts[p].first; i <= parts[p].last; ++i) {
+      int64_t off = wanted[i].range.start - parts[p].start;
+      int64_t len = wanted[i].range.end - wanted[i].range.start;
+      std::string_view view(bufs[p]);
+      if (off > static_cast<int64_t>(view.size())) {
+        return Named(block, absl::DataLossError("postings range past the end of the index"));
+      }
+      lists[{*wanted[i].name, *wanted[i].value}] =
+          view.substr(static_cast<size_t>(off), static_cast<size_t>(len));
+    }
+  }
+  if (stats) {
+    stats->postings_touched += static_cast<int64_t>(lists.size());
+    stats->postings_fetched += static_cast<int64_t>(lists.size());
+  }
+  tsdb::PostingsPtr it =
+      tsdb::CombinePlan(plan, [&](const std::string& name, const std::string& value) {
+        auto f = lists.find({name, value});
+        if (f == lists.end()) return tsdb::EmptyPostings();
+        return tsdb::RawPostings(f->second);
+      });
+  auto ids = tsdb::ExpandPostings(*it);
+  if (!ids.ok()) return Named(block, ids.status());
+  return ids;
+}
+
+}  // namespace charon::store
