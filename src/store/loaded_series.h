@@ -28,6 +28,8 @@ struct LoadedSeries {
   // Every overlapping chunk spans past both ends of the range: whether a sample falls inside can
   // only be told from the chunk data.
   bool needs_sample_check = false;
+  // May be overtaken by later series of its block (see OrderRestorer).
+  bool may_defer = false;
   std::shared_ptr<const ChunkBuffers> buffers;
   std::vector<std::shared_ptr<const ChunkBuffers>> extra_buffers;  // after merging across blocks
 };

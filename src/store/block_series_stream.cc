@@ -1,0 +1,187 @@
+#include "store/block_series_stream.h"
+
+#include <algorithm>
+#include <xxhash.h>
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "store/block_postings.h"
+#include "store/chunk_loader.h"
+#include "store/series_loader.h"
+#include "tsdb/xor_chunk.h"
+
+namespace charon::store {
+
+bool ShardMatches(const ShardInfo& shard, const tsdb::Labels& labels) {
+  if (shard.total_shards < 1) return true;
+  std::string buf;
+  for (const auto& l : labels) {
+    bool listed = std::find(shard.labels.begin(), shard.labels.end(), l.name) != shard.labels.end();
+    if (listed != shard.by) continue;
+    buf.append(l.name);
+    buf.push_back('\xff');
+    buf.append(l.value);
+    buf.push_back('\xff');
+  }
+  uint64_t h = XXH64(buf.data(), buf.size(), 0);
+  return h % static_cast<uint64_t>(shard.total_shards) == static_cast<uint64_t>(shard.shard_index);
+}
+
+bool ChunkHasSampleIn(const AggrChunk& c, int64_t mint, int64_t maxt) {
+  if (!c.raw || c.raw->encoding != 0) return true;
+  tsdb::XorIterator it(c.raw->data);
+  while (it.Next()) {
+    if (it.t() > maxt) return false;
+    if (it.t() >= mint) return true;
+  }
+  return false;
+}
+
+BlockSeriesStream::BlockSeriesStream(std::shared_ptr<const Block> block, const BlockQuery& query)
+    : block_(std::move(block)),
+      q_(query),
+      transform_(block_->external_labels(), block_->label_names(), query.without_replica_labels) {}
+
+absl::StatusOr<std::unique_ptr<BlockSeriesStream>> BlockSeriesStream::Open(
+    std::shared_ptr<const Block> block, const BlockQuery& query) {
+  std::unique_ptr<BlockSeriesStream> s(new BlockSeriesStream(std::move(block), query));
+  CHARON_ASSIGN_OR_RETURN(s->refs_, ExpandBlockPostings(*s->block_, s->q_.matchers, s->q_.stats));
+  if (s->q_.series_limiter) {
+    CHARON_RETURN_IF_ERROR(s->q_.series_limiter->Reserve(s->refs_.size()));
+  }
+  s->sorted_mode_ = !s->transform_.order_preserving();
+  return s;
+}
+
+absl::StatusOr<std::string_view> BlockSeriesStream::Symbol(uint32_t ref) {
+  auto it = symbols_.find(ref);
+  if (it != symbols_.end()) return std::string_view(it->second);
+  auto sym = block_->index_header().LookupSymbol(ref);
+  if (!sym.ok()) {
+    return absl::Status(absl::StatusCode::kDataLoss,
+                        absl::StrCat("block ", block_->id(), ": symbol ", ref, ": ",
+                                     sym.status().message()));
+  }
+  auto [ins, _] = symbols_.emplace(ref, std::move(sym).value());
+  return std::string_view(ins->second);
+}
+
+absl::Status BlockSeriesStream::ReadEntries(size_t begin, size_t end, std::vector<LoadedSeries>* out) {
+  std::span<const uint64_t> refs(refs_.data() + begin, end - begin);
+  return LoadSeriesEntries(
+      *block_, refs, q_.estimated_series_size, q_.stats,
+      [&](size_t, const tsdb::SeriesEntry& e) -> absl::Status {
+        LoadedSeries s;
+        bool inside = false;  // some chunk has its first or last sample in range
+        for (const auto& c : e.chunks) {
+          if (c.max_time < q_.min_time) continue;
+          if (c.min_time > q_.max_time) break;
+          s.metas.push_back(c);
+          inside = inside || c.min_time >= q_.min_time || c.max_time <= q_.max_time;
+        }
+        if (s.metas.empty()) return absl::OkStatus();
+        s.needs_sample_check = !inside;
+        s.labels.reserve(e.label_refs.size() + block_->external_labels().size());
+        for (const auto& [n, v] : e.label_refs) {
+          CHARON_ASSIGN_OR_RETURN(std::string_view name, Symbol(n));
+          CHARON_ASSIGN_OR_RETURN(std::string_view value, Symbol(v));
+          s.labels.push_back({std::string(name), std::string(value)});
+        }
+        s.may_defer = transform_.MayDefer(s.labels.empty() ? std::string_view()
+                                                           : std::string_view(s.labels.back().name));
+        transform_.Apply(s.labels);
+        if (q_.shard_info && !ShardMatches(*q_.shard_info, s.labels)) return absl::OkStatus();
+        if (q_.skip_chunks && !s.needs_sample_check) s.metas.clear();
+        out->push_back(std::move(s));
+        return absl::OkStatus();
+      });
+}
+
+absl::Status BlockSeriesStream::LoadChunksFor(std::vector<LoadedSeries>& batch) {
+  if (!q_.skip_chunks && q_.chunks_limiter) {
+    uint64_t n = 0;
+    for (const auto& s : batch) n += s.metas.size();
+    CHARON_RETURN_IF_ERROR(q_.chunks_limiter->Reserve(n));
+  }
+  std::vector<LoadedSeries*> ptrs;
+  for (auto& s : batch) {
+    if (!s.metas.empty()) ptrs.push_back(&s);
+  }
+  if (!ptrs.empty()) {
+    CHARON_RETURN_IF_ERROR(LoadChunks(*block_, ptrs, q_.aggregates, q_.estimated_chunk_size, q_.stats));
+  }
+  std::erase_if(batch, [&](LoadedSeries& s) {
+    if (!s.needs_sample_check) return false;
+    bool any = std::any_of(s.chunks.begin(), s.chunks.end(), [&](const AggrChunk& c) {
+      return ChunkHasSampleIn(c, q_.min_time, q_.max_time);
+    });
+    if (q_.skip_chunks) {
+      s.metas.clear();
+      s.chunks.clear();
+      s.buffers.reset();
+    }
+    return !any;
+  });
+  return absl::OkStatus();
+}
+
+absl::Status BlockSeriesStream::FillReady() {
+  const size_t batch = std::max<size_t>(1, q_.batch_size);
+  if (sorted_mode_) {
+    if (!gathered_) {
+      // Gather every selected series (labels and chunk metas only), then sort by final labels.
+      while (next_ref_ < refs_.size()) {
+        size_t end = std::min(refs_.size(), next_ref_ + batch);
+        CHARON_RETURN_IF_ERROR(ReadEntries(next_ref_, end, &sorted_));
+        next_ref_ = end;
+      }
+      std::stable_sort(sorted_.begin(), sorted_.end(), [](const LoadedSeries& a, const LoadedSeries& b) {
+        return tsdb::CompareLabels(a.labels, b.labels) < 0;
+      });
+      gathered_ = true;
+    }
+    while (ready_.empty() && sorted_pos_ < sorted_.size()) {
+      size_t end = std::min(sorted_.size(), sorted_pos_ + batch);
+      std::vector<LoadedSeries> window(std::make_move_iterator(sorted_.begin() + sorted_pos_),
+                                       std::make_move_iterator(sorted_.begin() + end));
+      sorted_pos_ = end;
+      CHARON_RETURN_IF_ERROR(LoadChunksFor(window));
+      for (auto& s : window) ready_.push_back(std::move(s));
+    }
+    if (ready_.empty()) {
+      finished_ = true;
+      sorted_.clear();
+    }
+    return absl::OkStatus();
+  }
+
+  while (ready_.empty() && !finished_) {
+    if (next_ref_ >= refs_.size()) {
+      restorer_.Finish(ready_);
+      finished_ = true;
+      break;
+    }
+    size_t end = std::min(refs_.size(), next_ref_ + batch);
+    std::vector<LoadedSeries> loaded;
+    CHARON_RETURN_IF_ERROR(ReadEntries(next_ref_, end, &loaded));
+    next_ref_ = end;
+    CHARON_RETURN_IF_ERROR(LoadChunksFor(loaded));
+    for (auto& s : loaded) {
+      bool defer = s.may_defer;
+      restorer_.Push(std::move(s), defer, ready_);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<LoadedSeries>> BlockSeriesStream::Next() {
+  if (q_.limit > 0 && emitted_ >= q_.limit) return std::optional<LoadedSeries>();
+  if (ready_.empty() && !finished_) CHARON_RETURN_IF_ERROR(FillReady());
+  if (ready_.empty()) return std::optional<LoadedSeries>();
+  LoadedSeries s = std::move(ready_.front());
+  ready_.pop_front();
+  ++emitted_;
+  return std::optional<LoadedSeries>(std::move(s));
+}
+
+}  // namespace charon::store
