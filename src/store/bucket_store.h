@@ -1,0 +1,114 @@
+// BucketStore: serves the blocks of one bucket over the StoreApi. It keeps the set of loaded
+// blocks in step with the bucket (SyncBlocks: load new blocks concurrently, drop vanished ones once
+// the view is complete) and answers Series by streaming a k-way merge of per-block streams, so
+// memory per request is bounded by batch size x blocks queried, not by the answer.
+//
+// Thread-safe: queries run concurrently with each other and with SyncBlocks; a query holds
+// shared_ptrs to the blocks it reads, so a dropped block lives until the query ends.
+#ifndef CHARON_STORE_BUCKET_STORE_H_
+#define CHARON_STORE_BUCKET_STORE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "base/ulid.h"
+#include "objstore/bucket.h"
+#include "store/block.h"
+#include "store/gate.h"
+#include "store/store_api.h"
+#include "store/store_metrics.h"
+#include "tsdb/block_meta.h"
+
+namespace prometheus {
+class Registry;
+}
+
+namespace charon::store {
+
+// The filtered view of the bucket a sync works from. A non-OK `err` marks the view incomplete:
+// new blocks are still loaded, but nothing is dropped.
+struct MetaView {
+  std::map<base::Ulid, std::shared_ptr<const tsdb::BlockMeta>> metas;
+  absl::Status err;
+};
+using MetaSource = std::function<MetaView()>;
+
+struct BucketStoreOptions {
+  BlockLoadOptions load;
+  int block_sync_concurrency = 20;  // --block-sync-concurrency
+  int series_max_concurrency = 20;  // --store.grpc.series-max-concurrency
+  uint64_t series_limit = 0;        // --store.limits.request-series
+  uint64_t samples_limit = 0;       // --store.limits.request-samples (chunks = samples / 120)
+  // --min-time / --max-time in ms, resolved on every use (they may be relative to now).
+  std::function<int64_t()> min_time;
+  std::function<int64_t()> max_time;
+  int64_t estimated_series_size = 64 * 1024;  // --debug.estimated-max-series-size
+  int64_t estimated_chunk_size = 16000;       // --debug.estimated-max-chunk-size
+  size_t series_batch_size = 4096;
+  // Parallel postings expansion across the blocks of one request.
+  int block_open_concurrency = 8;
+  // Structured log sink (level "debug"|"info"|"warn"|"error", message, key/values); may be empty.
+  std::function<void(std::string_view level, std::string_view msg,
+                     const std::vector<std::pair<std::string, std::string>>& kv)>
+      log;
+};
+
+class BucketStore : public StoreApi {
+ public:
+  BucketStore(std::shared_ptr<objstore::Bucket> bucket, MetaSource metas,
+              BucketStoreOptions options, prometheus::Registry& registry);
+  ~BucketStore() override;
+
+  // SyncBlocks, then removes local block directories that belong to no loaded block, then marks
+  // the store ready.
+  absl::Status InitialSync();
+  // One sync round: errors of single blocks are logged and counted, not returned; the returned
+  // status is the view's error, if any.
+  absl::Status SyncBlocks();
+
+  std::vector<std::shared_ptr<const Block>> Blocks() const;
+
+  absl::Status Series(const SeriesRequest& req, SeriesSink& sink, SeriesResult* result) override;
+  absl::StatusOr<LabelsResult> LabelNames(const LabelNamesRequest& req) override;
+  absl::StatusOr<LabelsResult> LabelValues(const LabelValuesRequest& req) override;
+  StoreInfo Info() override;
+  bool Ready() const override { return ready_.load(); }
+
+ private:
+  struct Selected {
+    std::shared_ptr<const Block> block;
+    std::vector<tsdb::Matcher> matchers;  // request matchers minus those on external labels
+  };
+  // Blocks for a Series call: per external-label set, by time and resolution (Thanos getFor).
+  std::vector<Selected> SelectSeriesBlocks(const SeriesRequest& req, int64_t mint, int64_t maxt) const;
+  // Blocks overlapping [start, end] (all resolutions), for the label calls.
+  std::vector<Selected> SelectLabelBlocks(int64_t start, int64_t end,
+                                          const std::vector<tsdb::Matcher>& matchers,
+                                          const std::vector<tsdb::Matcher>& block_matchers) const;
+  absl::Status LoadBlock(std::shared_ptr<const tsdb::BlockMeta> meta);
+  int64_t MinTimeFlag() const;
+  int64_t MaxTimeFlag() const;
+
+  std::shared_ptr<objstore::Bucket> bucket_;
+  MetaSource metas_;
+  BucketStoreOptions options_;
+  StoreMetrics metrics_;
+  Gate gate_;
+  std::atomic<bool> ready_{false};
+  absl::Mutex sync_mu_;  // one sync at a time
+  mutable absl::Mutex mu_;
+  std::map<base::Ulid, std::shared_ptr<const Block>> blocks_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace charon::store
+
+#endif  // CHARON_STORE_BUCKET_STORE_H_
