@@ -246,9 +246,6 @@ absl::Status BucketStore::Series(const SeriesRequest& req, SeriesSink& sink, Ser
                          [&] { metrics_.QueryDropped("series", tenant); });
   Limiter chunks_limiter("chunks", options_.samples_limit / 120,
                          [&] { metrics_.QueryDropped("chunks", tenant); });
-  if (options_.samples_limit > 0 && options_.samples_limit < 120) {
-    // A limit below one chunk still allows nothing beyond zero chunks, as Thanos' integer division.
-  }
   FetchStats stats;
   std::vector<Selected> selected;
   if (!req.matchers.empty() && mint <= maxt) selected = SelectSeriesBlocks(req, mint, maxt);

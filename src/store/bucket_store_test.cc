@@ -1,0 +1,367 @@
+// BucketStore against real promtool-written blocks in a filesystem bucket, checked against the
+// fixture samples themselves (the same answer Prometheus gives for those samples).
+#include "store/bucket_store.h"
+
+#include <gtest/gtest.h>
+#include <prometheus/registry.h>
+
+#include <filesystem>
+
+#include "objstore/filesystem_bucket.h"
+#include "store/store_test_util.h"
+#include "testing/block_fixtures.h"
+#include "testing/status_matchers.h"
+#include "testing/temp_dir.h"
+
+namespace charon::store {
+namespace {
+
+using ::charon::testing::BlockBuilder;
+using ::charon::testing::kFixtureStartMs;
+using ::charon::testing::kTwoHoursMs;
+using ::charon::testing::SeriesSamples;
+using ::charon::testing::StatusIs;
+using tsdb::MatchType;
+
+constexpr int64_t kStep = 60'000;
+
+tsdb::Labels L(std::initializer_list<std::pair<const char*, const char*>> kv) {
+  tsdb::Labels ls;
+  for (auto& [k, v] : kv) ls.push_back({k, v});
+  std::sort(ls.begin(), ls.end());
+  return ls;
+}
+
+// Group A (cluster=a, replica=r1): 3 adjacent 2h blocks; group A' (same labels) overlapping the
+// first block with identical samples for one series; group B (cluster=b): 1 block.
+struct Fixture {
+  std::string dir;
+  std::vector<std::pair<SeriesSamples, tsdb::Labels>> data;
+};
+
+BlockBuilder GroupA() {
+  BlockBuilder b;
+  int n = 3 * static_cast<int>(kTwoHoursMs / kStep);
+  for (const char* job : {"api", "db", "web"}) {
+    for (const char* inst : {"i-1", "i-2", "i-3"}) {
+      b.AddRegularSeries(L({{"__name__", "up"}, {"job", job}, {"instance", inst}}), kFixtureStartMs,
+                         kStep, n);
+    }
+  }
+  for (const char* code : {"200", "404", "500"}) {
+    for (const char* method : {"GET", "POST"}) {
+      b.AddRegularSeries(L({{"__name__", "http_requests_total"}, {"code", code}, {"method", method}}),
+                         kFixtureStartMs, kStep, n, [](int i) { return i * 2.5; });
+    }
+  }
+  // Prefix relations that external labels reorder: {m} < {m, a=..} in the index, but with the
+  // external label "cluster" inserted, {m, a=1, cluster} < {m, cluster}.
+  b.AddRegularSeries(L({{"__name__", "prefix_metric"}}), kFixtureStartMs, kStep, n);
+  b.AddRegularSeries(L({{"__name__", "prefix_metric"}, {"a", "1"}}), kFixtureStartMs, kStep, n);
+  b.AddRegularSeries(L({{"__name__", "prefix_metric"}, {"a", "1"}, {"b", "2"}}), kFixtureStartMs, kStep, n);
+  b.AddRegularSeries(L({{"__name__", "prefix_metric"}, {"z", "1"}}), kFixtureStartMs, kStep, n);
+  // Sparse series living only in the middle block.
+  b.AddRegularSeries(L({{"__name__", "middle_only"}, {"job", "api"}}), kFixtureStartMs + kTwoHoursMs + 5 * kStep,
+                     kStep, 10);
+  b.SetThanosMeta({.external_labels = {{"cluster", "a"}, {"replica", "r1"}}});
+  return b;
+}
+
+BlockBuilder GroupAOverlap() {
+  BlockBuilder b;
+  b.AddRegularSeries(L({{"__name__", "up"}, {"job", "api"}, {"instance", "i-1"}}), kFixtureStartMs,
+                     kStep, 30);
+  b.AddRegularSeries(L({{"__name__", "overlap_only"}, {"job", "x"}}), kFixtureStartMs + 30 * kStep, kStep, 30);
+  b.SetThanosMeta({.external_labels = {{"cluster", "a"}, {"replica", "r1"}}});
+  return b;
+}
+
+BlockBuilder GroupB() {
+  BlockBuilder b;
+  for (const char* job : {"api", "batch"}) {
+    b.AddRegularSeries(L({{"__name__", "up"}, {"job", job}, {"instance", "b-1"}}), kFixtureStartMs,
+                       kStep, 100, [](int i) { return i % 2; });
+  }
+  b.AddRegularSeries(L({{"__name__", "node_cpu_seconds_total"}, {"cpu", "0"}, {"mode", "idle"}}),
+                     kFixtureStartMs, kStep, 100);
+  b.SetThanosMeta({.external_labels = {{"cluster", "b"}}});
+  return b;
+}
+
+class BucketStoreTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir();
+    bucket_dir_ = dir_->path() + "/bucket";
+    for (const auto& builder : {GroupA(), GroupAOverlap(), GroupB()}) {
+      auto blocks = builder.WriteBlocks(bucket_dir_);
+      ASSERT_TRUE(blocks.ok()) << blocks.status();
+    }
+    data_ = new std::vector<std::pair<SeriesSamples, tsdb::Labels>>{
+        {GroupA().Expected(), L({{"cluster", "a"}, {"replica", "r1"}})},
+        {GroupAOverlap().Expected(), L({{"cluster", "a"}, {"replica", "r1"}})},
+        {GroupB().Expected(), L({{"cluster", "b"}})}};
+  }
+  static void TearDownTestSuite() {
+    delete data_;
+    delete dir_;
+  }
+
+  void SetUp() override {
+    auto bucket = objstore::FilesystemBucket::Open(bucket_dir_);
+    ASSERT_OK(bucket.status());
+    bucket_ = std::move(bucket).value();
+    BucketStoreOptions opts;
+    opts.load.data_dir = data_dir_.path();
+    opts.series_batch_size = 7;  // many batches even for these small blocks
+    store_ = std::make_unique<BucketStore>(bucket_, AllBlocks(bucket_), opts, registry_);
+    ASSERT_OK(store_->InitialSync());
+  }
+
+  absl::StatusOr<std::vector<CollectedSeries>> Run(const SeriesRequest& req) {
+    CollectingSink sink(req.min_time, req.max_time);
+    SeriesResult result;
+    absl::Status s = store_->Series(req, sink, &result);
+    if (!s.ok()) return s;
+    return sink.series;
+  }
+
+  void ExpectMatchesOracle(const std::vector<tsdb::Matcher>& ms, int64_t mint, int64_t maxt) {
+    SeriesRequest req;
+    req.min_time = mint;
+    req.max_time = maxt;
+    req.matchers = ms;
+    auto got = Run(req);
+    ASSERT_OK(got.status());
+    SeriesSamples want = Select(*data_, ms, mint, maxt);
+    SeriesSamples have;
+    for (size_t i = 0; i < got->size(); ++i) {
+      const auto& s = (*got)[i];
+      if (i > 0) {
+        EXPECT_LT(tsdb::CompareLabels((*got)[i - 1].labels, s.labels), 0)
+            << "not strictly sorted at " << tsdb::LabelsToString(s.labels);
+      }
+      EXPECT_FALSE(s.samples.empty()) << "series without samples in range: "
+                                      << tsdb::LabelsToString(s.labels);
+      have[s.labels] = s.samples;
+    }
+    EXPECT_EQ(have.size(), want.size());
+    for (const auto& [ls, samples] : want) {
+      auto it = have.find(ls);
+      if (it == have.end()) {
+        ADD_FAILURE() << "missing " << tsdb::LabelsToString(ls);
+        continue;
+      }
+      EXPECT_EQ(it->second, samples) << tsdb::LabelsToString(ls);
+    }
+    for (const auto& [ls, samples] : have) {
+      if (!want.contains(ls)) ADD_FAILURE() << "unexpected " << tsdb::LabelsToString(ls);
+    }
+  }
+
+  static testing::TempDir* dir_;
+  static std::string bucket_dir_;
+  static std::vector<std::pair<SeriesSamples, tsdb::Labels>>* data_;
+  testing::TempDir data_dir_;
+  prometheus::Registry registry_;
+  std::shared_ptr<objstore::Bucket> bucket_;
+  std::unique_ptr<BucketStore> store_;
+};
+
+testing::TempDir* BucketStoreTest::dir_ = nullptr;
+std::string BucketStoreTest::bucket_dir_;
+std::vector<std::pair<SeriesSamples, tsdb::Labels>>* BucketStoreTest::data_ = nullptr;
+
+TEST_F(BucketStoreTest, LoadsEveryBlock) {
+  EXPECT_EQ(store_->Blocks().size(), 5u);
+  EXPECT_TRUE(store_->Ready());
+}
+
+TEST_F(BucketStoreTest, SelectorsMatchOracle) {
+  const int64_t all_min = kFixtureStartMs - kTwoHoursMs;
+  const int64_t all_max = kFixtureStartMs + 4 * kTwoHoursMs;
+  struct Case {
+    const char* name;
+    std::vector<tsdb::Matcher> ms;
+  };
+  const std::vector<Case> cases = {
+      {"eq", ParseMatchers({{MatchType::kEqual, "__name__", "up"}})},
+      {"eq two", ParseMatchers({{MatchType::kEqual, "__name__", "up"}, {MatchType::kEqual, "job", "api"}})},
+      {"neq", ParseMatchers({{MatchType::kEqual, "__name__", "up"}, {MatchType::kNotEqual, "job", "api"}})},
+      {"re alternation", ParseMatchers({{MatchType::kRegexMatch, "job", "api|web"}})},
+      {"re prefix", ParseMatchers({{MatchType::kRegexMatch, "__name__", "http.*"}})},
+      {"nre", ParseMatchers({{MatchType::kEqual, "__name__", "up"}, {MatchType::kRegexNoMatch, "instance", "i-.*"}})},
+      {"empty eq selects absent", ParseMatchers({{MatchType::kEqual, "__name__", "prefix_metric"}, {MatchType::kEqual, "a", ""}})},
+      {"neq empty requires label", ParseMatchers({{MatchType::kEqual, "__name__", "prefix_metric"}, {MatchType::kNotEqual, "a", ""}})},
+      {"re optional", ParseMatchers({{MatchType::kEqual, "__name__", "prefix_metric"}, {MatchType::kRegexMatch, "a", "1?"}})},
+      {"prefix metric all", ParseMatchers({{MatchType::kEqual, "__name__", "prefix_metric"}})},
+      {"external only", ParseMatchers({{MatchType::kEqual, "cluster", "b"}})},
+      {"external re", ParseMatchers({{MatchType::kRegexMatch, "cluster", "a|b"}, {MatchType::kEqual, "job", "api"}})},
+      {"external mismatch", ParseMatchers({{MatchType::kEqual, "cluster", "c"}, {MatchType::kEqual, "__name__", "up"}})},
+      {"external neq", ParseMatchers({{MatchType::kNotEqual, "cluster", "a"}, {MatchType::kRegexMatch, "__name__", ".+"}})},
+      {"dot star", ParseMatchers({{MatchType::kRegexMatch, "__name__", ".*"}, {MatchType::kEqual, "job", "db"}})},
+      {"no match", ParseMatchers({{MatchType::kEqual, "__name__", "nope"}})},
+      {"missing label empty", ParseMatchers({{MatchType::kEqual, "__name__", "up"}, {MatchType::kEqual, "missing", ""}})},
+      {"missing label nonempty", ParseMatchers({{MatchType::kEqual, "__name__", "up"}, {MatchType::kNotEqual, "missing", ""}})},
+  };
+  const std::vector<std::pair<int64_t, int64_t>> ranges = {
+      {all_min, all_max},
+      {kFixtureStartMs + kTwoHoursMs - 5 * kStep, kFixtureStartMs + kTwoHoursMs + 7 * kStep},  // cuts blocks
+      {kFixtureStartMs + 10 * kStep + 1, kFixtureStartMs + 10 * kStep + 5},  // between samples
+      {kFixtureStartMs + 10 * kStep, kFixtureStartMs + 10 * kStep},          // one instant
+  };
+  for (const auto& c : cases) {
+    for (const auto& [mint, maxt] : ranges) {
+      SCOPED_TRACE(testing::PrintToString(std::make_tuple(c.name, mint, maxt)));
+      ExpectMatchesOracle(c.ms, mint, maxt);
+    }
+  }
+}
+
+TEST_F(BucketStoreTest, SkipChunksReturnsSameSeriesWithoutChunks) {
+  SeriesRequest req;
+  req.min_time = kFixtureStartMs;
+  req.max_time = kFixtureStartMs + 3 * kTwoHoursMs;
+  req.matchers = ParseMatchers({{MatchType::kRegexMatch, "__name__", ".+"}});
+  auto full = Run(req);
+  ASSERT_OK(full.status());
+  req.skip_chunks = true;
+  auto skipped = Run(req);
+  ASSERT_OK(skipped.status());
+  ASSERT_EQ(full->size(), skipped->size());
+  for (size_t i = 0; i < full->size(); ++i) {
+    EXPECT_EQ((*full)[i].labels, (*skipped)[i].labels);
+    EXPECT_EQ((*skipped)[i].num_chunks, 0u);
+  }
+}
+
+TEST_F(BucketStoreTest, WithoutReplicaLabelsRemovesThem) {
+  SeriesRequest req;
+  req.min_time = kFixtureStartMs;
+  req.max_time = kFixtureStartMs + kTwoHoursMs;
+  req.matchers = ParseMatchers({{MatchType::kEqual, "__name__", "up"}, {MatchType::kEqual, "job", "api"}});
+  req.without_replica_labels = {"replica"};
+  auto got = Run(req);
+  ASSERT_OK(got.status());
+  ASSERT_FALSE(got->empty());
+  for (const auto& s : *got) EXPECT_EQ(tsdb::GetLabel(s.labels, "replica"), "");
+}
+
+TEST_F(BucketStoreTest, SeriesLimitIsResourceExhausted) {
+  BucketStoreOptions opts;
+  opts.load.data_dir = data_dir_.path();
+  opts.series_limit = 3;
+  prometheus::Registry registry;
+  BucketStore limited(bucket_, AllBlocks(bucket_), opts, registry);
+  ASSERT_OK(limited.InitialSync());
+  SeriesRequest req;
+  req.matchers = ParseMatchers({{MatchType::kEqual, "__name__", "up"}});
+  CollectingSink sink(req.min_time, req.max_time);
+  EXPECT_THAT(limited.Series(req, sink, nullptr),
+              StatusIs(absl::StatusCode::kResourceExhausted, "exceeded series limit"));
+}
+
+TEST_F(BucketStoreTest, BadRequestsAreInvalidArgument) {
+  SeriesRequest req;
+  req.min_time = 10;
+  req.max_time = 5;
+  req.matchers = ParseMatchers({{MatchType::kEqual, "__name__", "up"}});
+  CollectingSink sink(0, 0);
+  EXPECT_THAT(store_->Series(req, sink, nullptr), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(BucketStoreTest, LabelNamesAndValues) {
+  LabelNamesRequest names;
+  auto got = store_->LabelNames(names);
+  ASSERT_OK(got.status());
+  std::vector<std::string> want = {"__name__", "a", "b", "cluster", "code", "cpu", "instance",
+                                   "job", "method", "mode", "replica", "z"};
+  EXPECT_EQ(got->values, want);
+
+  LabelValuesRequest values;
+  values.label = "job";
+  auto jobs = store_->LabelValues(values);
+  ASSERT_OK(jobs.status());
+  EXPECT_EQ(jobs->values, (std::vector<std::string>{"api", "batch", "db", "web", "x"}));
+
+  values.matchers = ParseMatchers({{MatchType::kEqual, "cluster", "b"}});
+  jobs = store_->LabelValues(values);
+  ASSERT_OK(jobs.status());
+  EXPECT_EQ(jobs->values, (std::vector<std::string>{"api", "batch"}));
+
+  values.label = "cluster";
+  values.matchers = ParseMatchers({{MatchType::kEqual, "__name__", "node_cpu_seconds_total"}});
+  auto clusters = store_->LabelValues(values);
+  ASSERT_OK(clusters.status());
+  EXPECT_EQ(clusters->values, (std::vector<std::string>{"b"}));
+
+  names.matchers = ParseMatchers({{MatchType::kEqual, "__name__", "http_requests_total"}});
+  got = store_->LabelNames(names);
+  ASSERT_OK(got.status());
+  EXPECT_EQ(got->values, (std::vector<std::string>{"__name__", "cluster", "code", "method", "replica"}));
+}
+
+TEST_F(BucketStoreTest, InfoAdvertisesLabelSetsAndRange) {
+  StoreInfo info = store_->Info();
+  EXPECT_EQ(info.min_time, kFixtureStartMs);
+  ASSERT_EQ(info.label_sets.size(), 2u);
+  EXPECT_EQ(info.label_sets[0], L({{"cluster", "a"}, {"replica", "r1"}}));
+  EXPECT_EQ(info.label_sets[1], L({{"cluster", "b"}}));
+}
+
+TEST_F(BucketStoreTest, CorruptBlockIsSkippedOthersServe) {
+  testing::TempDir copy;
+  std::filesystem::copy(bucket_dir_, copy.path() + "/b", std::filesystem::copy_options::recursive);
+  // Corrupt one block's index TOC.
+  std::string victim;
+  for (const auto& e : std::filesystem::directory_iterator(copy.path() + "/b")) {
+    victim = e.path().string();
+    break;
+  }
+  {
+    std::string index = victim + "/index";
+    auto size = std::filesystem::file_size(index);
+    std::filesystem::resize_file(index, size - 10);
+  }
+  auto bucket = objstore::FilesystemBucket::Open(copy.path() + "/b");
+  ASSERT_OK(bucket.status());
+  std::shared_ptr<objstore::Bucket> shared = std::move(bucket).value();
+  testing::TempDir data;
+  BucketStoreOptions opts;
+  opts.load.data_dir = data.path();
+  prometheus::Registry registry;
+  BucketStore s(shared, AllBlocks(shared), opts, registry);
+  ASSERT_OK(s.InitialSync());
+  EXPECT_EQ(s.Blocks().size(), 4u);
+  EXPECT_FALSE(std::filesystem::exists(data.path() + "/" + std::filesystem::path(victim).filename().string()));
+  SeriesRequest req;
+  req.matchers = ParseMatchers({{MatchType::kRegexMatch, "__name__", ".+"}});
+  CollectingSink sink(req.min_time, req.max_time);
+  EXPECT_OK(s.Series(req, sink, nullptr));
+  EXPECT_FALSE(sink.series.empty());
+}
+
+TEST_F(BucketStoreTest, SyncDropsDeletedBlocks) {
+  testing::TempDir copy;
+  std::filesystem::copy(bucket_dir_, copy.path() + "/b", std::filesystem::copy_options::recursive);
+  auto bucket = objstore::FilesystemBucket::Open(copy.path() + "/b");
+  ASSERT_OK(bucket.status());
+  std::shared_ptr<objstore::Bucket> shared = std::move(bucket).value();
+  testing::TempDir data;
+  BucketStoreOptions opts;
+  opts.load.data_dir = data.path();
+  prometheus::Registry registry;
+  BucketStore s(shared, AllBlocks(shared), opts, registry);
+  ASSERT_OK(s.InitialSync());
+  ASSERT_EQ(s.Blocks().size(), 5u);
+  auto held = s.Blocks().front();  // a query still holding the block
+  std::filesystem::remove_all(copy.path() + "/b/" + held->id());
+  ASSERT_OK(s.SyncBlocks());
+  EXPECT_EQ(s.Blocks().size(), 4u);
+  EXPECT_FALSE(std::filesystem::exists(data.path() + "/" + held->id()));
+  auto names = held->index_header().LabelNames();  // still readable by its holder
+  EXPECT_OK(names.status());
+}
+
+}  // namespace
+}  // namespace charon::store
