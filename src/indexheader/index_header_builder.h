@@ -7,10 +7,14 @@
 //   | TOC: symbols offset (u64 BE, =14) | postings offset table offset (u64 BE) | crc32c over 16 bytes
 //
 // The file is written as `<path>.tmp`, fsynced and renamed to `path`, so a crash never leaves a
-// partial index-header behind.
+// partial index-header behind, and no error leaves the .tmp file behind.
+//
+// Thread-safe as long as concurrent builds write different paths (the bucket must be thread-safe,
+// as every Bucket is).
 #ifndef CHARON_INDEXHEADER_INDEX_HEADER_BUILDER_H_
 #define CHARON_INDEXHEADER_INDEX_HEADER_BUILDER_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -21,11 +25,21 @@ namespace charon::indexheader {
 
 inline constexpr uint32_t kIndexHeaderMagic = 0xBAAAD792;
 
+struct IndexHeaderBuildOptions {
+  // Size of each range GET (Thanos: 16 MiB).
+  int64_t part_size = int64_t{16} << 20;
+  // Range GETs in flight at once.
+  int concurrency = 4;
+};
+
 // Reads `<block_id>/index` from `bucket` and writes the index-header to `path` (parent directory
-// must exist). DataLoss if the index is corrupt (bad magic/version/TOC CRC, offsets out of range);
-// bucket errors are passed through.
-absl::Status BuildIndexHeader(objstore::Bucket& bucket, std::string_view block_id,
-                              const std::string& path);
+// must exist). The copied symbol table and postings offset table are CRC-checked on the way.
+// DataLoss if the index is corrupt (bad magic/version/TOC CRC, offsets out of range, a section
+// that does not fit or fails its CRC, an object shorter than its attributes say); bucket errors are
+// passed through; Unavailable/NotFound for local file errors.
+[[nodiscard]] absl::Status BuildIndexHeader(objstore::Bucket& bucket, std::string_view block_id,
+                                            const std::string& path,
+                                            const IndexHeaderBuildOptions& options = {});
 
 }  // namespace charon::indexheader
 
