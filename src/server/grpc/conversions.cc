@@ -1,0 +1,235 @@
+#include "server/grpc/conversions.h"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "base/strings.h"
+
+namespace charon::server {
+namespace {
+
+constexpr char kDefaultTenant[] = "default-tenant";
+
+std::string TenantOrDefault(const std::string& tenant) {
+  return tenant.empty() ? std::string(kDefaultTenant) : tenant;
+}
+
+std::vector<std::string> ToStrings(const google::protobuf::RepeatedPtrField<std::string>& in) {
+  return std::vector<std::string>(in.begin(), in.end());
+}
+
+// Unpacks `any` into `msg`. As Go's UnmarshalAny, the type is the part of the URL after the last
+// '/'; it must name `msg`'s type. `what` names the hints in the error text, as Thanos does
+// ("unmarshal series request hints").
+absl::Status UnpackHints(const google::protobuf::Any& any, google::protobuf::Message* msg,
+                         std::string_view what) {
+  const std::string& url = any.type_url();
+  size_t slash = url.rfind('/');
+  if (slash == std::string::npos || url.substr(slash + 1) != msg->GetDescriptor()->full_name()) {
+    return absl::InvalidArgumentError(absl::StrCat("unmarshal ", base::Absl(what),
+                                                   ": hints of type \"", url, "\", want ",
+                                                   msg->GetDescriptor()->full_name()));
+  }
+  if (!msg->ParseFromString(any.value())) {
+    return absl::InvalidArgumentError(absl::StrCat("unmarshal ", base::Absl(what), ": malformed ",
+                                                   msg->GetDescriptor()->full_name()));
+  }
+  return absl::OkStatus();
+}
+
+google::protobuf::Duration SecondsToDuration(double seconds) {
+  google::protobuf::Duration d;
+  if (!std::isfinite(seconds)) return d;
+  double whole = std::trunc(seconds);
+  d.set_seconds(static_cast<int64_t>(whole));
+  d.set_nanos(static_cast<int32_t>(std::llround((seconds - whole) * 1e9)));
+  return d;
+}
+
+void ChunkToProto(const std::optional<store::ChunkData>& in, thanos::Chunk* out) {
+  out->set_type(static_cast<thanos::Chunk::Encoding>(in->encoding));
+  out->set_data(in->data.data(), in->data.size());
+  out->set_hash(in->hash);
+}
+
+}  // namespace
+
+grpc::Status ToGrpcStatus(const absl::Status& s) {
+  if (s.ok()) return grpc::Status::OK;
+  return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
+}
+
+absl::Status FromGrpcStatus(const grpc::Status& s) {
+  if (s.ok()) return absl::OkStatus();
+  return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
+}
+
+absl::StatusOr<std::vector<tsdb::Matcher>> MatchersFromProto(
+    const google::protobuf::RepeatedPtrField<thanos::LabelMatcher>& matchers) {
+  std::vector<tsdb::Matcher> out;
+  out.reserve(matchers.size());
+  for (const thanos::LabelMatcher& m : matchers) {
+    tsdb::MatchType type;
+    switch (m.type()) {
+      case thanos::LabelMatcher::EQ: type = tsdb::MatchType::kEqual; break;
+      case thanos::LabelMatcher::NEQ: type = tsdb::MatchType::kNotEqual; break;
+      case thanos::LabelMatcher::RE: type = tsdb::MatchType::kRegexMatch; break;
+      case thanos::LabelMatcher::NRE: type = tsdb::MatchType::kRegexNoMatch; break;
+      default:
+        return absl::InvalidArgumentError(
+            absl::StrCat("unrecognized label matcher type ", static_cast<int>(m.type()),
+                         " for label \"", m.name(), "\""));
+    }
+    absl::StatusOr<tsdb::Matcher> matcher = tsdb::Matcher::Make(type, m.name(), m.value());
+    if (!matcher.ok()) {
+      // Whatever the matcher library says, a matcher the client sent is the client's mistake.
+      return absl::InvalidArgumentError(
+          absl::StrCat("bad matcher for label \"", m.name(), "\": ", matcher.status().message()));
+    }
+    out.push_back(*std::move(matcher));
+  }
+  return out;
+}
+
+absl::StatusOr<store::SeriesRequest> SeriesRequestFromProto(const thanos::SeriesRequest& req,
+                                                            const std::string& tenant) {
+  store::SeriesRequest out;
+  if (req.min_time() > req.max_time()) {
+    return absl::InvalidArgumentError(absl::StrCat("invalid time range: min_time ",
+                                                   req.min_time(), " is after max_time ",
+                                                   req.max_time()));
+  }
+  out.min_time = req.min_time();
+  out.max_time = req.max_time();
+  CHARON_ASSIGN_OR_RETURN(out.matchers, MatchersFromProto(req.matchers()));
+  // A negative window would select no resolution at all; treat it as raw data.
+  out.max_resolution_window = std::max<int64_t>(req.max_resolution_window(), 0);
+  for (int a : req.aggregates()) {
+    if (a < thanos::RAW || a > thanos::COUNTER) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown aggregate type ", a));
+    }
+    out.aggregates.push_back(static_cast<store::Aggr>(a));
+  }
+  out.skip_chunks = req.skip_chunks();
+  out.without_replica_labels = ToStrings(req.without_replica_labels());
+  out.limit = std::max<int64_t>(req.limit(), 0);
+  // Thanos shards only when total_shards >= 1; anything less would divide by zero.
+  if (req.has_shard_info() && req.shard_info().total_shards() >= 1) {
+    const thanos::ShardInfo& s = req.shard_info();
+    out.shard_info =
+        store::ShardInfo{s.shard_index(), s.total_shards(), s.by(), ToStrings(s.labels())};
+  }
+  if (req.has_hints()) {
+    hintspb::SeriesRequestHints hints;
+    CHARON_RETURN_IF_ERROR(UnpackHints(req.hints(), &hints, "series request hints"));
+    CHARON_ASSIGN_OR_RETURN(out.block_matchers, MatchersFromProto(hints.block_matchers()));
+    out.enable_query_stats = hints.enable_query_stats();
+  }
+  out.tenant = TenantOrDefault(tenant);
+  return out;
+}
+
+absl::StatusOr<store::LabelNamesRequest> LabelNamesRequestFromProto(
+    const thanos::LabelNamesRequest& req, const std::string& tenant) {
+  store::LabelNamesRequest out;
+  out.start = req.start();
+  out.end = req.end();
+  CHARON_ASSIGN_OR_RETURN(out.matchers, MatchersFromProto(req.matchers()));
+  out.without_replica_labels = ToStrings(req.without_replica_labels());
+  out.limit = std::max<int64_t>(req.limit(), 0);
+  if (req.has_hints()) {
+    hintspb::LabelNamesRequestHints hints;
+    CHARON_RETURN_IF_ERROR(UnpackHints(req.hints(), &hints, "label names request hints"));
+    CHARON_ASSIGN_OR_RETURN(out.block_matchers, MatchersFromProto(hints.block_matchers()));
+  }
+  out.tenant = TenantOrDefault(tenant);
+  return out;
+}
+
+absl::StatusOr<store::LabelValuesRequest> LabelValuesRequestFromProto(
+    const thanos::LabelValuesRequest& req, const std::string& tenant) {
+  store::LabelValuesRequest out;
+  out.label = req.label();
+  out.start = req.start();
+  out.end = req.end();
+  CHARON_ASSIGN_OR_RETURN(out.matchers, MatchersFromProto(req.matchers()));
+  out.without_replica_labels = ToStrings(req.without_replica_labels());
+  out.limit = std::max<int64_t>(req.limit(), 0);
+  if (req.has_hints()) {
+    hintspb::LabelValuesRequestHints hints;
+    CHARON_RETURN_IF_ERROR(UnpackHints(req.hints(), &hints, "label values request hints"));
+    CHARON_ASSIGN_OR_RETURN(out.block_matchers, MatchersFromProto(hints.block_matchers()));
+  }
+  out.tenant = TenantOrDefault(tenant);
+  return out;
+}
+
+void LabelsToProto(const tsdb::Labels& labels,
+                   google::protobuf::RepeatedPtrField<thanos::Label>* out) {
+  out->Reserve(out->size() + static_cast<int>(labels.size()));
+  for (const tsdb::Label& l : labels) {
+    thanos::Label* pl = out->Add();
+    pl->set_name(l.name);
+    pl->set_value(l.value);
+  }
+}
+
+tsdb::Labels LabelsFromProto(const google::protobuf::RepeatedPtrField<thanos::Label>& labels) {
+  tsdb::Labels out;
+  out.reserve(labels.size());
+  for (const thanos::Label& l : labels) out.push_back({l.name(), l.value()});
+  return out;
+}
+
+void SeriesToProto(const store::SeriesOut& series, thanos::Series* out) {
+  LabelsToProto(series.labels, out->mutable_labels());
+  out->mutable_chunks()->Reserve(static_cast<int>(series.chunks.size()));
+  for (const store::AggrChunk& c : series.chunks) {
+    thanos::AggrChunk* pc = out->add_chunks();
+    pc->set_min_time(c.min_time);
+    pc->set_max_time(c.max_time);
+    if (c.raw) ChunkToProto(c.raw, pc->mutable_raw());
+    if (c.count) ChunkToProto(c.count, pc->mutable_count());
+    if (c.sum) ChunkToProto(c.sum, pc->mutable_sum());
+    if (c.min) ChunkToProto(c.min, pc->mutable_min());
+    if (c.max) ChunkToProto(c.max, pc->mutable_max());
+    if (c.counter) ChunkToProto(c.counter, pc->mutable_counter());
+  }
+}
+
+hintspb::SeriesResponseHints SeriesResponseHintsToProto(const store::SeriesResult& result,
+                                                        bool with_query_stats) {
+  hintspb::SeriesResponseHints out;
+  for (const std::string& id : result.queried_blocks) out.add_queried_blocks()->set_id(id);
+  if (!with_query_stats) return out;
+  const store::QueryStats& s = result.stats;
+  hintspb::QueryStats* q = out.mutable_query_stats();
+  q->set_blocks_queried(s.blocks_queried);
+  q->set_merged_series_count(s.merged_series_count);
+  q->set_merged_chunks_count(s.merged_chunks_count);
+  q->set_postings_touched(s.postings_touched);
+  q->set_postings_touched_size_sum(s.postings_touched_size_sum);
+  q->set_postings_fetched(s.postings_fetched);
+  q->set_postings_fetched_size_sum(s.postings_fetched_size_sum);
+  q->set_postings_fetch_count(s.postings_fetch_count);
+  q->set_series_touched(s.series_touched);
+  q->set_series_touched_size_sum(s.series_touched_size_sum);
+  q->set_series_fetched(s.series_fetched);
+  q->set_series_fetched_size_sum(s.series_fetched_size_sum);
+  q->set_series_fetch_count(s.series_fetch_count);
+  q->set_chunks_touched(s.chunks_touched);
+  q->set_chunks_touched_size_sum(s.chunks_touched_size_sum);
+  q->set_chunks_fetched(s.chunks_fetched);
+  q->set_chunks_fetched_size_sum(s.chunks_fetched_size_sum);
+  q->set_chunks_fetch_count(s.chunks_fetch_count);
+  q->set_data_downloaded_size_sum(s.data_downloaded_size_sum);
+  *q->mutable_get_all_duration() = SecondsToDuration(s.get_all_duration_seconds);
+  *q->mutable_merge_duration() = SecondsToDuration(s.merge_duration_seconds);
+  return out;
+}
+
+}  // namespace charon::server

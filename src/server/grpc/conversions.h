@@ -1,0 +1,50 @@
+// Conversions between the StoreAPI protobuf messages and the protobuf-free structs of
+// store/store_api.h, and between absl and gRPC statuses. Request conversions validate what the
+// engine must not see: unknown enum values, bad regexes, min_time > max_time, hints of the wrong
+// type. All of those are InvalidArgument. Pure functions, thread-safe.
+#ifndef CHARON_SERVER_GRPC_CONVERSIONS_H_
+#define CHARON_SERVER_GRPC_CONVERSIONS_H_
+
+#include <string>
+#include <vector>
+
+#include <grpcpp/support/status.h>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "server/grpc/proto/hints.pb.h"
+#include "server/grpc/proto/store_rpc.pb.h"
+#include "store/store_api.h"
+#include "tsdb/labels.h"
+#include "tsdb/matcher.h"
+
+namespace charon::server {
+
+// Codes are the same numbers on both sides; the message is kept.
+grpc::Status ToGrpcStatus(const absl::Status& s);
+absl::Status FromGrpcStatus(const grpc::Status& s);
+
+// InvalidArgument for an unknown matcher type or a regex RE2 cannot compile.
+absl::StatusOr<std::vector<tsdb::Matcher>> MatchersFromProto(
+    const google::protobuf::RepeatedPtrField<thanos::LabelMatcher>& matchers);
+
+// `tenant` comes from the thanos-tenant metadata ("" → default-tenant). InvalidArgument for bad
+// matchers, min_time > max_time, unknown aggregates and hints that are not SeriesRequestHints.
+absl::StatusOr<store::SeriesRequest> SeriesRequestFromProto(const thanos::SeriesRequest& req,
+                                                            const std::string& tenant);
+absl::StatusOr<store::LabelNamesRequest> LabelNamesRequestFromProto(
+    const thanos::LabelNamesRequest& req, const std::string& tenant);
+absl::StatusOr<store::LabelValuesRequest> LabelValuesRequestFromProto(
+    const thanos::LabelValuesRequest& req, const std::string& tenant);
+
+void LabelsToProto(const tsdb::Labels& labels,
+                   google::protobuf::RepeatedPtrField<thanos::Label>* out);
+tsdb::Labels LabelsFromProto(const google::protobuf::RepeatedPtrField<thanos::Label>& labels);
+void SeriesToProto(const store::SeriesOut& series, thanos::Series* out);
+
+hintspb::SeriesResponseHints SeriesResponseHintsToProto(const store::SeriesResult& result,
+                                                        bool with_query_stats);
+
+}  // namespace charon::server
+
+#endif  // CHARON_SERVER_GRPC_CONVERSIONS_H_

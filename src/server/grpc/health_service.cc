@@ -1,0 +1,55 @@
+#include "server/grpc/health_service.h"
+
+namespace charon::server {
+
+using grpc::health::v1::HealthCheckResponse;
+
+HealthCheckResponse::ServingStatus HealthServiceImpl::Status() const {
+  {
+    absl::MutexLock lock(&mu_);
+    if (shutting_down_) return HealthCheckResponse::NOT_SERVING;
+  }
+  return store_.Ready() ? HealthCheckResponse::SERVING : HealthCheckResponse::NOT_SERVING;
+}
+
+void HealthServiceImpl::BeginShutdown() {
+  absl::MutexLock lock(&mu_);
+  shutting_down_ = true;
+}
+
+grpc::Status HealthServiceImpl::Check(grpc::ServerContext* /*ctx*/,
+                                      const grpc::health::v1::HealthCheckRequest* req,
+                                      HealthCheckResponse* resp) {
+  if (!req->service().empty()) return grpc::Status(grpc::NOT_FOUND, "unknown service");
+  resp->set_status(Status());
+  return grpc::Status::OK;
+}
+
+grpc::Status HealthServiceImpl::Watch(grpc::ServerContext* ctx,
+                                      const grpc::health::v1::HealthCheckRequest* req,
+                                      grpc::ServerWriter<HealthCheckResponse>* writer) {
+  HealthCheckResponse resp;
+  if (!req->service().empty()) {
+    resp.set_status(HealthCheckResponse::SERVICE_UNKNOWN);
+    writer->Write(resp);
+    return grpc::Status::OK;
+  }
+  bool first = true;
+  HealthCheckResponse::ServingStatus last = HealthCheckResponse::UNKNOWN;
+  while (!ctx->IsCancelled()) {
+    HealthCheckResponse::ServingStatus now = Status();
+    if (first || now != last) {
+      resp.set_status(now);
+      if (!writer->Write(resp)) break;
+      first = false;
+      last = now;
+    }
+    absl::MutexLock lock(&mu_);
+    if (shutting_down_) break;
+    // Wakes early on shutdown; otherwise polls Ready(), which has no change notification.
+    mu_.AwaitWithTimeout(absl::Condition(&shutting_down_), poll_interval_);
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace charon::server

@@ -1,0 +1,170 @@
+#include "server/grpc/store_service.h"
+
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "server/grpc/conversions.h"
+
+namespace charon::server {
+namespace {
+
+// Turns SeriesOut values into frames on the call's stream.
+class FrameSink final : public store::SeriesSink {
+ public:
+  FrameSink(grpc::ServerContext* ctx, grpc::ServerWriter<thanos::SeriesResponse>* writer,
+            int64_t batch_size)
+      : ctx_(ctx), writer_(writer), batch_size_(batch_size) {}
+
+  absl::Status Send(const store::SeriesOut& series) override {
+    absl::MutexLock lock(&mu_);
+    ++series_;
+    chunks_ += static_cast<int64_t>(series.chunks.size());
+    if (batch_size_ <= 1) {
+      thanos::SeriesResponse frame;
+      SeriesToProto(series, frame.mutable_series());
+      return Write(frame);
+    }
+    SeriesToProto(series, pending_.mutable_batch()->add_series());
+    if (pending_.batch().series_size() >= batch_size_) return FlushLocked();
+    return absl::OkStatus();
+  }
+
+  // Sends the partial batch, if any.
+  absl::Status Flush() {
+    absl::MutexLock lock(&mu_);
+    return FlushLocked();
+  }
+
+  absl::Status SendOther(const thanos::SeriesResponse& frame) {
+    absl::MutexLock lock(&mu_);
+    // A non-series frame flushes the pending batch first, keeping the frame order.
+    absl::Status s = FlushLocked();
+    if (!s.ok()) return s;
+    return Write(frame);
+  }
+
+  int64_t series() const {
+    absl::MutexLock lock(&mu_);
+    return series_;
+  }
+  int64_t chunks() const {
+    absl::MutexLock lock(&mu_);
+    return chunks_;
+  }
+
+ private:
+  absl::Status FlushLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (!pending_.has_batch() || pending_.batch().series_size() == 0) return absl::OkStatus();
+    absl::Status s = Write(pending_);
+    pending_.Clear();
+    return s;
+  }
+
+  absl::Status Write(const thanos::SeriesResponse& frame) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (ctx_->IsCancelled()) return absl::CancelledError("send series response: call cancelled");
+    if (!writer_->Write(frame)) {
+      return absl::CancelledError("send series response: client went away");
+    }
+    return absl::OkStatus();
+  }
+
+  grpc::ServerContext* ctx_;
+  grpc::ServerWriter<thanos::SeriesResponse>* writer_;
+  const int64_t batch_size_;
+  mutable absl::Mutex mu_;
+  thanos::SeriesResponse pending_ ABSL_GUARDED_BY(mu_);
+  int64_t series_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t chunks_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace
+
+std::vector<tsdb::Labels> AdvertisedLabelSets(const store::StoreInfo& info, bool compat_label) {
+  std::vector<tsdb::Labels> sets = info.label_sets;
+  if (compat_label && !sets.empty()) {
+    sets.push_back(tsdb::Labels{{kCompatibilityLabelName, "store"}});
+  }
+  return sets;
+}
+
+std::string TenantFromContext(const grpc::ServerContext& ctx) {
+  const auto& md = ctx.client_metadata();
+  auto it = md.find(kTenantMetadataKey);
+  if (it == md.end()) return "";
+  return std::string(it->second.data(), it->second.size());
+}
+
+grpc::Status StoreServiceImpl::Info(grpc::ServerContext* /*ctx*/,
+                                    const thanos::InfoRequest* /*req*/,
+                                    thanos::InfoResponse* resp) {
+  store::StoreInfo info = store_.Info();
+  resp->set_storetype(thanos::STORE);
+  resp->set_min_time(info.min_time);
+  resp->set_max_time(info.max_time);
+  for (const tsdb::Labels& set : AdvertisedLabelSets(info, advertise_compat_label_)) {
+    LabelsToProto(set, resp->add_label_sets()->mutable_labels());
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status StoreServiceImpl::Series(grpc::ServerContext* ctx, const thanos::SeriesRequest* req,
+                                      grpc::ServerWriter<thanos::SeriesResponse>* writer) {
+  absl::StatusOr<store::SeriesRequest> sreq = SeriesRequestFromProto(*req, TenantFromContext(*ctx));
+  if (!sreq.ok()) return ToGrpcStatus(sreq.status());
+
+  FrameSink sink(ctx, writer, req->response_batch_size());
+  store::SeriesResult result;
+  absl::Status s = store_.Series(*sreq, sink, &result);
+  if (metrics_ != nullptr) {
+    metrics_->series_requested().Observe(static_cast<double>(sink.series()));
+    metrics_->chunks_requested().Observe(static_cast<double>(sink.chunks()));
+  }
+  if (!s.ok()) return ToGrpcStatus(s);
+  s = sink.Flush();
+  if (!s.ok()) return ToGrpcStatus(s);
+
+  if (req->has_hints()) {
+    thanos::SeriesResponse frame;
+    frame.mutable_hints()->PackFrom(SeriesResponseHintsToProto(result, sreq->enable_query_stats));
+    s = sink.SendOther(frame);
+    if (!s.ok()) return ToGrpcStatus(s);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status StoreServiceImpl::LabelNames(grpc::ServerContext* ctx,
+                                          const thanos::LabelNamesRequest* req,
+                                          thanos::LabelNamesResponse* resp) {
+  absl::StatusOr<store::LabelNamesRequest> lreq =
+      LabelNamesRequestFromProto(*req, TenantFromContext(*ctx));
+  if (!lreq.ok()) return ToGrpcStatus(lreq.status());
+  absl::StatusOr<store::LabelsResult> result = store_.LabelNames(*lreq);
+  if (!result.ok()) return ToGrpcStatus(result.status());
+
+  resp->mutable_names()->Reserve(static_cast<int>(result->values.size()));
+  for (std::string& name : result->values) resp->add_names(std::move(name));
+  hintspb::LabelNamesResponseHints hints;
+  for (const std::string& id : result->queried_blocks) hints.add_queried_blocks()->set_id(id);
+  resp->mutable_hints()->PackFrom(hints);
+  return grpc::Status::OK;
+}
+
+grpc::Status StoreServiceImpl::LabelValues(grpc::ServerContext* ctx,
+                                           const thanos::LabelValuesRequest* req,
+                                           thanos::LabelValuesResponse* resp) {
+  absl::StatusOr<store::LabelValuesRequest> lreq =
+      LabelValuesRequestFromProto(*req, TenantFromContext(*ctx));
+  if (!lreq.ok()) return ToGrpcStatus(lreq.status());
+  absl::StatusOr<store::LabelsResult> result = store_.LabelValues(*lreq);
+  if (!result.ok()) return ToGrpcStatus(result.status());
+
+  resp->mutable_values()->Reserve(static_cast<int>(result->values.size()));
+  for (std::string& value : result->values) resp->add_values(std::move(value));
+  hintspb::LabelValuesResponseHints hints;
+  for (const std::string& id : result->queried_blocks) hints.add_queried_blocks()->set_id(id);
+  resp->mutable_hints()->PackFrom(hints);
+  return grpc::Status::OK;
+}
+
+}  // namespace charon::server
