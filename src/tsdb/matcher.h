@@ -6,6 +6,7 @@
 #ifndef CHARON_TSDB_MATCHER_H_
 #define CHARON_TSDB_MATCHER_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -38,9 +39,15 @@ class Matcher {
   bool has_set_matches() const { return has_set_; }
   const std::vector<std::string>& set_matches() const { return set_; }
 
-  // Literal prefix every matching value must start with ("" if none is known). Only meaningful for
-  // =~.
+  // Literal prefix every value the regex matches must start with ("" if none is known or for = /
+  // !=). For =~ that is every value the matcher accepts; for !~ every value it rejects.
   const std::string& prefix() const { return prefix_; }
+
+  // For =~ / !~: the regex is `.*` (or a spelling of it such as `(.*)`), so it matches every value
+  // and planning needs no label values.
+  bool regex_matches_any() const { return strategy_ == Strategy::kAny; }
+  // For =~ / !~: the regex is `.+`, so it matches exactly the non-empty values.
+  bool regex_matches_non_empty() const { return strategy_ == Strategy::kNonEmpty; }
 
   // Prometheus String(): name="value", name!="value", name=~"value", name!~"value" (value quoted as
   // Go %q).
@@ -53,7 +60,18 @@ class Matcher {
   bool has_set_ = false;
   std::vector<std::string> set_;
   std::string prefix_;
-  bool match_any_ = false;  // regex is .* (matches everything)
+  // How Matches() decides before negation. Every strategy other than kEqual/kSet falls back to RE2
+  // for values it cannot decide cheaply, so results always equal RE2's full match.
+  enum class Strategy : uint8_t {
+    kEqual,            // = / !=
+    kSet,              // literal alternation: lookup in set_
+    kAny,              // .*
+    kNonEmpty,         // .+
+    kPrefixAny,        // prefix_ followed by .*
+    kPrefixNonEmpty,   // prefix_ followed by .+
+    kRegex,            // RE2, after rejecting values without prefix_
+  };
+  Strategy strategy_ = Strategy::kEqual;
 };
 
 }  // namespace charon::tsdb
