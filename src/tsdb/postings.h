@@ -35,16 +35,23 @@ PostingsPtr ErrPostings(absl::Status status);
 // Takes sorted, unique refs.
 PostingsPtr ListPostings(std::vector<uint64_t> refs);
 // Over a raw on-disk postings list body starting at #entries: `#entries (u32 BE) | id (u32 BE)...`.
-// Values are the u32 ids; DataLoss if the view is shorter than #entries promises. Does not copy.
+// Values are the u32 ids; DataLoss if the view is shorter than #entries promises. Ids that are not
+// strictly increasing end the iteration with DataLoss when stepped on (a Seek may jump over some),
+// so the values handed out are always strictly increasing. Bytes after the ids are ignored. Does
+// not copy: `body` must outlive the iterator.
 PostingsPtr RawPostings(std::string_view body);
-// Values of `p` multiplied by `factor` (16 turns v2 series ids into index byte offsets).
+// Values of `p` multiplied by `factor` (16 turns v2 series ids into index byte offsets). factor >= 1.
 PostingsPtr ScalePostings(PostingsPtr p, uint64_t factor);
 
+// Values in every input; empty for no inputs. Seek-driven, so a short list intersected with a long
+// one costs about short * log(long / short). status() is the first input error.
 PostingsPtr Intersect(std::vector<PostingsPtr> its);
+// Values in any input, once each; empty for no inputs. status() is the first input error.
 PostingsPtr Merge(std::vector<PostingsPtr> its);
 // Values of `full` not in `drop`.
 PostingsPtr Without(PostingsPtr full, PostingsPtr drop);
 
+// Drains `p`; its status() if it ended in error.
 absl::StatusOr<std::vector<uint64_t>> ExpandPostings(Postings& p);
 
 }  // namespace charon::tsdb
