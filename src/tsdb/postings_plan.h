@@ -29,7 +29,8 @@ struct PostingGroup {
 };
 
 struct PostingsPlan {
-  // True when the matchers select nothing (e.g. `x!~".*"`, or `x="v"` where v is not a value).
+  // True when the matchers select nothing whatever the lists hold (e.g. `x!~".*"`, `x="a",x="b"`,
+  // or `x=~"a.+"` when no value of x starts with "a"); groups is then empty.
   bool empty = false;
   std::vector<PostingGroup> groups;
   // When no group adds keys, the all-postings list (name "", value "") must be fetched and
@@ -48,7 +49,8 @@ absl::StatusOr<PostingsPlan> PlanPostings(std::span<const Matcher> matchers,
 // Fetched postings per (name, value) key; a key absent from the map is an empty list.
 using FetchedPostingsFn = std::function<PostingsPtr(const std::string& name, const std::string& value)>;
 
-// Builds the result iterator of a plan from fetched lists.
+// Builds the result iterator of a plan made by PlanPostings from fetched lists (`fetched` may
+// return null for an empty list). Errors of fetched lists surface through the result's status().
 PostingsPtr CombinePlan(const PostingsPlan& plan, const FetchedPostingsFn& fetched);
 
 }  // namespace charon::tsdb
