@@ -202,6 +202,15 @@ std::string LeadingLiteral(const Shape& s, bool* exact) {
   return "";
 }
 
+// For regexes the shape parser does not understand (`pod-01[0-9]+`): every match s satisfies
+// min <= s <= max, so s starts with the common prefix of min and max.
+std::string RangePrefix(const RE2& re) {
+  std::string min, max;
+  if (!re.PossibleMatchRange(&min, &max, 64)) return "";
+  const auto mismatch = std::mismatch(min.begin(), min.end(), max.begin(), max.end());
+  return std::string(min.begin(), mismatch.first);
+}
+
 bool IsAscii(std::string_view v) {
   unsigned char acc = 0;
   for (char c : v) acc |= static_cast<unsigned char>(c);
@@ -342,7 +351,10 @@ absl::StatusOr<Matcher> Matcher::Make(MatchType type, std::string name, std::str
   m.strategy_ = Strategy::kRegex;
 
   std::optional<Shape> shape = ShapeParser(m.value_).Parse();
-  if (!shape) return m;
+  if (!shape) {
+    m.prefix_ = RangePrefix(*m.re_);
+    return m;
+  }
   bool exact = false;
   m.prefix_ = LeadingLiteral(*shape, &exact);
   if (std::optional<std::vector<std::string>> set = ExpandSet(*shape)) {
