@@ -1,8 +1,8 @@
 #include "block/consistency_delay_filter.h"
 
-#include <stdexcept>
-
 #include <prometheus/gauge.h>
+
+#include <stdexcept>
 
 #include "absl/strings/str_cat.h"
 

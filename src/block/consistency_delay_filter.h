@@ -7,9 +7,9 @@
 #ifndef CHARON_BLOCK_CONSISTENCY_DELAY_FILTER_H_
 #define CHARON_BLOCK_CONSISTENCY_DELAY_FILTER_H_
 
-#include <memory>
-
 #include <prometheus/registry.h>
+
+#include <memory>
 
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"

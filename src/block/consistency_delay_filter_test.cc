@@ -2,10 +2,9 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
 #include <prometheus/registry.h>
 
-#include "block/test_bucket.h"
+#include "block/test_util.h"
 #include "testing/status_matchers.h"
 
 namespace charon::block {
@@ -23,9 +22,9 @@ double GaugeValue(prometheus::Registry& registry, const std::string& name) {
 TEST(ConsistencyDelayFilter, ExportsConfiguredDelay) {
   prometheus::Registry registry;
   testutil::FakeClock clock(kNow);
-  ASSERT_OK_AND_ASSIGN(auto f, ConsistencyDelayFilter::Create(
-                                   {.delay = absl::Minutes(30), .clock = clock.AsClock()},
-                                   registry));
+  ASSERT_OK_AND_ASSIGN(
+      auto f, ConsistencyDelayFilter::Create({.delay = absl::Minutes(30), .clock = clock.AsClock()},
+                                             registry));
   EXPECT_EQ(GaugeValue(registry, "thanos_consistency_delay_seconds"), 1800);
 }
 
@@ -38,10 +37,10 @@ TEST(ConsistencyDelayFilter, Table) {
     std::string source;
     bool kept;
   };
-  const std::string old_upload = absl::FormatTime(absl::RFC3339_full, kNow - absl::Hours(1),
-                                                  absl::UTCTimeZone());
-  const std::string fresh_upload = absl::FormatTime(
-      absl::RFC3339_full, kNow - absl::Minutes(10), absl::UTCTimeZone());
+  const std::string old_upload =
+      absl::FormatTime(absl::RFC3339_full, kNow - absl::Hours(1), absl::UTCTimeZone());
+  const std::string fresh_upload =
+      absl::FormatTime(absl::RFC3339_full, kNow - absl::Minutes(10), absl::UTCTimeZone());
   const std::string exact_upload =
       absl::FormatTime(absl::RFC3339_full, kNow - delay, absl::UTCTimeZone());
   const Case cases[] = {
@@ -64,10 +63,10 @@ TEST(ConsistencyDelayFilter, Table) {
     testutil::FakeClock clock(kNow);
     ASSERT_OK_AND_ASSIGN(auto f, ConsistencyDelayFilter::Create(
                                      {.delay = delay, .clock = clock.AsClock()}, registry));
-    base::Ulid id = base::Ulid::FromTime(
-        static_cast<uint64_t>(absl::ToUnixMillis(kNow - c.ulid_age)), 7);
-    MetaMap metas{{id, testutil::Meta({.id = id, .source = c.source,
-                                       .upload_time = c.upload_time})}};
+    base::Ulid id =
+        base::Ulid::FromTime(static_cast<uint64_t>(absl::ToUnixMillis(kNow - c.ulid_age)), 7);
+    MetaMap metas{
+        {id, testutil::Meta({.id = id, .source = c.source, .upload_time = c.upload_time})}};
     SyncedCounts synced;
     ASSERT_OK(f->Filter(metas, synced));
     EXPECT_EQ(metas.size(), c.kept ? 1u : 0u);
@@ -78,8 +77,8 @@ TEST(ConsistencyDelayFilter, Table) {
 TEST(ConsistencyDelayFilter, ZeroDelayKeepsEverythingWithoutUploadTime) {
   prometheus::Registry registry;
   testutil::FakeClock clock(kNow);
-  ASSERT_OK_AND_ASSIGN(auto f, ConsistencyDelayFilter::Create({.clock = clock.AsClock()},
-                                                              registry));
+  ASSERT_OK_AND_ASSIGN(auto f,
+                       ConsistencyDelayFilter::Create({.clock = clock.AsClock()}, registry));
   base::Ulid id = base::Ulid::FromTime(static_cast<uint64_t>(absl::ToUnixMillis(kNow)), 1);
   MetaMap metas{{id, testutil::Meta({.id = id})}};
   SyncedCounts synced;

@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "block/test_bucket.h"
+#include "block/test_util.h"
 #include "testing/status_matchers.h"
 
 namespace charon::block {
@@ -48,8 +48,8 @@ TEST(DeduplicateFilter, Table) {
     for (const Block& b : c.blocks) {
       std::vector<base::Ulid> sources;
       for (uint64_t s : b.sources) sources.push_back(U(s));
-      metas[U(b.id)] = testutil::Meta({.id = U(b.id), .sources = sources,
-                                       .labels = b.labels, .resolution = b.resolution});
+      metas[U(b.id)] = testutil::Meta(
+          {.id = U(b.id), .sources = sources, .labels = b.labels, .resolution = b.resolution});
     }
     DeduplicateFilter f;
     SyncedCounts synced;
@@ -58,8 +58,7 @@ TEST(DeduplicateFilter, Table) {
     for (const auto& [id, meta] : metas) kept.push_back(id);
     for (uint64_t k : c.kept) want.push_back(U(k));
     EXPECT_THAT(kept, UnorderedElementsAreArray(want));
-    EXPECT_EQ(synced.Get(kDuplicateState),
-              static_cast<int64_t>(c.blocks.size() - c.kept.size()));
+    EXPECT_EQ(synced.Get(kDuplicateState), static_cast<int64_t>(c.blocks.size() - c.kept.size()));
     EXPECT_EQ(f.DuplicateIds().size(), c.blocks.size() - c.kept.size());
   }
 }

@@ -1,9 +1,9 @@
 #include "block/ignore_deletion_mark_filter.h"
 
+#include <spdlog/spdlog.h>
+
 #include <optional>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 #include "absl/status/statusor.h"
 #include "base/parallel.h"
@@ -31,9 +31,10 @@ absl::Status IgnoreDeletionMarkFilter::Filter(MetaMap& metas, SyncedCounts& sync
     }
     if (absl::IsNotFound(read.status())) continue;
     if (absl::IsDataLoss(read.status())) {
-      spdlog::warn("found partial deletion-mark.json; if it stays this way, delete it manually "
-                   "(block {}): {}",
-                   ids[i].ToString(), read.status().ToString());
+      spdlog::warn(
+          "found partial deletion-mark.json; if it stays this way, delete it manually "
+          "(block {}): {}",
+          ids[i].ToString(), read.status().ToString());
       continue;
     }
     return read.status();

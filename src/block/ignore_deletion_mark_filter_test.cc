@@ -3,7 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "block/test_bucket.h"
+#include "block/test_util.h"
+#include "objstore/error_bucket.h"
 #include "testing/status_matchers.h"
 
 namespace charon::block {
@@ -23,7 +24,7 @@ class IgnoreDeletionMarkFilterTest : public ::testing::Test {
     return id;
   }
   void Mark(const base::Ulid& id, std::string_view json) {
-    testutil::WriteFile(dir_.Path(id.ToString() + "/deletion-mark.json"), json);
+    testutil::MustWriteFile(dir_.Path(id.ToString() + "/deletion-mark.json"), json);
   }
   void MarkAt(const base::Ulid& id, absl::Time t) {
     Mark(id, testutil::DeletionMarkJson(id, absl::ToUnixSeconds(t)));
@@ -32,8 +33,8 @@ class IgnoreDeletionMarkFilterTest : public ::testing::Test {
     return {.delay = absl::Hours(24), .concurrency = 4, .clock = clock_.AsClock()};
   }
 
-  testutil::ScratchDir dir_;
-  std::unique_ptr<objstore::Bucket> bucket_ = testutil::NewDirBucket(dir_.path());
+  charon::testing::TempDir dir_ = testutil::NewTempDir();
+  std::unique_ptr<objstore::Bucket> bucket_ = testutil::NewBucket(dir_.path());
   testutil::FakeClock clock_{kNow};
   MetaMap metas_;
 };
@@ -46,7 +47,7 @@ TEST_F(IgnoreDeletionMarkFilterTest, DropsOnlyMarksOlderThanDelay) {
   base::Ulid just_over = AddBlock(5);
   MarkAt(old_mark, kNow - absl::Hours(48));
   MarkAt(young_mark, kNow - absl::Hours(1));
-  MarkAt(exact_mark, kNow - absl::Hours(24));                     // not strictly older: kept
+  MarkAt(exact_mark, kNow - absl::Hours(24));                    // not strictly older: kept
   MarkAt(just_over, kNow - absl::Hours(24) - absl::Seconds(1));  // dropped
 
   IgnoreDeletionMarkFilter f(*bucket_, Options());
@@ -89,8 +90,9 @@ TEST_F(IgnoreDeletionMarkFilterTest, ReadErrorFailsTheFilter) {
   base::Ulid ok = AddBlock(1);
   base::Ulid broken = AddBlock(2);
   MarkAt(ok, kNow - absl::Hours(48));
-  testutil::ErrorBucket errors(*bucket_);
-  errors.FailGet(broken.ToString() + "/deletion-mark.json", absl::UnavailableError("503"));
+  objstore::ErrorBucket errors(bucket_.get());
+  errors.FailOp(objstore::BucketOp::kGet, broken.ToString() + "/deletion-mark.json",
+                absl::UnavailableError("503"));
   IgnoreDeletionMarkFilter f(errors, Options());
   SyncedCounts synced;
   EXPECT_THAT(f.Filter(metas_, synced), StatusIs(absl::StatusCode::kUnavailable));

@@ -1,7 +1,6 @@
 #include "block/markers.h"
 
 #include <limits>
-
 #include <nlohmann/json.hpp>
 
 #include "absl/status/status.h"
@@ -97,8 +96,7 @@ absl::StatusOr<NoCompactMark> ParseNoCompactMark(std::string_view json) {
   CHARON_ASSIGN_OR_RETURN(Json j, ParseObject(json, kNoCompactMarkFilename));
   CHARON_ASSIGN_OR_RETURN(Common c, ParseCommon(j, kNoCompactMarkFilename));
   NoCompactMark m{c.id, kMarkerVersion1, std::move(c.details), 0, ""};
-  CHARON_RETURN_IF_ERROR(
-      GetInt(j, "no_compact_time", kNoCompactMarkFilename, &m.no_compact_time));
+  CHARON_RETURN_IF_ERROR(GetInt(j, "no_compact_time", kNoCompactMarkFilename, &m.no_compact_time));
   CHARON_RETURN_IF_ERROR(GetString(j, "reason", kNoCompactMarkFilename, &m.reason));
   CHARON_RETURN_IF_ERROR(CheckVersion(c.version, kNoCompactMarkFilename));
   return m;

@@ -1,7 +1,7 @@
 // Block markers: small JSON objects uploaded next to a block's meta.json.
 //
-//   <ULID>/deletion-mark.json    {"id": ULID, "version": 1, "details": str, "deletion_time": unix s}
-//   <ULID>/no-compact-mark.json  {"id", "version": 1, "details", "no_compact_time", "reason"}
+//   <ULID>/deletion-mark.json    {"id": ULID, "version": 1, "details": str, "deletion_time": unix
+//   s} <ULID>/no-compact-mark.json  {"id", "version": 1, "details", "no_compact_time", "reason"}
 //
 // Absent keys keep their defaults (Go's encoding/json). Parsing is pure; ReadDeletionMark adds the
 // bucket read. All functions are thread-safe.

@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "block/test_bucket.h"
+#include "block/test_util.h"
 #include "testing/status_matchers.h"
 
 namespace charon::block {
@@ -65,12 +65,12 @@ TEST(ParseNoCompactMark, ReadsAllFields) {
 }
 
 TEST(ReadDeletionMark, ReadsFromBucketAndReportsMissingAsNotFound) {
-  testutil::ScratchDir dir;
-  auto bucket = testutil::NewDirBucket(dir.path());
+  charon::testing::TempDir dir = testutil::NewTempDir();
+  auto bucket = testutil::NewBucket(dir.path());
   ASSERT_OK_AND_ASSIGN(base::Ulid id, base::Ulid::Parse(kId));
   EXPECT_THAT(ReadDeletionMark(*bucket, id), StatusIs(absl::StatusCode::kNotFound));
-  testutil::WriteFile(dir.Path(std::string(kId) + "/deletion-mark.json"),
-                      testutil::DeletionMarkJson(id, 99));
+  testutil::MustWriteFile(dir.Path(std::string(kId) + "/deletion-mark.json"),
+                          testutil::DeletionMarkJson(id, 99));
   ASSERT_OK_AND_ASSIGN(DeletionMark m, ReadDeletionMark(*bucket, id));
   EXPECT_EQ(m.deletion_time, 99);
 }

@@ -6,11 +6,10 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string_view>
 #include <system_error>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
@@ -24,8 +23,7 @@ namespace fs = std::filesystem;
 constexpr std::string_view kMetaFilename = "meta.json";
 
 absl::Status IoError(std::string_view op, const std::string& path, int err) {
-  return absl::UnavailableError(
-      absl::StrCat(base::Absl(op), " ", path, ": ", std::strerror(err)));
+  return absl::UnavailableError(absl::StrCat(base::Absl(op), " ", path, ": ", std::strerror(err)));
 }
 
 class Fd {
@@ -113,8 +111,7 @@ absl::StatusOr<tsdb::BlockMeta> MetaDiskCache::Read(const base::Ulid& id) const 
   CHARON_ASSIGN_OR_RETURN(std::string json, ReadWholeFile(path));
   absl::StatusOr<tsdb::BlockMeta> meta = tsdb::ParseBlockMeta(json);
   if (!meta.ok()) {
-    return absl::DataLossError(
-        absl::StrCat(path, ": ", meta.status().message()));
+    return absl::DataLossError(absl::StrCat(path, ": ", meta.status().message()));
   }
   if (meta->version != 1) {
     return absl::DataLossError(absl::StrCat(path, ": unexpected version ", meta->version));

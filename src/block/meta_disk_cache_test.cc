@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "block/test_bucket.h"
+#include "block/test_util.h"
 #include "testing/status_matchers.h"
 
 namespace charon::block {
@@ -12,15 +12,14 @@ namespace {
 using ::charon::testing::StatusIs;
 
 TEST(MetaDiskCache, WriteThenReadRoundTrips) {
-  testutil::ScratchDir dir;
+  charon::testing::TempDir dir = testutil::NewTempDir();
   MetaDiskCache cache(dir.Path("meta-syncer"));
   base::Ulid id = base::Ulid::FromTime(1'000'000, 1);
   EXPECT_THAT(cache.Read(id), StatusIs(absl::StatusCode::kNotFound));
   auto meta = testutil::Meta({.id = id, .min_time = 5, .max_time = 10});
   ASSERT_OK(cache.Write(id, *meta));
   EXPECT_TRUE(testutil::FileExists(dir.Path("meta-syncer/" + id.ToString() + "/meta.json")));
-  EXPECT_FALSE(
-      testutil::FileExists(dir.Path("meta-syncer/" + id.ToString() + "/meta.json.tmp")));
+  EXPECT_FALSE(testutil::FileExists(dir.Path("meta-syncer/" + id.ToString() + "/meta.json.tmp")));
   ASSERT_OK_AND_ASSIGN(tsdb::BlockMeta got, cache.Read(id));
   EXPECT_EQ(got.ulid, id);
   EXPECT_EQ(got.min_time, 5);
@@ -28,7 +27,7 @@ TEST(MetaDiskCache, WriteThenReadRoundTrips) {
 }
 
 TEST(MetaDiskCache, UnusableCopiesAreDataLoss) {
-  testutil::ScratchDir dir;
+  charon::testing::TempDir dir = testutil::NewTempDir();
   MetaDiskCache cache(dir.Path("meta-syncer"));
   base::Ulid id = base::Ulid::FromTime(1'000'000, 2);
   const std::string path = dir.Path("meta-syncer/" + id.ToString() + "/meta.json");
@@ -44,7 +43,7 @@ TEST(MetaDiskCache, UnusableCopiesAreDataLoss) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
-    testutil::WriteFile(path, c.json);
+    testutil::MustWriteFile(path, c.json);
     EXPECT_THAT(cache.Read(id), StatusIs(absl::StatusCode::kDataLoss));
   }
   ASSERT_OK(cache.Remove(id));
@@ -53,14 +52,14 @@ TEST(MetaDiskCache, UnusableCopiesAreDataLoss) {
 }
 
 TEST(MetaDiskCache, RemoveAllExceptKeepsListedAndForeignEntries) {
-  testutil::ScratchDir dir;
+  charon::testing::TempDir dir = testutil::NewTempDir();
   MetaDiskCache cache(dir.Path("meta-syncer"));
   ASSERT_OK(cache.RemoveAllExcept({}));  // no directory yet
   base::Ulid keep = base::Ulid::FromTime(1'000'000, 3);
   base::Ulid gone = base::Ulid::FromTime(1'000'000, 4);
   ASSERT_OK(cache.Write(keep, *testutil::Meta({.id = keep})));
   ASSERT_OK(cache.Write(gone, *testutil::Meta({.id = gone})));
-  testutil::WriteFile(dir.Path("meta-syncer/not-a-block/x"), "x");
+  testutil::MustWriteFile(dir.Path("meta-syncer/not-a-block/x"), "x");
   ASSERT_OK(cache.RemoveAllExcept({keep}));
   EXPECT_TRUE(testutil::FileExists(dir.Path("meta-syncer/" + keep.ToString())));
   EXPECT_FALSE(testutil::FileExists(dir.Path("meta-syncer/" + gone.ToString())));

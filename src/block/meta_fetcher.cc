@@ -1,11 +1,11 @@
 #include "block/meta_fetcher.h"
 
+#include <spdlog/spdlog.h>
+
 #include <set>
 #include <stdexcept>
 #include <string_view>
 #include <utility>
-
-#include <spdlog/spdlog.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
@@ -34,8 +34,8 @@ absl::Status Annotate(const absl::Status& s, std::string_view context) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<MetaFetcher>> MetaFetcher::Create(objstore::Bucket& bucket,
-                                                                MetaFetcherOptions options,
-                                                                prometheus::Registry& registry) {
+                                                                 MetaFetcherOptions options,
+                                                                 prometheus::Registry& registry) {
   if (options.concurrency < 1) {
     return absl::InvalidArgumentError(
         absl::StrCat("block meta fetch concurrency must be positive, got ", options.concurrency));
@@ -53,12 +53,12 @@ absl::StatusOr<std::unique_ptr<MetaFetcher>> MetaFetcher::Create(objstore::Bucke
                            .Help("Total blocks metadata synchronization failures")
                            .Register(registry)
                            .Add({});
-    m.sync_duration = &prometheus::BuildHistogram()
-                           .Name("thanos_blocks_meta_sync_duration_seconds")
-                           .Help("Duration of the blocks metadata synchronization in seconds")
-                           .Register(registry)
-                           .Add({}, prometheus::Histogram::BucketBoundaries{
-                                        0.01, 1, 10, 100, 300, 600, 1000});
+    m.sync_duration =
+        &prometheus::BuildHistogram()
+             .Name("thanos_blocks_meta_sync_duration_seconds")
+             .Help("Duration of the blocks metadata synchronization in seconds")
+             .Register(registry)
+             .Add({}, prometheus::Histogram::BucketBoundaries{0.01, 1, 10, 100, 300, 600, 1000});
     auto& synced = prometheus::BuildGauge()
                        .Name("thanos_blocks_meta_synced")
                        .Help("Number of block metadata synced")
@@ -135,9 +135,10 @@ MetaFetcher::Load MetaFetcher::LoadMeta(const base::Ulid& id) {
                   absl::OkStatus()};
     }
     if (!absl::IsNotFound(cached.status())) {
-      spdlog::warn("best effort read of the local meta.json of block {} failed; removing it and "
-                   "fetching from the bucket: {}",
-                   id.ToString(), cached.status().ToString());
+      spdlog::warn(
+          "best effort read of the local meta.json of block {} failed; removing it and "
+          "fetching from the bucket: {}",
+          id.ToString(), cached.status().ToString());
       if (absl::Status s = disk_cache_->Remove(id); !s.ok()) {
         spdlog::warn("removing the local meta.json of block {}: {}", id.ToString(), s.ToString());
       }
@@ -152,14 +153,14 @@ MetaFetcher::Load MetaFetcher::LoadMeta(const base::Ulid& id) {
   if (!json.ok()) return Load{LoadState::kFailed, nullptr, Annotate(json.status(), name)};
   absl::StatusOr<tsdb::BlockMeta> meta = tsdb::ParseBlockMeta(*json);
   if (!meta.ok()) {
-    return Load{LoadState::kCorrupted, nullptr,
-                absl::DataLossError(
-                    absl::StrCat("corrupted ", name, ": ", meta.status().message()))};
+    return Load{
+        LoadState::kCorrupted, nullptr,
+        absl::DataLossError(absl::StrCat("corrupted ", name, ": ", meta.status().message()))};
   }
   if (meta->version != 1) {
     return Load{LoadState::kFailed, nullptr,
-                absl::FailedPreconditionError(absl::StrCat("unexpected meta file: ", name,
-                                                           " version: ", meta->version))};
+                absl::FailedPreconditionError(
+                    absl::StrCat("unexpected meta file: ", name, " version: ", meta->version))};
   }
   if (disk_cache_ != nullptr) {
     if (absl::Status s = disk_cache_->Write(id, *meta); !s.ok()) {
@@ -246,9 +247,9 @@ FetchResult MetaFetcher::FetchUncoalesced() {
   result.metas = std::move(loaded);
   result.synced = std::move(synced);
   if (failed > 0) {
-    result.err = Annotate(first_failure,
-                          absl::StrCat("incomplete view: ", failed, " of ", ids->size(),
-                                       " block metas failed to load; first"));
+    result.err =
+        Annotate(first_failure, absl::StrCat("incomplete view: ", failed, " of ", ids->size(),
+                                             " block metas failed to load; first"));
   }
   return finish();
 }

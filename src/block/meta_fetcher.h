@@ -16,15 +16,15 @@
 #ifndef CHARON_BLOCK_META_FETCHER_H_
 #define CHARON_BLOCK_META_FETCHER_H_
 
-#include <map>
-#include <memory>
-#include <string>
-#include <vector>
-
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"

@@ -40,9 +40,10 @@ inline constexpr std::string_view kParquetMigratedState = "parquet-migrated";
 
 // Every state above, in the order Thanos registers them.
 inline constexpr std::string_view kAllSyncedStates[] = {
-    kCorruptedMetaState, kNoMetaState,      kLoadedState,     kTooFreshState,
-    kFailedState,        kLabelExcludedState, kTimeExcludedState, kDuplicateState,
-    kMarkedForDeletionState, kMarkedForNoCompactState, kParquetMigratedState};
+    kCorruptedMetaState,      kNoMetaState,         kLoadedState,
+    kTooFreshState,           kFailedState,         kLabelExcludedState,
+    kTimeExcludedState,       kDuplicateState,      kMarkedForDeletionState,
+    kMarkedForNoCompactState, kParquetMigratedState};
 
 // Number of blocks per state for one fetch. Not thread-safe.
 class SyncedCounts {

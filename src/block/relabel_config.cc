@@ -1,13 +1,12 @@
 #include "block/relabel_config.h"
 
 #include <openssl/evp.h>
+#include <re2/re2.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <array>
 #include <utility>
-
-#include <re2/re2.h>
-#include <yaml-cpp/yaml.h>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
@@ -90,8 +89,7 @@ absl::StatusOr<RelabelRule> ParseRule(const YAML::Node& node, size_t index) {
     rule.action = RelabelAction::kHashMod;
     if (rule.modulus == 0) return Bad(index, "hashmod requires a non-zero modulus");
     if (!IsValidLabelName(rule.target_label)) {
-      return Bad(index,
-                 absl::StrCat("hashmod: invalid target_label \"", rule.target_label, "\""));
+      return Bad(index, absl::StrCat("hashmod: invalid target_label \"", rule.target_label, "\""));
     }
   } else {
     return Bad(index, absl::StrCat("unsupported relabel action: ", action,

@@ -115,8 +115,8 @@ TEST(RelabelConfigParse, RejectsInvalidConfigs) {
 }
 
 TEST(RelabelConfig, RelabelTable) {
-  const tsdb::Labels in{{"__block_id", "01ARZ3NDEKTSV4RRFFQ69G5FAV"}, {"region", "eu"},
-                        {"zone", "a"}};
+  const tsdb::Labels in{
+      {"__block_id", "01ARZ3NDEKTSV4RRFFQ69G5FAV"}, {"region", "eu"}, {"zone", "a"}};
   struct Case {
     const char* name;
     const char* yaml;
@@ -124,8 +124,7 @@ TEST(RelabelConfig, RelabelTable) {
   };
   const std::vector<Case> cases = {
       {"keep match", "- action: keep\n  source_labels: [region]\n  regex: eu\n", in},
-      {"keep no match", "- action: keep\n  source_labels: [region]\n  regex: us\n",
-       std::nullopt},
+      {"keep no match", "- action: keep\n  source_labels: [region]\n  regex: us\n", std::nullopt},
       {"regex is anchored", "- action: keep\n  source_labels: [region]\n  regex: e\n",
        std::nullopt},
       {"alternation is anchored as a whole",
@@ -152,8 +151,7 @@ TEST(RelabelConfig, RelabelTable) {
                     {"zone", "a"}}},
       {"hashmod overwrites target",
        "- action: hashmod\n  source_labels: [region]\n  modulus: 1\n  target_label: zone\n",
-       tsdb::Labels{{"__block_id", "01ARZ3NDEKTSV4RRFFQ69G5FAV"}, {"region", "eu"},
-                    {"zone", "0"}}},
+       tsdb::Labels{{"__block_id", "01ARZ3NDEKTSV4RRFFQ69G5FAV"}, {"region", "eu"}, {"zone", "0"}}},
       {"hashmod then keep",
        "- action: hashmod\n  source_labels: [region]\n  modulus: 1\n  target_label: shard\n"
        "- action: keep\n  source_labels: [shard]\n  regex: '0'\n",
@@ -170,9 +168,8 @@ TEST(RelabelConfig, RelabelTable) {
 }
 
 TEST(RelabelConfig, HashModOfEmptyJoinIsMd5OfEmptyString) {
-  ASSERT_OK_AND_ASSIGN(RelabelConfig c, RelabelConfig::Parse(
-                                            "- action: hashmod\n  modulus: 1000\n"
-                                            "  target_label: s\n"));
+  ASSERT_OK_AND_ASSIGN(RelabelConfig c, RelabelConfig::Parse("- action: hashmod\n  modulus: 1000\n"
+                                                             "  target_label: s\n"));
   EXPECT_EQ(c.Relabel({}), std::optional<tsdb::Labels>(tsdb::Labels{{"s", "958"}}));
 }
 

@@ -29,8 +29,7 @@ struct TimePartitionFilterOptions {
 
 class TimePartitionFilter final : public MetaFilter {
  public:
-  explicit TimePartitionFilter(TimePartitionFilterOptions options)
-      : options_(std::move(options)) {}
+  explicit TimePartitionFilter(TimePartitionFilterOptions options) : options_(std::move(options)) {}
 
   [[nodiscard]] absl::Status Filter(MetaMap& metas, SyncedCounts& synced) override;
 

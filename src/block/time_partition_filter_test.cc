@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "block/test_bucket.h"
+#include "block/test_util.h"
 #include "testing/status_matchers.h"
 
 namespace charon::block {
@@ -38,12 +38,9 @@ TEST(TimePartitionFilter, AbsoluteBoundsAreInclusive) {
     bool kept;
   };
   const Case cases[] = {
-      {"inside", 1200, 1800, true},
-      {"covers", 0, 5000, true},
-      {"ends at min", 0, 1000, true},
-      {"ends before min", 0, 999, false},
-      {"starts at max", 2000, 3000, true},
-      {"starts after max", 2001, 3000, false},
+      {"inside", 1200, 1800, true},        {"covers", 0, 5000, true},
+      {"ends at min", 0, 1000, true},      {"ends before min", 0, 999, false},
+      {"starts at max", 2000, 3000, true}, {"starts after max", 2001, 3000, false},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
