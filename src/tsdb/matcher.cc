@@ -277,15 +277,33 @@ std::string GoQuote(std::string_view s) {
       continue;
     }
     switch (r) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\v': out += "\\v"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\a':
+        out += "\\a";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\v':
+        out += "\\v";
+        break;
       default:
         if (GoPrintable(r)) {
           out.append(s.data(), n);
@@ -341,8 +359,8 @@ absl::StatusOr<Matcher> Matcher::Make(MatchType type, std::string name, std::str
   options.set_log_errors(false);
   // Dashboards send alternations of thousands of values; the default 8 MiB rejects some of them.
   options.set_max_mem(int64_t{64} << 20);
-  auto re = std::make_shared<const RE2>(re2::StringPiece(m.value_.data(), m.value_.size()),
-                                        options);
+  auto re =
+      std::make_shared<const RE2>(re2::StringPiece(m.value_.data(), m.value_.size()), options);
   if (!re->ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("invalid regular expression ", GoQuote(m.value_), ": ", re->error()));
@@ -384,9 +402,7 @@ absl::StatusOr<Matcher> Matcher::Make(MatchType type, std::string name, std::str
 bool Matcher::Matches(std::string_view v) const {
   // RE2's dot does not match every invalid UTF-8 byte, so the dot fast paths decide only ASCII
   // tails and leave the rest to RE2.
-  const auto full = [&] {
-    return RE2::FullMatch(re2::StringPiece(v.data(), v.size()), *re_);
-  };
+  const auto full = [&] { return RE2::FullMatch(re2::StringPiece(v.data(), v.size()), *re_); };
   bool matched = false;
   switch (strategy_) {
     case Strategy::kEqual:
@@ -420,10 +436,18 @@ bool Matcher::Matches(std::string_view v) const {
 std::string Matcher::String() const {
   const char* op = "=";
   switch (type_) {
-    case MatchType::kEqual: op = "="; break;
-    case MatchType::kNotEqual: op = "!="; break;
-    case MatchType::kRegexMatch: op = "=~"; break;
-    case MatchType::kRegexNoMatch: op = "!~"; break;
+    case MatchType::kEqual:
+      op = "=";
+      break;
+    case MatchType::kNotEqual:
+      op = "!=";
+      break;
+    case MatchType::kRegexMatch:
+      op = "=~";
+      break;
+    case MatchType::kRegexNoMatch:
+      op = "!~";
+      break;
   }
   return absl::StrCat(MaybeQuoteName(name_), op, GoQuote(value_));
 }

@@ -63,13 +63,13 @@ class Matcher {
   // How Matches() decides before negation. Every strategy other than kEqual/kSet falls back to RE2
   // for values it cannot decide cheaply, so results always equal RE2's full match.
   enum class Strategy : uint8_t {
-    kEqual,            // = / !=
-    kSet,              // literal alternation: lookup in set_
-    kAny,              // .*
-    kNonEmpty,         // .+
-    kPrefixAny,        // prefix_ followed by .*
-    kPrefixNonEmpty,   // prefix_ followed by .+
-    kRegex,            // RE2, after rejecting values without prefix_
+    kEqual,           // = / !=
+    kSet,             // literal alternation: lookup in set_
+    kAny,             // .*
+    kNonEmpty,        // .+
+    kPrefixAny,       // prefix_ followed by .*
+    kPrefixNonEmpty,  // prefix_ followed by .+
+    kRegex,           // RE2, after rejecting values without prefix_
   };
   Strategy strategy_ = Strategy::kEqual;
 };

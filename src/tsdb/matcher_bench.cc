@@ -26,12 +26,12 @@ const std::vector<std::string>& Values() {
 }
 
 const char* const kPatterns[] = {
-    "pod-000123-a.*|pod-045678-a.*|x",  // general: alternation with dots
+    "pod-000123-a.*|pod-045678-a.*|x",             // general: alternation with dots
     "pod-000123-a7b|pod-045678-a1|pod-099999-a5",  // set
-    "pod-012.*",                        // prefix then .*
-    "pod-012[0-9]+-a.*",                // prefix then general regex
-    ".*-0(1|2)3.*",                     // no prefix
-    "(?i)POD-012.*",                    // case-insensitive: no fast path
+    "pod-012.*",                                   // prefix then .*
+    "pod-012[0-9]+-a.*",                           // prefix then general regex
+    ".*-0(1|2)3.*",                                // no prefix
+    "(?i)POD-012.*",                               // case-insensitive: no fast path
 };
 
 void BM_MatchesPerValue(benchmark::State& state) {

@@ -225,8 +225,8 @@ class RegexGen {
   }
 
   std::string Value() {
-    static const char* kPieces[] = {"a", "b", "f", "o", ".", "|", "\n", "A", "\xc3\xa9", "\xff",
-                                    "\x80", "-", "foo", "ab"};
+    static const char* kPieces[] = {"a", "b",        "f",    "o",    ".", "|",   "\n",
+                                    "A", "\xc3\xa9", "\xff", "\x80", "-", "foo", "ab"};
     std::string v;
     for (int n = Pick(6); n > 0; --n) v += kPieces[Pick(std::size(kPieces))];
     return v;
@@ -242,8 +242,8 @@ class RegexGen {
   }
 
   std::string Atom(int depth) {
-    static const char* kLiterals[] = {"a", "b", "ab", "foo", "\xc3\xa9", "\\.", "\\|", "\\*",
-                                      "\\(", "-", "\n", "A"};
+    static const char* kLiterals[] = {"a",   "b",   "ab",  "foo", "\xc3\xa9", "\\.",
+                                      "\\|", "\\*", "\\(", "-",   "\n",       "A"};
     static const char* kOthers[] = {"[ab]", "a?", "b*", "(?i)", "^", "$", "\\d", ".", "a{1,2}"};
     switch (Pick(depth > 2 ? 8 : 10)) {
       case 0:
@@ -295,7 +295,8 @@ TEST(Matcher, RandomRegexesAgreeWithRe2) {
     std::unique_ptr<RE2> ref = Reference(re);
     for (const std::string& v : values) {
       const bool want = ReferenceMatches(*ref, v);
-      ASSERT_EQ(m->Matches(v), want) << "re=" << m->String() << " v=" << ::testing::PrintToString(v);
+      ASSERT_EQ(m->Matches(v), want)
+          << "re=" << m->String() << " v=" << ::testing::PrintToString(v);
       ASSERT_EQ(nm->Matches(v), !want) << "re=" << nm->String();
     }
   }

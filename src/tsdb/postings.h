@@ -40,7 +40,8 @@ PostingsPtr ListPostings(std::vector<uint64_t> refs);
 // so the values handed out are always strictly increasing. Bytes after the ids are ignored. Does
 // not copy: `body` must outlive the iterator.
 PostingsPtr RawPostings(std::string_view body);
-// Values of `p` multiplied by `factor` (16 turns v2 series ids into index byte offsets). factor >= 1.
+// Values of `p` multiplied by `factor` (16 turns v2 series ids into index byte offsets). factor
+// >= 1.
 PostingsPtr ScalePostings(PostingsPtr p, uint64_t factor);
 
 // Values in every input; empty for no inputs. Seek-driven, so a short list intersected with a long

@@ -103,7 +103,8 @@ void BM_Merge(benchmark::State& state) {
   const auto lists = static_cast<uint32_t>(state.range(0));
   const auto size = static_cast<uint32_t>(state.range(1));
   std::vector<std::string> bodies;
-  for (uint32_t i = 0; i < lists; ++i) bodies.push_back(Body(RandomIds(size, 4 * kMillion, 100 + i)));
+  for (uint32_t i = 0; i < lists; ++i)
+    bodies.push_back(Body(RandomIds(size, 4 * kMillion, 100 + i)));
   for (auto _ : state) {
     std::vector<PostingsPtr> its;
     for (const std::string& b : bodies) its.push_back(RawPostings(b));
@@ -114,7 +115,10 @@ void BM_Merge(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * lists * size);
 }
-BENCHMARK(BM_Merge)->Args({2, 500'000})->Args({100, 10'000})->Args({1000, 1'000})
+BENCHMARK(BM_Merge)
+    ->Args({2, 500'000})
+    ->Args({100, 10'000})
+    ->Args({1000, 1'000})
     ->Unit(benchmark::kMillisecond);
 
 void BM_RawPostingsNext(benchmark::State& state) {

@@ -71,9 +71,9 @@ absl::StatusOr<PostingGroup> ToGroup(const Matcher& m, LazyValues& lazy) {
     }
     if (m.type() == MatchType::kNotEqual) return AddAll(m, {m.value()});
     CHARON_ASSIGN_OR_RETURN(const Values* vals, lazy.Get());
-    const bool rejects_all =
-        (m.value().empty() && (m.type() == MatchType::kEqual || m.type() == MatchType::kRegexMatch)) ||
-        (m.type() == MatchType::kRegexNoMatch && m.regex_matches_non_empty());
+    const bool rejects_all = (m.value().empty() && (m.type() == MatchType::kEqual ||
+                                                    m.type() == MatchType::kRegexMatch)) ||
+                             (m.type() == MatchType::kRegexNoMatch && m.regex_matches_non_empty());
     if (rejects_all) return AddAll(m, *vals);
     Values remove;
     if (m.type() == MatchType::kRegexNoMatch) {
@@ -93,14 +93,15 @@ absl::StatusOr<PostingGroup> ToGroup(const Matcher& m, LazyValues& lazy) {
   }
   if (m.type() == MatchType::kEqual) return AddKeys(m, {m.value()});
   CHARON_ASSIGN_OR_RETURN(const Values* vals, lazy.Get());
-  const bool accepts_all =
-      (m.value().empty() && (m.type() == MatchType::kNotEqual || m.type() == MatchType::kRegexNoMatch)) ||
-      (m.type() == MatchType::kRegexMatch && m.regex_matches_non_empty());
+  const bool accepts_all = (m.value().empty() && (m.type() == MatchType::kNotEqual ||
+                                                  m.type() == MatchType::kRegexNoMatch)) ||
+                           (m.type() == MatchType::kRegexMatch && m.regex_matches_non_empty());
   if (accepts_all) return AddKeys(m, *vals);
   Values add;
   if (m.type() == MatchType::kRegexMatch) {
     auto [lo, hi] = Candidates(m, *vals);
-    std::copy_if(lo, hi, std::back_inserter(add), [&m](const std::string& v) { return m.Matches(v); });
+    std::copy_if(lo, hi, std::back_inserter(add),
+                 [&m](const std::string& v) { return m.Matches(v); });
   } else {
     std::copy_if(vals->begin(), vals->end(), std::back_inserter(add),
                  [&m](const std::string& v) { return m.Matches(v); });

@@ -32,6 +32,8 @@ struct PostingsPlan {
   // True when the matchers select nothing whatever the lists hold (e.g. `x!~".*"`, `x="a",x="b"`,
   // or `x=~"a.+"` when no value of x starts with "a"); groups is then empty.
   bool empty = false;
+  // One group per label name, in name order (the all-postings group, when added, first). A group
+  // is either add_all with remove_keys, or add_keys only.
   std::vector<PostingGroup> groups;
   // When no group adds keys, the all-postings list (name "", value "") must be fetched and
   // intersected; PlanPostings then adds a group {name "", add_keys {""}} itself.
@@ -47,7 +49,8 @@ absl::StatusOr<PostingsPlan> PlanPostings(std::span<const Matcher> matchers,
                                           const LabelValuesFn& values);
 
 // Fetched postings per (name, value) key; a key absent from the map is an empty list.
-using FetchedPostingsFn = std::function<PostingsPtr(const std::string& name, const std::string& value)>;
+using FetchedPostingsFn =
+    std::function<PostingsPtr(const std::string& name, const std::string& value)>;
 
 // Builds the result iterator of a plan made by PlanPostings from fetched lists (`fetched` may
 // return null for an empty list). Errors of fetched lists surface through the result's status().

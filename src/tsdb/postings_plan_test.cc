@@ -77,11 +77,8 @@ class FakeIndex {
 // The series of the acceptance table in the design (Prometheus' PostingsForMatchers test data).
 std::vector<LabelSet> AcceptanceSeries() {
   return {
-      {{"n", "1"}},
-      {{"n", "1"}, {"i", "a"}},
-      {{"n", "1"}, {"i", "b"}},
-      {{"n", "2"}},
-      {{"n", "2.5"}},
+      {{"n", "1"}}, {{"n", "1"}, {"i", "a"}}, {{"n", "1"}, {"i", "b"}},
+      {{"n", "2"}}, {{"n", "2.5"}},
   };
 }
 
@@ -196,7 +193,8 @@ TEST(PlanPostings, GroupsFollowTheDesignTable) {
   for (const Case& c : cases) {
     SCOPED_TRACE(c.m.String());
     FakeIndex index({{{"i", "a"}}, {{"i", "b"}}, {{"i", "ba"}}, {{"j", "x"}}});
-    ASSERT_OK_AND_ASSIGN(PostingsPlan plan, PlanPostings(std::vector<Matcher>{c.m}, index.Values()));
+    ASSERT_OK_AND_ASSIGN(PostingsPlan plan,
+                         PlanPostings(std::vector<Matcher>{c.m}, index.Values()));
     EXPECT_EQ(plan.empty, c.empty);
     EXPECT_EQ(index.calls()["i"], c.reads_values ? 1 : 0);
     if (c.empty) {
@@ -230,23 +228,23 @@ TEST(PlanPostings, GroupsFollowTheDesignTable) {
 TEST(PlanPostings, MergesMatchersOnOneName) {
   FakeIndex index({{{"i", "a"}}, {{"i", "b"}}, {{"i", "c"}}});
   // add ∧ add → intersection.
-  ASSERT_OK_AND_ASSIGN(PostingsPlan p1,
-                       PlanPostings(std::vector<Matcher>{M("i", kRe, "a|b"), M("i", kRe, "b|c")},
-                                    index.Values()));
+  ASSERT_OK_AND_ASSIGN(
+      PostingsPlan p1,
+      PlanPostings(std::vector<Matcher>{M("i", kRe, "a|b"), M("i", kRe, "b|c")}, index.Values()));
   ASSERT_EQ(p1.groups.size(), 1u);
   EXPECT_THAT(p1.groups[0].add_keys, ElementsAre("b"));
   // addAll ∧ add → add minus removes.
-  ASSERT_OK_AND_ASSIGN(PostingsPlan p2,
-                       PlanPostings(std::vector<Matcher>{M("i", kNeq, "b"), M("i", kRe, "a|b")},
-                                    index.Values()));
+  ASSERT_OK_AND_ASSIGN(
+      PostingsPlan p2,
+      PlanPostings(std::vector<Matcher>{M("i", kNeq, "b"), M("i", kRe, "a|b")}, index.Values()));
   ASSERT_EQ(p2.groups.size(), 1u);
   EXPECT_FALSE(p2.groups[0].add_all);
   EXPECT_THAT(p2.groups[0].add_keys, ElementsAre("a"));
   EXPECT_THAT(p2.groups[0].remove_keys, IsEmpty());
   // addAll ∧ addAll → union of removes, plus the all-postings group.
-  ASSERT_OK_AND_ASSIGN(PostingsPlan p3,
-                       PlanPostings(std::vector<Matcher>{M("i", kNeq, "c"), M("i", kNre, "a|b")},
-                                    index.Values()));
+  ASSERT_OK_AND_ASSIGN(
+      PostingsPlan p3,
+      PlanPostings(std::vector<Matcher>{M("i", kNeq, "c"), M("i", kNre, "a|b")}, index.Values()));
   ASSERT_EQ(p3.groups.size(), 2u);
   EXPECT_EQ(p3.groups[0].name, "");
   EXPECT_TRUE(p3.groups[1].add_all);
@@ -257,7 +255,7 @@ TEST(PlanPostings, MergesMatchersOnOneName) {
 TEST(PlanPostings, ReadsValuesOncePerNameAndOnlyWhenNeeded) {
   FakeIndex index(AcceptanceSeries());
   const std::vector<Matcher> ms = {M("i", kRe, "a.*"), M("i", kNre, "b.*"), M("i", kNeq, ""),
-                                   M("n", kEq, "1"),   M("n", kRe, "1|2"), M("x", kRe, ".*")};
+                                   M("n", kEq, "1"),   M("n", kRe, "1|2"),  M("x", kRe, ".*")};
   ASSERT_OK_AND_ASSIGN(PostingsPlan plan, PlanPostings(ms, index.Values()));
   EXPECT_EQ(index.calls()["i"], 1);
   EXPECT_EQ(index.calls().count("n"), 0u);
@@ -299,9 +297,9 @@ TEST(PlanPostings, UnsortedLabelValuesAreNormalised) {
 
 TEST(CombinePlan, FetchErrorsSurfaceInStatus) {
   FakeIndex index(AcceptanceSeries());
-  ASSERT_OK_AND_ASSIGN(PostingsPlan plan,
-                       PlanPostings(std::vector<Matcher>{M("n", kEq, "1"), M("i", kNeq, "a")},
-                                    index.Values()));
+  ASSERT_OK_AND_ASSIGN(
+      PostingsPlan plan,
+      PlanPostings(std::vector<Matcher>{M("n", kEq, "1"), M("i", kNeq, "a")}, index.Values()));
   for (const char* failing : {"n", "i"}) {
     SCOPED_TRACE(failing);
     FetchedPostingsFn fetched = [&](const std::string& name, const std::string& value) {
@@ -323,13 +321,14 @@ TEST(PlanPostings, AgreesWithBruteForceOracle) {
     LabelSet s;
     for (size_t k = 0; k + 1 < names.size(); ++k) {
       if (std::uniform_int_distribution<int>(0, 3)(rng) == 0) continue;  // label absent
-      s[names[k]] = label_values[std::uniform_int_distribution<size_t>(0, label_values.size() - 1)(rng)];
+      s[names[k]] =
+          label_values[std::uniform_int_distribution<size_t>(0, label_values.size() - 1)(rng)];
     }
     series.push_back(s);
   }
   const std::vector<std::string> patterns = {
-      "",     "x",   "y|z",  "x|",   ".*",  ".+",    "x.*",   "x.+",   "(x|y)z?", "^x?$",
-      "c||d", "[xy]", "(?i)X", "1|10", "x\\.y", "x.y",   "é|z",  "nomatch", ".*y", "(x|y)(|x|y)"};
+      "",     "x",    "y|z",   "x|",   ".*",    ".+",  "x.*", "x.+",     "(x|y)z?", "^x?$",
+      "c||d", "[xy]", "(?i)X", "1|10", "x\\.y", "x.y", "é|z", "nomatch", ".*y",     "(x|y)(|x|y)"};
   const MatchType types[] = {kEq, kNeq, kRe, kNre};
   auto random_matcher = [&] {
     const std::string& n = names[std::uniform_int_distribution<size_t>(0, names.size() - 1)(rng)];

@@ -268,7 +268,8 @@ TEST(SetAlgebra, RandomCompositionsMatchModel) {
     CheckAgainstModel(*w, without, rng);
     // Nested: (lists[0] ∪ lists[1]) ∩ ... over raw bodies scaled by 16.
     std::vector<std::string> bodies;
-    for (const Refs& l : lists) bodies.push_back(RawBody(std::vector<uint32_t>(l.begin(), l.end())));
+    for (const Refs& l : lists)
+      bodies.push_back(RawBody(std::vector<uint32_t>(l.begin(), l.end())));
     std::vector<PostingsPtr> raws;
     for (const std::string& b : bodies) raws.push_back(ScalePostings(RawPostings(b), 16));
     Refs scaled;
