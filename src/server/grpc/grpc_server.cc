@@ -144,8 +144,9 @@ absl::Status GrpcServer::Start() {
 
 void GrpcServer::Shutdown(absl::Duration grace) {
   if (server_ == nullptr) return;
-  health_service_->BeginShutdown();
   grace = std::clamp(grace, absl::ZeroDuration(), absl::Hours(24 * 365));
+  // Watchers learn of the shutdown while their streams can still carry it.
+  health_service_->BeginShutdown(std::min(grace, absl::Seconds(5)));
   server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
   server_->Wait();
   server_.reset();

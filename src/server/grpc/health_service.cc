@@ -12,9 +12,11 @@ HealthCheckResponse::ServingStatus HealthServiceImpl::Status() const {
   return store_.Ready() ? HealthCheckResponse::SERVING : HealthCheckResponse::NOT_SERVING;
 }
 
-void HealthServiceImpl::BeginShutdown() {
+void HealthServiceImpl::BeginShutdown(absl::Duration wait) {
   absl::MutexLock lock(&mu_);
   shutting_down_ = true;
+  auto no_watches = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return active_watches_ == 0; };
+  mu_.AwaitWithTimeout(absl::Condition(&no_watches), wait);
 }
 
 grpc::Status HealthServiceImpl::Check(grpc::ServerContext* /*ctx*/,
@@ -34,6 +36,10 @@ grpc::Status HealthServiceImpl::Watch(grpc::ServerContext* ctx,
     writer->Write(resp);
     return grpc::Status::OK;
   }
+  {
+    absl::MutexLock lock(&mu_);
+    ++active_watches_;
+  }
   bool first = true;
   HealthCheckResponse::ServingStatus last = HealthCheckResponse::UNKNOWN;
   while (!ctx->IsCancelled()) {
@@ -45,10 +51,16 @@ grpc::Status HealthServiceImpl::Watch(grpc::ServerContext* ctx,
       last = now;
     }
     absl::MutexLock lock(&mu_);
-    if (shutting_down_) break;
+    if (shutting_down_) {
+      // Ends once the final NOT_SERVING went out.
+      if (last == HealthCheckResponse::NOT_SERVING) break;
+      continue;
+    }
     // Wakes early on shutdown; otherwise polls Ready(), which has no change notification.
     mu_.AwaitWithTimeout(absl::Condition(&shutting_down_), poll_interval_);
   }
+  absl::MutexLock lock(&mu_);
+  --active_watches_;
   return grpc::Status::OK;
 }
 

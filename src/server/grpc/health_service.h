@@ -25,8 +25,9 @@ class HealthServiceImpl final : public grpc::health::v1::Health::Service {
   grpc::Status Watch(grpc::ServerContext* ctx, const grpc::health::v1::HealthCheckRequest* req,
                      grpc::ServerWriter<grpc::health::v1::HealthCheckResponse>* writer) override;
 
-  // From now on NOT_SERVING; open Watch streams send that and end.
-  void BeginShutdown();
+  // From now on NOT_SERVING. Open Watch streams send that and end; waits up to `wait` for them,
+  // so that they finish before the server stops accepting writes.
+  void BeginShutdown(absl::Duration wait);
 
  private:
   grpc::health::v1::HealthCheckResponse::ServingStatus Status() const;
@@ -35,6 +36,7 @@ class HealthServiceImpl final : public grpc::health::v1::Health::Service {
   const absl::Duration poll_interval_;
   mutable absl::Mutex mu_;
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
+  int active_watches_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace charon::server

@@ -85,6 +85,7 @@ absl::StatusOr<SeriesCallResult> StoreClient::Series(const thanos::SeriesRequest
   thanos::SeriesResponse frame;
   absl::Status bad_frame;
   while (reader->Read(&frame)) {
+    out.frames.push_back(frame.result_case());
     switch (frame.result_case()) {
       case thanos::SeriesResponse::kSeries:
         ++out.series_frames;

@@ -39,6 +39,7 @@ struct SeriesCallResult {
   std::vector<thanos::Series> series;  // from series and batch frames, in order
   std::vector<std::string> warnings;
   std::optional<hintspb::SeriesResponseHints> hints;
+  std::vector<thanos::SeriesResponse::ResultCase> frames;  // kind of each frame, in order
   int series_frames = 0;
   int batch_frames = 0;
   int hints_frames = 0;
