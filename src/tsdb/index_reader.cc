@@ -7,49 +7,10 @@
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "tsdb/postings_offset_table.h"
+#include "tsdb/postings_plan.h"
 
 namespace charon::tsdb {
 namespace {
-
-// Postings over refs already read and checked. Kept local so the reader depends only on the
-// Postings interface.
-class VectorPostings final : public Postings {
- public:
-  explicit VectorPostings(std::vector<uint64_t> refs) : refs_(std::move(refs)) {}
-  bool Next() override {
-    if (started_ && i_ < refs_.size()) ++i_;
-    started_ = true;
-    return i_ < refs_.size();
-  }
-  bool Seek(uint64_t v) override {
-    started_ = true;
-    if (i_ >= refs_.size()) return false;
-    if (refs_[i_] >= v) return true;
-    i_ = static_cast<size_t>(std::lower_bound(refs_.begin() + static_cast<ptrdiff_t>(i_),
-                                              refs_.end(), v) -
-                             refs_.begin());
-    return i_ < refs_.size();
-  }
-  uint64_t At() const override { return refs_[i_]; }
-  absl::Status status() const override { return absl::OkStatus(); }
-
- private:
-  std::vector<uint64_t> refs_;
-  size_t i_ = 0;
-  bool started_ = false;
-};
-
-class ErrorPostings final : public Postings {
- public:
-  explicit ErrorPostings(absl::Status s) : status_(std::move(s)) {}
-  bool Next() override { return false; }
-  bool Seek(uint64_t) override { return false; }
-  uint64_t At() const override { return 0; }
-  absl::Status status() const override { return status_; }
-
- private:
-  absl::Status status_;
-};
 
 absl::Status AsDataLoss(const absl::Status& s, std::string_view what) {
   return absl::DataLossError(absl::StrCat("index: ", base::Absl(what), ": ", s.message()));
@@ -205,8 +166,22 @@ absl::StatusOr<std::vector<uint64_t>> IndexReader::PostingsRefs(std::string_view
 
 PostingsPtr IndexReader::Postings(std::string_view name, std::string_view value) const {
   absl::StatusOr<std::vector<uint64_t>> refs = PostingsRefs(name, value);
-  if (!refs.ok()) return std::make_unique<ErrorPostings>(refs.status());
-  return std::make_unique<VectorPostings>(*std::move(refs));
+  if (!refs.ok()) return ErrPostings(refs.status());
+  return ListPostings(*std::move(refs));
+}
+
+absl::StatusOr<PostingsPtr> IndexReader::PostingsForMatchers(
+    std::span<const Matcher> matchers) const {
+  CHARON_ASSIGN_OR_RETURN(
+      PostingsPlan plan,
+      PlanPostings(matchers, [this](std::string_view name)
+                                 -> absl::StatusOr<std::vector<std::string>> {
+        return LabelValues(name);
+      }));
+  if (plan.empty) return EmptyPostings();
+  return CombinePlan(plan, [this](const std::string& name, const std::string& value) {
+    return Postings(name, value);
+  });
 }
 
 absl::StatusOr<std::pair<uint64_t, uint64_t>> IndexReader::PostingsRange(

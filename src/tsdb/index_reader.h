@@ -26,6 +26,7 @@
 #include "absl/status/statusor.h"
 #include "tsdb/index_format.h"
 #include "tsdb/labels.h"
+#include "tsdb/matcher.h"
 #include "tsdb/postings.h"
 #include "tsdb/series_entry.h"
 #include "tsdb/symbols.h"
@@ -62,6 +63,11 @@ class IndexReader {
   // As Postings() but the expanded refs; DataLoss when corrupt.
   absl::StatusOr<std::vector<uint64_t>> PostingsRefs(std::string_view name,
                                                       std::string_view value) const;
+
+  // Series refs selected by all of `matchers`, with Prometheus' PostingsForMatchers semantics
+  // (planned by PlanPostings). InvalidArgument from planning (e.g. no matchers); list errors
+  // surface through the iterator's status().
+  absl::StatusOr<PostingsPtr> PostingsForMatchers(std::span<const Matcher> matchers) const;
 
   // The byte range a store fetches for the list, as Thanos computes it: [offset + 4, start of the
   // next list - 4), the last list ending at toc.postings_table - 4. Starts at the list's

@@ -184,6 +184,48 @@ TEST(IndexReader, PostingsSeek) {
   EXPECT_OK(p->status());
 }
 
+TEST(IndexReader, PostingsForMatchersAgreesWithBruteForce) {
+  struct Case {
+    std::vector<std::tuple<MatchType, std::string, std::string>> matchers;
+  } cases[] = {
+      {{{MatchType::kEqual, "__name__", "up"}}},
+      {{{MatchType::kEqual, "__name__", "up"}, {MatchType::kEqual, "job", "a"}}},
+      {{{MatchType::kEqual, "job", "a"}, {MatchType::kNotEqual, "mode", "idle"}}},
+      {{{MatchType::kEqual, "instance", ""}}},
+      {{{MatchType::kNotEqual, "instance", ""}}},
+      {{{MatchType::kRegexMatch, "i", "v10(0|1|2).*"}}},
+      {{{MatchType::kRegexNoMatch, "__name__", "gen|cpu"}}},
+      {{{MatchType::kRegexMatch, "__name__", ".+"}, {MatchType::kEqual, "z", "\xff"}}},
+      {{{MatchType::kEqual, "z", "\xff"}}},
+      {{{MatchType::kEqual, "job", "nope"}}},
+      {{{MatchType::kRegexMatch, "nope", ".*"}}},
+  };
+  for (const Variant& v : kVariants) {
+    SCOPED_TRACE(v.name);
+    TestIndex idx = BuildTestIndex(Fixture(), v.options);
+    ASSERT_OK_AND_ASSIGN(auto r, IndexReader::Open(idx.bytes));
+    for (const Case& c : cases) {
+      std::vector<Matcher> ms;
+      for (const auto& [type, name, value] : c.matchers) {
+        ASSERT_OK_AND_ASSIGN(Matcher m, Matcher::Make(type, name, value));
+        ms.push_back(std::move(m));
+      }
+      std::string trace;
+      for (const Matcher& m : ms) trace += m.String() + " ";
+      SCOPED_TRACE(trace);
+      std::vector<uint64_t> want;
+      for (size_t i = 0; i < idx.series.size(); ++i) {
+        bool all = true;
+        for (const Matcher& m : ms) all &= m.Matches(GetLabel(idx.series[i].labels, m.name()));
+        if (all) want.push_back(idx.refs[i]);
+      }
+      ASSERT_OK_AND_ASSIGN(PostingsPtr p, r->PostingsForMatchers(ms));
+      ASSERT_OK_AND_ASSIGN(std::vector<uint64_t> got, ExpandPostingsForTest(*p));
+      EXPECT_EQ(got, want);
+    }
+  }
+}
+
 TEST(IndexReader, SeriesRefOutsideTheSectionIsDataLoss) {
   for (const Variant& v : kVariants) {
     SCOPED_TRACE(v.name);
