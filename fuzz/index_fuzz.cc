@@ -3,8 +3,10 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tsdb/index_reader.h"
+#include "tsdb/matcher.h"
 #include "tsdb/postings_offset_table.h"
 #include "tsdb/series_entry.h"
 #include "tsdb/symbols.h"
@@ -23,6 +25,21 @@ void ExerciseReader(const IndexReader& r) {
         Labels labels;
         std::vector<ChunkMeta> chunks;
         (void)r.Series(p->At(), &labels, &chunks);
+      }
+    }
+  }
+  std::vector<std::string> names = r.LabelNames();
+  if (!names.empty()) {
+    std::vector<Matcher> ms;
+    auto add = [&](MatchType type, std::string value) {
+      auto m = Matcher::Make(type, names.front(), std::move(value));
+      if (m.ok()) ms.push_back(*std::move(m));
+    };
+    add(MatchType::kRegexMatch, ".+");
+    add(MatchType::kNotEqual, names.back());
+    auto p = r.PostingsForMatchers(ms);
+    if (p.ok()) {
+      while ((*p)->Next()) {
       }
     }
   }
