@@ -1,16 +1,16 @@
 #include "cmd/charon/query_command.h"
 
+#include <google/protobuf/util/json_util.h>
+
+#include <CLI/CLI.hpp>
 #include <charconv>
 #include <cmath>
 #include <iostream>
 #include <limits>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <utility>
-
-#include <CLI/CLI.hpp>
-#include <google/protobuf/util/json_util.h>
-#include <nlohmann/json.hpp>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -152,8 +152,8 @@ class SelectorParser {
   }
 
   void SkipSpace() {
-    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' ||
-                                s_[pos_] == '\r')) {
+    while (pos_ < s_.size() &&
+           (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r')) {
       ++pos_;
     }
   }
@@ -194,18 +194,21 @@ std::string FormatTime(int64_t ms) {
   if (ms == std::numeric_limits<int64_t>::min() || ms == std::numeric_limits<int64_t>::max()) {
     return ms < 0 ? "-inf" : "+inf";
   }
-  return absl::StrCat(ms, " (",
-                      absl::FormatTime(absl::RFC3339_full, absl::FromUnixMillis(ms),
-                                       absl::UTCTimeZone()),
-                      ")");
+  return absl::StrCat(
+      ms, " (", absl::FormatTime(absl::RFC3339_full, absl::FromUnixMillis(ms), absl::UTCTimeZone()),
+      ")");
 }
 
 std::string_view EncodingName(thanos::Chunk::Encoding e) {
   switch (e) {
-    case thanos::Chunk::XOR: return "XOR";
-    case thanos::Chunk::HISTOGRAM: return "HISTOGRAM";
-    case thanos::Chunk::FLOAT_HISTOGRAM: return "FLOAT_HISTOGRAM";
-    default: return "UNKNOWN";
+    case thanos::Chunk::XOR:
+      return "XOR";
+    case thanos::Chunk::HISTOGRAM:
+      return "HISTOGRAM";
+    case thanos::Chunk::FLOAT_HISTOGRAM:
+      return "FLOAT_HISTOGRAM";
+    default:
+      return "UNKNOWN";
   }
 }
 
@@ -387,9 +390,8 @@ absl::Status RunSeries(const QueryFlags& f) {
     for (const thanos::AggrChunk& c : s.chunks()) {
       for (const NamedChunk& nc : ChunksOf(c)) {
         std::cout << absl::StreamFormat("  [%d, %d] %s %s %d bytes hash %016x\n", c.min_time(),
-                                        c.max_time(), nc.aggregate,
-                                        EncodingName(nc.chunk->type()), nc.chunk->data().size(),
-                                        nc.chunk->hash());
+                                        c.max_time(), nc.aggregate, EncodingName(nc.chunk->type()),
+                                        nc.chunk->data().size(), nc.chunk->hash());
         if (!f.decode) continue;
         absl::StatusOr<std::vector<tsdb::XorSample>> samples = Decode(*nc.chunk);
         if (!samples.ok()) {
@@ -581,14 +583,30 @@ absl::StatusOr<std::string> UnquoteGoString(std::string_view lit) {
     if (++i >= body.size()) return bad("backslash at the end");
     char e = body[i];
     switch (e) {
-      case 'a': out.push_back('\a'); break;
-      case 'b': out.push_back('\b'); break;
-      case 'f': out.push_back('\f'); break;
-      case 'n': out.push_back('\n'); break;
-      case 'r': out.push_back('\r'); break;
-      case 't': out.push_back('\t'); break;
-      case 'v': out.push_back('\v'); break;
-      case '\\': out.push_back('\\'); break;
+      case 'a':
+        out.push_back('\a');
+        break;
+      case 'b':
+        out.push_back('\b');
+        break;
+      case 'f':
+        out.push_back('\f');
+        break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
+      case 'v':
+        out.push_back('\v');
+        break;
+      case '\\':
+        out.push_back('\\');
+        break;
       case '"':
       case '\'':
         if (e != q) return bad("escaped quote of the other kind");
@@ -609,7 +627,8 @@ absl::StatusOr<std::string> UnquoteGoString(std::string_view lit) {
         if (e == 'x') {
           out.push_back(static_cast<char>(v));
         } else {
-          if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return bad("invalid Unicode code point");
+          if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+            return bad("invalid Unicode code point");
           AppendUtf8(v, &out);
         }
         break;
@@ -644,9 +663,9 @@ absl::StatusOr<int64_t> ParseTimeMs(std::string_view s, absl::Time now) {
   if (absl::ParseTime(absl::RFC3339_full, base::Absl(s), &t, &err)) return absl::ToUnixMillis(t);
   absl::Duration d;
   if (absl::ParseDuration(base::Absl(s), &d)) return absl::ToUnixMillis(now + d);
-  return absl::InvalidArgumentError(absl::StrCat(
-      "bad time \"", base::Absl(s),
-      "\": want milliseconds, RFC 3339 (2006-01-02T15:04:05Z) or a duration (-2h)"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("bad time \"", base::Absl(s),
+                   "\": want milliseconds, RFC 3339 (2006-01-02T15:04:05Z) or a duration (-2h)"));
 }
 
 void AddQueryCommand(CLI::App& app) {

@@ -1,10 +1,10 @@
 #include "cmd/charon/query_command.h"
 
-#include <string>
-#include <vector>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
 
 #include "testing/status_matchers.h"
 
@@ -47,10 +47,27 @@ TEST(ParseSelector, Table) {
 }
 
 TEST(ParseSelector, ErrorsAreInvalidArgument) {
-  for (const char* bad : {"", "{", "}", "up{", "{a}", "{a=}", "{a=b}", "{a==\"b\"}", "{a=\"b\"",
-                          "{a=\"b}", "{a=\"b\" c=\"d\"}", "{a=\"b\"} x", "1up", "{1a=\"b\"}",
-                          "{a=\"\\q\"}", "{a=\"\\x4\"}", "{a=\"\\400\"}", "{a=\"\\ud800\"}",
-                          "{a=\"x\ny\"}", "{a='\"'}x", "{a=\"\\'\"}"}) {
+  for (const char* bad : {"",
+                          "{",
+                          "}",
+                          "up{",
+                          "{a}",
+                          "{a=}",
+                          "{a=b}",
+                          "{a==\"b\"}",
+                          "{a=\"b\"",
+                          "{a=\"b}",
+                          "{a=\"b\" c=\"d\"}",
+                          "{a=\"b\"} x",
+                          "1up",
+                          "{1a=\"b\"}",
+                          "{a=\"\\q\"}",
+                          "{a=\"\\x4\"}",
+                          "{a=\"\\400\"}",
+                          "{a=\"\\ud800\"}",
+                          "{a=\"x\ny\"}",
+                          "{a='\"'}x",
+                          "{a=\"\\'\"}"}) {
     SCOPED_TRACE(bad);
     EXPECT_THAT(ParseSelector(bad), StatusIs(absl::StatusCode::kInvalidArgument));
   }
@@ -78,8 +95,8 @@ TEST(UnquoteGoString, Table) {
     ASSERT_OK_AND_ASSIGN(std::string got, UnquoteGoString(c.in));
     EXPECT_EQ(got, c.want);
   }
-  for (const char* bad : {"", "\"", "abc", "\"a'", "`a`b`", "\"\\\"", "\"\\U00110000\"",
-                          "\"\\xg0\""}) {
+  for (const char* bad :
+       {"", "\"", "abc", "\"a'", "`a`b`", "\"\\\"", "\"\\U00110000\"", "\"\\xg0\""}) {
     SCOPED_TRACE(bad);
     EXPECT_THAT(UnquoteGoString(bad), StatusIs(absl::StatusCode::kInvalidArgument));
   }

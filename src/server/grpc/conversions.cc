@@ -75,14 +75,22 @@ absl::StatusOr<std::vector<tsdb::Matcher>> MatchersFromProto(
   for (const thanos::LabelMatcher& m : matchers) {
     tsdb::MatchType type;
     switch (m.type()) {
-      case thanos::LabelMatcher::EQ: type = tsdb::MatchType::kEqual; break;
-      case thanos::LabelMatcher::NEQ: type = tsdb::MatchType::kNotEqual; break;
-      case thanos::LabelMatcher::RE: type = tsdb::MatchType::kRegexMatch; break;
-      case thanos::LabelMatcher::NRE: type = tsdb::MatchType::kRegexNoMatch; break;
+      case thanos::LabelMatcher::EQ:
+        type = tsdb::MatchType::kEqual;
+        break;
+      case thanos::LabelMatcher::NEQ:
+        type = tsdb::MatchType::kNotEqual;
+        break;
+      case thanos::LabelMatcher::RE:
+        type = tsdb::MatchType::kRegexMatch;
+        break;
+      case thanos::LabelMatcher::NRE:
+        type = tsdb::MatchType::kRegexNoMatch;
+        break;
       default:
-        return absl::InvalidArgumentError(
-            absl::StrCat("unrecognized label matcher type ", static_cast<int>(m.type()),
-                         " for label \"", m.name(), "\""));
+        return absl::InvalidArgumentError(absl::StrCat("unrecognized label matcher type ",
+                                                       static_cast<int>(m.type()), " for label \"",
+                                                       m.name(), "\""));
     }
     absl::StatusOr<tsdb::Matcher> matcher = tsdb::Matcher::Make(type, m.name(), m.value());
     if (!matcher.ok()) {
@@ -99,9 +107,8 @@ absl::StatusOr<store::SeriesRequest> SeriesRequestFromProto(const thanos::Series
                                                             const std::string& tenant) {
   store::SeriesRequest out;
   if (req.min_time() > req.max_time()) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid time range: min_time ",
-                                                   req.min_time(), " is after max_time ",
-                                                   req.max_time()));
+    return absl::InvalidArgumentError(absl::StrCat("invalid time range: min_time ", req.min_time(),
+                                                   " is after max_time ", req.max_time()));
   }
   out.min_time = req.min_time();
   out.max_time = req.max_time();

@@ -5,10 +5,10 @@
 #ifndef CHARON_SERVER_GRPC_CONVERSIONS_H_
 #define CHARON_SERVER_GRPC_CONVERSIONS_H_
 
+#include <grpcpp/support/status.h>
+
 #include <string>
 #include <vector>
-
-#include <grpcpp/support/status.h>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"

@@ -1,5 +1,9 @@
 #include "server/grpc/grpc_server.h"
 
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/security/server_credentials.h>
+
 #include <algorithm>
 #include <chrono>
 #include <fstream>
@@ -7,10 +11,6 @@
 #include <sstream>
 #include <utility>
 #include <vector>
-
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
-#include <grpcpp/grpcpp.h>
-#include <grpcpp/security/server_credentials.h>
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
@@ -26,16 +26,15 @@ namespace {
 absl::StatusOr<std::string> ReadFile(const std::string& path, std::string_view what) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return absl::InvalidArgumentError(absl::StrCat("gRPC server: cannot read ", base::Absl(what), " \"", path,
-                                                   "\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat("gRPC server: cannot read ", base::Absl(what), " \"", path, "\""));
   }
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
 
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
-    const GrpcServerOptions& o) {
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const GrpcServerOptions& o) {
   if (o.tls_cert_file.empty() && o.tls_key_file.empty()) {
     if (!o.tls_client_ca_file.empty()) {
       return absl::InvalidArgumentError(
@@ -92,7 +91,8 @@ absl::Status GrpcServer::Start() {
   if (options_.enable_reflection) {
     // Registers a builder plugin process-wide; doing it twice would register the service twice.
     static std::once_flag reflection_once;
-    std::call_once(reflection_once, [] { grpc::reflection::InitProtoReflectionServerBuilderPlugin(); });
+    std::call_once(reflection_once,
+                   [] { grpc::reflection::InitProtoReflectionServerBuilderPlugin(); });
   }
   if (options_.registry != nullptr && metrics_ == nullptr) {
     metrics_ = std::make_unique<ServerMetrics>(*options_.registry);
@@ -104,8 +104,7 @@ absl::Status GrpcServer::Start() {
   }
   store_service_ = std::make_unique<StoreServiceImpl>(store_, metrics_.get(),
                                                       options_.advertise_compatibility_label);
-  info_service_ =
-      std::make_unique<InfoServiceImpl>(store_, options_.advertise_compatibility_label);
+  info_service_ = std::make_unique<InfoServiceImpl>(store_, options_.advertise_compatibility_label);
   health_service_ = std::make_unique<HealthServiceImpl>(store_, options_.health_poll_interval);
 
   grpc::ServerBuilder builder;
@@ -134,9 +133,9 @@ absl::Status GrpcServer::Start() {
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || selected_port == 0) {
     server_.reset();
-    return absl::UnavailableError(absl::StrCat(
-        "gRPC server: cannot listen on \"", options_.address,
-        "\" (address in use, not permitted, or not a host:port address)"));
+    return absl::UnavailableError(
+        absl::StrCat("gRPC server: cannot listen on \"", options_.address,
+                     "\" (address in use, not permitted, or not a host:port address)"));
   }
   port_ = selected_port;
   return absl::OkStatus();

@@ -2,6 +2,12 @@
 // driven through StoreClient.
 #include "server/grpc/grpc_server.h"
 
+#include <gmock/gmock.h>
+#include <grpcpp/generic/generic_stub.h>
+#include <gtest/gtest.h>
+#include <prometheus/registry.h>
+
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <deque>
 #include <functional>
@@ -11,11 +17,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-#include <prometheus/registry.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -110,8 +111,7 @@ class ScriptedStore final : public store::StoreApi {
   std::optional<store::LabelValuesRequest> last_values_ ABSL_GUARDED_BY(mu_);
 };
 
-thanos::LabelMatcher Matcher(thanos::LabelMatcher::Type type, std::string name,
-                             std::string value) {
+thanos::LabelMatcher Matcher(thanos::LabelMatcher::Type type, std::string name, std::string value) {
   thanos::LabelMatcher m;
   m.set_type(type);
   m.set_name(std::move(name));
@@ -196,8 +196,8 @@ TEST_F(GrpcServerTest, SeriesFramesOnlyBatchWhenBatchSizeAboveOne) {
     int64_t batch_size;
     int series_frames, batch_frames;
   };
-  for (const Case& c : {Case{0, 5, 0}, Case{1, 5, 0}, Case{-3, 5, 0}, Case{2, 0, 3},
-                        Case{5, 0, 1}, Case{64, 0, 1}}) {
+  for (const Case& c : {Case{0, 5, 0}, Case{1, 5, 0}, Case{-3, 5, 0}, Case{2, 0, 3}, Case{5, 0, 1},
+                        Case{64, 0, 1}}) {
     SCOPED_TRACE(c.batch_size);
     thanos::SeriesRequest req = UpRequest();
     req.set_response_batch_size(c.batch_size);
@@ -557,6 +557,52 @@ TEST_F(GrpcServerTest, HealthWatchSeesTheChange) {
   EXPECT_FALSE(reader->Read(&resp));
 }
 
+TEST_F(GrpcServerTest, ReflectionListsTheServices) {
+  Start();
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                                     grpc::InsecureChannelCredentials());
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  grpc::CompletionQueue cq;
+  auto call =
+      stub.PrepareCall(&ctx, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  void* tag = nullptr;
+  bool ok = false;
+  auto step = [&](int want) {
+    ASSERT_TRUE(cq.Next(&tag, &ok));
+    EXPECT_EQ(tag, reinterpret_cast<void*>(static_cast<intptr_t>(want)));
+    EXPECT_TRUE(ok);
+  };
+  call->StartCall(reinterpret_cast<void*>(1));
+  step(1);
+  // ServerReflectionRequest{list_services (7): ""}, written by hand.
+  grpc::Slice slice(std::string("\x3a\x00", 2));
+  grpc::ByteBuffer request(&slice, 1);
+  call->Write(request, reinterpret_cast<void*>(2));
+  step(2);
+  grpc::ByteBuffer response;
+  call->Read(&response, reinterpret_cast<void*>(3));
+  step(3);
+  std::vector<grpc::Slice> slices;
+  ASSERT_TRUE(response.Dump(&slices).ok());
+  std::string bytes;
+  for (const grpc::Slice& sl : slices)
+    bytes.append(reinterpret_cast<const char*>(sl.begin()), sl.size());
+  EXPECT_THAT(bytes, HasSubstr("thanos.Store"));
+  EXPECT_THAT(bytes, HasSubstr("thanos.info.Info"));
+  EXPECT_THAT(bytes, HasSubstr("grpc.health.v1.Health"));
+  call->WritesDone(reinterpret_cast<void*>(4));
+  step(4);
+  grpc::Status status;
+  call->Finish(&status, reinterpret_cast<void*>(5));
+  step(5);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+}
+
 TEST_F(GrpcServerTest, MetricsUseGoGrpcNames) {
   Start();
   const std::map<std::string, std::string> series = {
@@ -567,9 +613,10 @@ TEST_F(GrpcServerTest, MetricsUseGoGrpcNames) {
   };
   // Pre-initialised, as Go's InitializeMetrics does.
   EXPECT_EQ(Metric("grpc_server_started_total", series), 0);
-  EXPECT_EQ(Metric("grpc_server_handled_total",
-                   {{"grpc_service", "thanos.info.Info"}, {"grpc_method", "Info"},
-                    {"grpc_type", "unary"}, {"grpc_code", "Unavailable"}}),
+  EXPECT_EQ(Metric("grpc_server_handled_total", {{"grpc_service", "thanos.info.Info"},
+                                                 {"grpc_method", "Info"},
+                                                 {"grpc_type", "unary"},
+                                                 {"grpc_code", "Unavailable"}}),
             0);
 
   ASSERT_OK(client_->Series(UpRequest()));
@@ -584,9 +631,10 @@ TEST_F(GrpcServerTest, MetricsUseGoGrpcNames) {
   EXPECT_EQ(Metric("grpc_server_msg_received_total", series), 2);
   EXPECT_EQ(Metric("grpc_server_msg_sent_total", series), 5);
   EXPECT_EQ(Metric("grpc_server_handling_seconds", series), 2);
-  EXPECT_EQ(Metric("grpc_server_handled_total",
-                   {{"grpc_service", "thanos.info.Info"}, {"grpc_method", "Info"},
-                    {"grpc_type", "unary"}, {"grpc_code", "OK"}}),
+  EXPECT_EQ(Metric("grpc_server_handled_total", {{"grpc_service", "thanos.info.Info"},
+                                                 {"grpc_method", "Info"},
+                                                 {"grpc_type", "unary"},
+                                                 {"grpc_code", "OK"}}),
             1);
   EXPECT_EQ(Metric("thanos_store_server_series_requested", {}), 1);
   EXPECT_EQ(Metric("thanos_store_server_chunks_requested", {}), 1);
@@ -684,7 +732,8 @@ class QueryCommandTest : public GrpcServerTest {
 TEST_F(QueryCommandTest, SeriesWithDecodedSamples) {
   Start();
   int code = -1;
-  std::string out = RunQuery({"series", "up{job=~\"a|b\"}", "--decode", "--max-time", "500"}, &code);
+  std::string out =
+      RunQuery({"series", "up{job=~\"a|b\"}", "--decode", "--max-time", "500"}, &code);
   EXPECT_EQ(code, 0) << last_err_;
   EXPECT_THAT(out, HasSubstr("{__name__=\"up\", job=\"a\"}"));
   EXPECT_THAT(out, HasSubstr("[101, 200] raw XOR"));

@@ -1,10 +1,10 @@
 #include "server/grpc/server_metrics.h"
 
+#include <prometheus/histogram.h>
+
 #include <chrono>
 #include <map>
 #include <utility>
-
-#include <prometheus/histogram.h>
 
 namespace charon::server {
 namespace {
@@ -32,10 +32,14 @@ std::map<std::string, std::string> MethodLabels(std::string_view full_method,
 std::string_view TypeName(grpc::experimental::ServerRpcInfo::Type type) {
   using Type = grpc::experimental::ServerRpcInfo::Type;
   switch (type) {
-    case Type::UNARY: return kUnary;
-    case Type::SERVER_STREAMING: return kServerStream;
-    case Type::CLIENT_STREAMING: return kClientStream;
-    case Type::BIDI_STREAMING: return kBidiStream;
+    case Type::UNARY:
+      return kUnary;
+    case Type::SERVER_STREAMING:
+      return kServerStream;
+    case Type::CLIENT_STREAMING:
+      return kClientStream;
+    case Type::BIDI_STREAMING:
+      return kBidiStream;
   }
   return kUnary;
 }
@@ -89,35 +93,64 @@ class MetricsInterceptorFactory : public grpc::experimental::ServerInterceptorFa
   ServerMetrics* metrics_;
 };
 
-constexpr grpc::StatusCode kAllCodes[] = {
-    grpc::OK,         grpc::CANCELLED,          grpc::UNKNOWN,      grpc::INVALID_ARGUMENT,
-    grpc::DEADLINE_EXCEEDED, grpc::NOT_FOUND,   grpc::ALREADY_EXISTS, grpc::PERMISSION_DENIED,
-    grpc::RESOURCE_EXHAUSTED, grpc::FAILED_PRECONDITION, grpc::ABORTED, grpc::OUT_OF_RANGE,
-    grpc::UNIMPLEMENTED, grpc::INTERNAL,        grpc::UNAVAILABLE,  grpc::DATA_LOSS,
-    grpc::UNAUTHENTICATED};
+constexpr grpc::StatusCode kAllCodes[] = {grpc::OK,
+                                          grpc::CANCELLED,
+                                          grpc::UNKNOWN,
+                                          grpc::INVALID_ARGUMENT,
+                                          grpc::DEADLINE_EXCEEDED,
+                                          grpc::NOT_FOUND,
+                                          grpc::ALREADY_EXISTS,
+                                          grpc::PERMISSION_DENIED,
+                                          grpc::RESOURCE_EXHAUSTED,
+                                          grpc::FAILED_PRECONDITION,
+                                          grpc::ABORTED,
+                                          grpc::OUT_OF_RANGE,
+                                          grpc::UNIMPLEMENTED,
+                                          grpc::INTERNAL,
+                                          grpc::UNAVAILABLE,
+                                          grpc::DATA_LOSS,
+                                          grpc::UNAUTHENTICATED};
 
 }  // namespace
 
 std::string_view GrpcCodeName(grpc::StatusCode code) {
   switch (code) {
-    case grpc::OK: return "OK";
-    case grpc::CANCELLED: return "Canceled";
-    case grpc::UNKNOWN: return "Unknown";
-    case grpc::INVALID_ARGUMENT: return "InvalidArgument";
-    case grpc::DEADLINE_EXCEEDED: return "DeadlineExceeded";
-    case grpc::NOT_FOUND: return "NotFound";
-    case grpc::ALREADY_EXISTS: return "AlreadyExists";
-    case grpc::PERMISSION_DENIED: return "PermissionDenied";
-    case grpc::RESOURCE_EXHAUSTED: return "ResourceExhausted";
-    case grpc::FAILED_PRECONDITION: return "FailedPrecondition";
-    case grpc::ABORTED: return "Aborted";
-    case grpc::OUT_OF_RANGE: return "OutOfRange";
-    case grpc::UNIMPLEMENTED: return "Unimplemented";
-    case grpc::INTERNAL: return "Internal";
-    case grpc::UNAVAILABLE: return "Unavailable";
-    case grpc::DATA_LOSS: return "DataLoss";
-    case grpc::UNAUTHENTICATED: return "Unauthenticated";
-    default: return "Unknown";
+    case grpc::OK:
+      return "OK";
+    case grpc::CANCELLED:
+      return "Canceled";
+    case grpc::UNKNOWN:
+      return "Unknown";
+    case grpc::INVALID_ARGUMENT:
+      return "InvalidArgument";
+    case grpc::DEADLINE_EXCEEDED:
+      return "DeadlineExceeded";
+    case grpc::NOT_FOUND:
+      return "NotFound";
+    case grpc::ALREADY_EXISTS:
+      return "AlreadyExists";
+    case grpc::PERMISSION_DENIED:
+      return "PermissionDenied";
+    case grpc::RESOURCE_EXHAUSTED:
+      return "ResourceExhausted";
+    case grpc::FAILED_PRECONDITION:
+      return "FailedPrecondition";
+    case grpc::ABORTED:
+      return "Aborted";
+    case grpc::OUT_OF_RANGE:
+      return "OutOfRange";
+    case grpc::UNIMPLEMENTED:
+      return "Unimplemented";
+    case grpc::INTERNAL:
+      return "Internal";
+    case grpc::UNAVAILABLE:
+      return "Unavailable";
+    case grpc::DATA_LOSS:
+      return "DataLoss";
+    case grpc::UNAUTHENTICATED:
+      return "Unauthenticated";
+    default:
+      return "Unknown";
   }
 }
 
@@ -148,15 +181,15 @@ ServerMetrics::ServerMetrics(prometheus::Registry& registry)
                            .Name("thanos_store_server_series_requested")
                            .Help("Number of requested series for Series calls")
                            .Register(registry)
-                           .Add({}, prometheus::Histogram::BucketBoundaries{
-                                        1, 10, 100, 1000, 10000, 100000, 1000000});
-  chunks_requested_ = &prometheus::BuildHistogram()
-                           .Name("thanos_store_server_chunks_requested")
-                           .Help("Number of requested chunks for Series calls")
-                           .Register(registry)
-                           .Add({}, prometheus::Histogram::BucketBoundaries{
-                                        1, 100, 1000, 10000, 100000, 10000000, 100000000,
-                                        1000000000});
+                           .Add({}, prometheus::Histogram::BucketBoundaries{1, 10, 100, 1000, 10000,
+                                                                            100000, 1000000});
+  chunks_requested_ =
+      &prometheus::BuildHistogram()
+           .Name("thanos_store_server_chunks_requested")
+           .Help("Number of requested chunks for Series calls")
+           .Register(registry)
+           .Add({}, prometheus::Histogram::BucketBoundaries{1, 100, 1000, 10000, 100000, 10000000,
+                                                            100000000, 1000000000});
 }
 
 void ServerMetrics::InitializeMethod(std::string_view full_method, std::string_view type) {

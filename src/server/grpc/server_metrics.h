@@ -11,16 +11,16 @@
 #ifndef CHARON_SERVER_GRPC_SERVER_METRICS_H_
 #define CHARON_SERVER_GRPC_SERVER_METRICS_H_
 
-#include <memory>
-#include <string>
-#include <string_view>
-
 #include <grpcpp/support/server_interceptor.h>
 #include <grpcpp/support/status_code_enum.h>
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
 
 namespace charon::server {
 

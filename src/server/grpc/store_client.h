@@ -7,12 +7,12 @@
 #ifndef CHARON_SERVER_GRPC_STORE_CLIENT_H_
 #define CHARON_SERVER_GRPC_STORE_CLIENT_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -24,7 +24,7 @@
 namespace charon::server {
 
 struct StoreClientOptions {
-  std::string address = "127.0.0.1:10901";  // host:port
+  std::string address = "127.0.0.1:10901";    // host:port
   absl::Duration timeout = absl::Minutes(2);  // per call
   std::string tenant;                         // sent as thanos-tenant when not empty
   bool tls = false;

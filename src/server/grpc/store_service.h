@@ -8,9 +8,9 @@
 #ifndef CHARON_SERVER_GRPC_STORE_SERVICE_H_
 #define CHARON_SERVER_GRPC_STORE_SERVICE_H_
 
-#include <string>
-
 #include <grpcpp/grpcpp.h>
+
+#include <string>
 
 #include "server/grpc/proto/store_rpc.grpc.pb.h"
 #include "server/grpc/server_metrics.h"

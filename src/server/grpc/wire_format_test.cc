@@ -1,11 +1,11 @@
 // The generated classes against bytes written by hand from the upstream field numbers: proves the
 // .proto files speak the StoreAPI wire format (numbers, types, packages, reserved fields).
+#include <gmock/gmock.h>
+#include <google/protobuf/descriptor.h>
+#include <gtest/gtest.h>
+
 #include <initializer_list>
 #include <string>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-#include <google/protobuf/descriptor.h>
 
 #include "server/grpc/proto/health.pb.h"
 #include "server/grpc/proto/hints.pb.h"
@@ -98,15 +98,15 @@ TEST(WireFormat, FieldNumbersAndTypesMatchUpstream) {
 
 TEST(WireFormat, HandWrittenSeriesRequestParses) {
   const std::string wire =
-      Bytes({0x08, 0x0a,                                   // 1 min_time = 10
-             0x10, 0x14,                                   // 2 max_time = 20
-             0x1a, 0x0b, 0x08, 0x02, 0x12, 0x03, 'j', 'o', 'b', 0x1a, 0x02, 'a', '.',  // 3
-             0x2a, 0x01, 0x05,                             // 5 aggregates = [COUNTER], packed
-             0x40, 0x01,                                   // 8 skip_chunks
+      Bytes({0x08, 0x0a,  // 1 min_time = 10
+             0x10, 0x14,  // 2 max_time = 20
+             0x1a, 0x0b, 0x08, 0x02, 0x12, 0x03, 'j',  'o',  'b',  0x1a, 0x02, 'a', '.',  // 3
+             0x2a, 0x01, 0x05,  // 5 aggregates = [COUNTER], packed
+             0x40, 0x01,        // 8 skip_chunks
              0x6a, 0x09, 0x08, 0x01, 0x10, 0x04, 0x18, 0x01, 0x22, 0x01, 'a',  // 13 shard_info
-             0x72, 0x02, 'r', 'l',                         // 14 without_replica_labels
-             0x78, 0x05,                                   // 15 limit = 5
-             0x80, 0x01, 0x40});                           // 16 response_batch_size = 64
+             0x72, 0x02, 'r',  'l',  // 14 without_replica_labels
+             0x78, 0x05,             // 15 limit = 5
+             0x80, 0x01, 0x40});     // 16 response_batch_size = 64
   thanos::SeriesRequest req;
   ASSERT_TRUE(req.ParseFromString(wire));
   EXPECT_EQ(req.min_time(), 10);
@@ -136,8 +136,8 @@ TEST(WireFormat, StoreInfoKeepsFourReserved) {
 
   // An old peer's send_sorted (4) is skipped; 5 is supports_without_replica_labels.
   thanos::info::StoreInfo info;
-  ASSERT_TRUE(info.ParseFromString(
-      Bytes({0x08, 0x01, 0x10, 0x02, 0x18, 0x01, 0x20, 0x01, 0x28, 0x01})));
+  ASSERT_TRUE(
+      info.ParseFromString(Bytes({0x08, 0x01, 0x10, 0x02, 0x18, 0x01, 0x20, 0x01, 0x28, 0x01})));
   EXPECT_EQ(info.min_time(), 1);
   EXPECT_EQ(info.max_time(), 2);
   EXPECT_TRUE(info.supports_sharding());
@@ -198,10 +198,10 @@ TEST(WireFormat, AnyTypeUrlsNameThePackages) {
 
 TEST(WireFormat, ServiceAndMethodNames) {
   const auto* pool = google::protobuf::DescriptorPool::generated_pool();
-  for (const char* method : {"thanos.Store.Series", "thanos.Store.LabelNames",
-                             "thanos.Store.LabelValues", "thanos.Store.Info",
-                             "thanos.info.Info.Info", "grpc.health.v1.Health.Check",
-                             "grpc.health.v1.Health.Watch"}) {
+  for (const char* method :
+       {"thanos.Store.Series", "thanos.Store.LabelNames", "thanos.Store.LabelValues",
+        "thanos.Store.Info", "thanos.info.Info.Info", "grpc.health.v1.Health.Check",
+        "grpc.health.v1.Health.Watch"}) {
     SCOPED_TRACE(method);
     EXPECT_NE(pool->FindMethodByName(method), nullptr);
   }
