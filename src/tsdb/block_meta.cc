@@ -1,9 +1,8 @@
 #include "tsdb/block_meta.h"
 
 #include <limits>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -72,8 +71,7 @@ absl::Status GetBool(const Json& obj, const char* key, std::string_view path, bo
   return absl::OkStatus();
 }
 
-absl::Status GetString(const Json& obj, const char* key, std::string_view path,
-                       std::string* out) {
+absl::Status GetString(const Json& obj, const char* key, std::string_view path, std::string* out) {
   const Json* v = Field(obj, key);
   if (v == nullptr) return absl::OkStatus();
   if (!v->is_string()) return Bad(path, "not a string");
@@ -131,34 +129,33 @@ absl::Status ParseThanos(const Json& t, BlockMeta* m) {
   if (const Json* l = Field(t, "labels")) {
     if (!l->is_object()) return Bad("thanos.labels", "not an object");
     for (const auto& [k, v] : l->items()) {
-      if (!v.is_string()) return Bad("thanos.labels", absl::StrCat("value of ", k, " not a string"));
+      if (!v.is_string())
+        return Bad("thanos.labels", absl::StrCat("value of ", k, " not a string"));
       m->external_labels[k] = v.get<std::string>();
     }
   }
   if (const Json* d = Field(t, "downsample")) {
     if (!d->is_object()) return Bad("thanos.downsample", "not an object");
-    CHARON_RETURN_IF_ERROR(GetInt(*d, "resolution", "thanos.downsample.resolution",
-                                  &m->downsample_resolution));
+    CHARON_RETURN_IF_ERROR(
+        GetInt(*d, "resolution", "thanos.downsample.resolution", &m->downsample_resolution));
   }
   CHARON_RETURN_IF_ERROR(GetString(t, "source", "thanos.source", &m->source));
-  CHARON_RETURN_IF_ERROR(
-      GetStrings(t, "segment_files", "thanos.segment_files", &m->segment_files));
+  CHARON_RETURN_IF_ERROR(GetStrings(t, "segment_files", "thanos.segment_files", &m->segment_files));
   if (const Json* f = Field(t, "files")) {
     if (!f->is_array()) return Bad("thanos.files", "not an array");
     for (const Json& e : *f) {
       if (!e.is_object()) return Bad("thanos.files", "element not an object");
       BlockFile& bf = m->files.emplace_back();
       CHARON_RETURN_IF_ERROR(GetString(e, "rel_path", "thanos.files.rel_path", &bf.rel_path));
-      CHARON_RETURN_IF_ERROR(
-          GetInt(e, "size_bytes", "thanos.files.size_bytes", &bf.size_bytes));
+      CHARON_RETURN_IF_ERROR(GetInt(e, "size_bytes", "thanos.files.size_bytes", &bf.size_bytes));
     }
   }
   if (const Json* s = Field(t, "index_stats")) {
     if (!s->is_object()) return Bad("thanos.index_stats", "not an object");
-    CHARON_RETURN_IF_ERROR(GetInt(*s, "series_max_size", "thanos.index_stats.series_max_size",
-                                  &m->series_max_size));
-    CHARON_RETURN_IF_ERROR(GetInt(*s, "chunk_max_size", "thanos.index_stats.chunk_max_size",
-                                  &m->chunk_max_size));
+    CHARON_RETURN_IF_ERROR(
+        GetInt(*s, "series_max_size", "thanos.index_stats.series_max_size", &m->series_max_size));
+    CHARON_RETURN_IF_ERROR(
+        GetInt(*s, "chunk_max_size", "thanos.index_stats.chunk_max_size", &m->chunk_max_size));
   }
   std::string upload;
   CHARON_RETURN_IF_ERROR(GetString(t, "upload_time", "thanos.upload_time", &upload));
@@ -189,12 +186,11 @@ absl::Status ParseInto(const Json& j, BlockMeta* m) {
     CHARON_RETURN_IF_ERROR(GetUint(*s, "numSamples", "stats.numSamples", &st.num_samples));
     CHARON_RETURN_IF_ERROR(
         GetUint(*s, "numFloatSamples", "stats.numFloatSamples", &st.num_float_samples));
-    CHARON_RETURN_IF_ERROR(GetUint(*s, "numHistogramSamples", "stats.numHistogramSamples",
-                                   &st.num_histogram_samples));
+    CHARON_RETURN_IF_ERROR(
+        GetUint(*s, "numHistogramSamples", "stats.numHistogramSamples", &st.num_histogram_samples));
     CHARON_RETURN_IF_ERROR(GetUint(*s, "numSeries", "stats.numSeries", &st.num_series));
     CHARON_RETURN_IF_ERROR(GetUint(*s, "numChunks", "stats.numChunks", &st.num_chunks));
-    CHARON_RETURN_IF_ERROR(
-        GetUint(*s, "numTombstones", "stats.numTombstones", &st.num_tombstones));
+    CHARON_RETURN_IF_ERROR(GetUint(*s, "numTombstones", "stats.numTombstones", &st.num_tombstones));
   }
   if (const Json* c = Field(j, "compaction")) {
     CHARON_RETURN_IF_ERROR(ParseCompaction(*c, &m->compaction));

@@ -39,8 +39,8 @@ absl::Status CheckChunkSegmentHeader(std::string_view first8) {
     return absl::DataLossError(absl::StrCat("chunk segment: bad magic 0x", absl::Hex(magic)));
   }
   if (first8[4] != 1) {
-    return absl::DataLossError(absl::StrCat("chunk segment: unknown version ",
-                                            static_cast<unsigned char>(first8[4])));
+    return absl::DataLossError(
+        absl::StrCat("chunk segment: unknown version ", static_cast<unsigned char>(first8[4])));
   }
   return absl::OkStatus();
 }
@@ -57,8 +57,8 @@ absl::StatusOr<ChunkRecord> DecodeChunkRecord(std::string_view b, bool verify_cr
   size_t n = 0;
   if (absl::Status s = ReadRecordLen(b, &len, &n); !s.ok()) return s;
   if (b.size() - n < len + 5) {
-    return absl::OutOfRangeError(absl::StrCat("chunk record: ", len + 5, " bytes needed, ",
-                                              b.size() - n, " available"));
+    return absl::OutOfRangeError(
+        absl::StrCat("chunk record: ", len + 5, " bytes needed, ", b.size() - n, " available"));
   }
   std::string_view enc_and_data = b.substr(n, 1 + len);
   if (verify_crc && base::Crc32c(enc_and_data) != base::LoadBe32(b.data() + n + 1 + len)) {

@@ -113,7 +113,7 @@ TEST(ChunkNumSamples, ThanosAggrChunkCountsFirstAggregate) {
   with_count += count;
   EXPECT_EQ(ChunkNumSamples(0xFF, with_count), 7u);
   EXPECT_EQ(ChunkNumSamples(0xFF, FromHex("00 00 00 00 00")), 0u);
-  EXPECT_EQ(ChunkNumSamples(0xFF, FromHex("05 01 00")), 0u);  // truncated
+  EXPECT_EQ(ChunkNumSamples(0xFF, FromHex("05 01 00")), 0u);        // truncated
   EXPECT_EQ(ChunkNumSamples(0xFF, FromHex("03 ff 00 01 02")), 0u);  // nested aggr
 }
 

@@ -54,10 +54,9 @@ absl::Status ValidateToc(const IndexToc& toc, uint64_t index_size) {
   uint64_t toc_start = index_size - kIndexTocLen;
   auto inside = [&](uint64_t off) { return off >= kIndexHeaderLen && off <= toc_start; };
   if (!inside(toc.symbols) || !inside(toc.series) || !inside(toc.postings_table)) {
-    return absl::DataLossError(absl::StrCat("index: TOC offsets (symbols ", toc.symbols,
-                                            ", series ", toc.series, ", postings table ",
-                                            toc.postings_table, ") outside file of size ",
-                                            index_size));
+    return absl::DataLossError(absl::StrCat(
+        "index: TOC offsets (symbols ", toc.symbols, ", series ", toc.series, ", postings table ",
+        toc.postings_table, ") outside file of size ", index_size));
   }
   if (toc.symbols > toc.series || toc.series > toc.postings_table) {
     return absl::DataLossError("index: TOC sections out of order");
@@ -72,8 +71,7 @@ absl::StatusOr<std::string_view> CheckedSection(std::string_view b, std::string_
   uint64_t len = base::LoadBe32(b.data());
   if (b.size() - 4 < len + 4) {
     return absl::DataLossError(absl::StrCat("index: ", base::Absl(what), ": length ", len,
-                                            " exceeds the ", b.size() - 4,
-                                            " bytes available"));
+                                            " exceeds the ", b.size() - 4, " bytes available"));
   }
   std::string_view content = b.substr(4, len);
   uint32_t want = base::LoadBe32(b.data() + 4 + len);

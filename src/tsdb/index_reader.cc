@@ -62,11 +62,10 @@ absl::Status IndexReader::Init() {
     // Smallest list: len, #entries, CRC.
     if (e.offset < series_end_ || e.offset > toc_.postings_table ||
         toc_.postings_table - e.offset < 12) {
-      return absl::DataLossError(absl::StrCat("index: postings list offset ", e.offset,
-                                              " outside the postings section"));
+      return absl::DataLossError(
+          absl::StrCat("index: postings list offset ", e.offset, " outside the postings section"));
     }
-    if (version_ >= 2 && !first &&
-        std::tie(prev_name, prev_value) >= std::tie(e.name, e.value)) {
+    if (version_ >= 2 && !first && std::tie(prev_name, prev_value) >= std::tie(e.name, e.value)) {
       return absl::DataLossError(
           absl::StrCat("index: postings offset table out of order at entry ", e.ordinal));
     }
@@ -121,8 +120,7 @@ std::vector<std::string> IndexReader::LabelValues(std::string_view name) const {
   return values;
 }
 
-const IndexReader::ListRef* IndexReader::Find(std::string_view name,
-                                              std::string_view value) const {
+const IndexReader::ListRef* IndexReader::Find(std::string_view name, std::string_view value) const {
   auto it = postings_.find(name);
   if (it == postings_.end()) return nullptr;
   const std::vector<ListRef>& lists = it->second;
@@ -140,8 +138,8 @@ absl::Status IndexReader::ReadList(const ListRef& l, std::vector<uint64_t>* out)
   base::Decbuf d(content);
   uint32_t n = d.Be32();
   if (!d.ok() || d.Len() != uint64_t{n} * 4) {
-    return absl::DataLossError(absl::StrCat("index: postings list at ", l.offset,
-                                            ": length disagrees with #entries"));
+    return absl::DataLossError(
+        absl::StrCat("index: postings list at ", l.offset, ": length disagrees with #entries"));
   }
   out->clear();
   out->reserve(n);
@@ -157,7 +155,7 @@ absl::Status IndexReader::ReadList(const ListRef& l, std::vector<uint64_t>* out)
 }
 
 absl::StatusOr<std::vector<uint64_t>> IndexReader::PostingsRefs(std::string_view name,
-                                                                 std::string_view value) const {
+                                                                std::string_view value) const {
   std::vector<uint64_t> refs;
   const ListRef* l = Find(name, value);
   if (l != nullptr) CHARON_RETURN_IF_ERROR(ReadList(*l, &refs));
@@ -174,10 +172,10 @@ absl::StatusOr<PostingsPtr> IndexReader::PostingsForMatchers(
     std::span<const Matcher> matchers) const {
   CHARON_ASSIGN_OR_RETURN(
       PostingsPlan plan,
-      PlanPostings(matchers, [this](std::string_view name)
-                                 -> absl::StatusOr<std::vector<std::string>> {
-        return LabelValues(name);
-      }));
+      PlanPostings(matchers,
+                   [this](std::string_view name) -> absl::StatusOr<std::vector<std::string>> {
+                     return LabelValues(name);
+                   }));
   if (plan.empty) return EmptyPostings();
   return CombinePlan(plan, [this](const std::string& name, const std::string& value) {
     return Postings(name, value);
@@ -188,8 +186,8 @@ absl::StatusOr<std::pair<uint64_t, uint64_t>> IndexReader::PostingsRange(
     std::string_view name, std::string_view value) const {
   const ListRef* l = Find(name, value);
   if (l == nullptr) {
-    return absl::NotFoundError(absl::StrCat("no postings for ", base::Absl(name), "=",
-                                            base::Absl(value)));
+    return absl::NotFoundError(
+        absl::StrCat("no postings for ", base::Absl(name), "=", base::Absl(value)));
   }
   return std::make_pair(l->offset + 4, l->range_end);
 }

@@ -14,6 +14,7 @@
 #define CHARON_TSDB_INDEX_READER_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <span>
@@ -62,7 +63,7 @@ class IndexReader {
   PostingsPtr Postings(std::string_view name, std::string_view value) const;
   // As Postings() but the expanded refs; DataLoss when corrupt.
   absl::StatusOr<std::vector<uint64_t>> PostingsRefs(std::string_view name,
-                                                      std::string_view value) const;
+                                                     std::string_view value) const;
 
   // Series refs selected by all of `matchers`, with Prometheus' PostingsForMatchers semantics
   // (planned by PlanPostings). InvalidArgument from planning (e.g. no matchers); list errors
@@ -86,8 +87,8 @@ class IndexReader {
  private:
   struct ListRef {
     std::string value;
-    uint64_t offset;    // of the list's len field
-    uint64_t range_end; // Thanos range end (exclusive)
+    uint64_t offset;     // of the list's len field
+    uint64_t range_end;  // Thanos range end (exclusive)
   };
 
   IndexReader() = default;

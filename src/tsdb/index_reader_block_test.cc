@@ -61,9 +61,10 @@ void ReadBlock(const std::string& dir, SeriesSamples* out, BlockCounts* counts) 
       }
       const std::string& segment = segments[seg];
       ASSERT_LT(ChunkRefOffset(c.ref), segment.size());
-      ASSERT_OK_AND_ASSIGN(ChunkRecord rec,
-                           DecodeChunkRecord(std::string_view(segment).substr(ChunkRefOffset(c.ref)),
-                                             /*verify_crc=*/true));
+      ASSERT_OK_AND_ASSIGN(
+          ChunkRecord rec,
+          DecodeChunkRecord(std::string_view(segment).substr(ChunkRefOffset(c.ref)),
+                            /*verify_crc=*/true));
       ASSERT_EQ(rec.encoding, static_cast<uint8_t>(ChunkEncoding::kXor));
       ASSERT_OK_AND_ASSIGN(std::vector<XorSample> got, DecodeXorChunk(rec.data));
       ASSERT_FALSE(got.empty());

@@ -125,8 +125,8 @@ TEST(IndexReader, ReadsEveryVariant) {
     EXPECT_THAT(none, IsEmpty());
     EXPECT_THAT(r->PostingsRange("job", "nope"), StatusIs(absl::StatusCode::kNotFound));
 
-    ASSERT_OK_AND_ASSIGN(std::string_view sym, r->Symbols().Lookup(
-                                                   *r->Symbols().ReverseLookup("utf8.name")));
+    ASSERT_OK_AND_ASSIGN(std::string_view sym,
+                         r->Symbols().Lookup(*r->Symbols().ReverseLookup("utf8.name")));
     EXPECT_EQ(sym, "utf8.name");
   }
 }
@@ -321,13 +321,14 @@ TEST(IndexReaderCorruption, BentTocOffsets) {
     TestIndex idx = BuildTestIndex(Fixture(kSmall), v.options);
     const uint64_t size = idx.bytes.size();
     const uint64_t toc = size - kIndexTocLen;
-    const uint64_t fields[] = {idx.toc.symbols,       idx.toc.series,   idx.toc.label_indices,
-                               idx.toc.label_offset_table, idx.toc.postings, idx.toc.postings_table};
+    const uint64_t fields[] = {idx.toc.symbols,       idx.toc.series,
+                               idx.toc.label_indices, idx.toc.label_offset_table,
+                               idx.toc.postings,      idx.toc.postings_table};
     for (int f = 0; f < 6; ++f) {
       const uint64_t o = fields[f];
-      for (uint64_t bent : {uint64_t{0}, uint64_t{1}, uint64_t{4}, uint64_t{5}, o - 16, o - 4,
-                            o - 1, o + 1, o + 4, o + 16, toc - 1, toc, toc + 1, size, size + 1,
-                            uint64_t{1} << 32, ~uint64_t{0}}) {
+      for (uint64_t bent :
+           {uint64_t{0}, uint64_t{1}, uint64_t{4}, uint64_t{5}, o - 16, o - 4, o - 1, o + 1, o + 4,
+            o + 16, toc - 1, toc, toc + 1, size, size + 1, uint64_t{1} << 32, ~uint64_t{0}}) {
         SCOPED_TRACE(absl::StrCat("field ", f, " = ", bent));
         std::string b = idx.bytes;
         SetBe64(&b, toc + 8 * static_cast<uint64_t>(f), bent);
@@ -372,7 +373,9 @@ TEST(IndexReaderCorruption, BentReferencesBehindValidChecksums) {
         {"refs not ascending",
          [&](std::string* b) { b->replace(list.start + 8, 4, b->substr(list.start + 4, 4)); }},
         {"#entries larger than the list",
-         [&](std::string* b) { (*b)[list.start + 3] = static_cast<char>((*b)[list.start + 3] + 1); }},
+         [&](std::string* b) {
+           (*b)[list.start + 3] = static_cast<char>((*b)[list.start + 3] + 1);
+         }},
     };
     for (const Case& c : cases) {
       SCOPED_TRACE(c.name);

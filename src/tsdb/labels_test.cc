@@ -43,12 +43,13 @@ TEST(LabelsToString, QuotesAsGo) {
       {{{"a", "x\"y\\z"}}, R"({a="x\"y\\z"})"},
       {{{"a", "l1\nl2\t\r"}}, R"({a="l1\nl2\t\r"})"},
       {{{"a", std::string("\x00\x07\x7f", 3)}}, R"({a="\x00\a\x7f"})"},
-      {{{"a", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"}}, "{a=\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"}"},
-      {{{"a", "\xff\xc3"}}, R"({a="\xff\xc3"})"},           // invalid UTF-8 byte by byte
+      {{{"a", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"}},
+       "{a=\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"}"},
+      {{{"a", "\xff\xc3"}}, R"({a="\xff\xc3"})"},              // invalid UTF-8 byte by byte
       {{{"a", "\xc2\xa0\xc2\x85"}}, R"({a="\u00a0\u0085"})"},  // NBSP, C1 control
-      {{{"a", "\xe2\x80\x8b"}}, R"({a="\u200b"})"},          // zero width space
-      {{{"a", "\xf3\xb0\x80\x80"}}, R"({a="\U000f0000"})"},  // private use plane 15
-      {{{"a", "\xed\xa0\x80"}}, R"({a="\xed\xa0\x80"})"},    // encoded surrogate is invalid
+      {{{"a", "\xe2\x80\x8b"}}, R"({a="\u200b"})"},            // zero width space
+      {{{"a", "\xf3\xb0\x80\x80"}}, R"({a="\U000f0000"})"},    // private use plane 15
+      {{{"a", "\xed\xa0\x80"}}, R"({a="\xed\xa0\x80"})"},      // encoded surrogate is invalid
       {{{"service.name", "x"}, {"_ok9", "y"}}, R"({"service.name"="x", _ok9="y"})"},
       {{{"9lives", "x"}}, R"({"9lives"="x"})"},
   };

@@ -24,8 +24,8 @@ absl::Status ReadBytesAt(std::string_view b, size_t* pos, std::string_view* out)
   uint64_t len = 0;
   if (absl::Status s = ReadUvarintAt(b, pos, &len); !s.ok()) return s;
   if (b.size() - *pos < len) {
-    return absl::OutOfRangeError(absl::StrCat("postings offset entry: string of ", len,
-                                              " bytes, ", b.size() - *pos, " available"));
+    return absl::OutOfRangeError(absl::StrCat("postings offset entry: string of ", len, " bytes, ",
+                                              b.size() - *pos, " available"));
   }
   *out = b.substr(*pos, len);
   *pos += len;
@@ -73,8 +73,8 @@ bool PostingsOffsetTableIterator::Next() {
   absl::Status s = DecodePostingsOffsetEntry(content_.substr(pos_), &entry_, &size);
   if (!s.ok()) {
     // Inside a checked section, running out of bytes is corruption too.
-    status_ = absl::DataLossError(absl::StrCat("postings offset table: entry ", next_ordinal_,
-                                               ": ", s.message()));
+    status_ = absl::DataLossError(
+        absl::StrCat("postings offset table: entry ", next_ordinal_, ": ", s.message()));
     return false;
   }
   entry_.position = pos_;

@@ -40,8 +40,8 @@ absl::Status DecodeSeriesEntry(std::string_view b, SeriesEntry* out) {
   size_t n = 0;
   if (absl::Status s = ReadEntryLen(b, &len, &n); !s.ok()) return s;
   if (b.size() - n < len + 4) {
-    return absl::OutOfRangeError(absl::StrCat("series entry: ", len + 4, " bytes needed, ",
-                                              b.size() - n, " available"));
+    return absl::OutOfRangeError(
+        absl::StrCat("series entry: ", len + 4, " bytes needed, ", b.size() - n, " available"));
   }
   std::string_view body = b.substr(n, len);
   if (base::Crc32c(body) != base::LoadBe32(b.data() + n + len)) {
@@ -73,8 +73,7 @@ absl::Status DecodeSeriesEntry(std::string_view b, SeriesEntry* out) {
     }
     uint64_t maxt = mint + d.Uvarint();
     uint64_t ref = i == 0 ? d.Uvarint() : prev_ref + static_cast<uint64_t>(d.Varint());
-    out->chunks.push_back(
-        ChunkMeta{static_cast<int64_t>(mint), static_cast<int64_t>(maxt), ref});
+    out->chunks.push_back(ChunkMeta{static_cast<int64_t>(mint), static_cast<int64_t>(maxt), ref});
     prev_maxt = maxt;
     prev_ref = ref;
   }

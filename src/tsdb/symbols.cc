@@ -146,8 +146,7 @@ absl::StatusOr<uint32_t> SymbolTable::ReverseLookup(std::string_view s) const {
   return absl::NotFoundError(absl::StrCat("symbol \"", base::Absl(s), "\" not found"));
 }
 
-void SymbolTable::ForEach(
-    absl::FunctionRef<void(uint32_t ref, std::string_view symbol)> fn) const {
+void SymbolTable::ForEach(absl::FunctionRef<void(uint32_t ref, std::string_view symbol)> fn) const {
   size_t p = sampled_.empty() ? 0 : sampled_[0];
   for (uint32_t i = 0; i < count_; ++i) {
     size_t n = 0;

@@ -39,7 +39,8 @@ TEST(SymbolTable, V2OrdinalsAcrossSamples) {
       ASSERT_OK_AND_ASSIGN(uint32_t ref, t.ReverseLookup(syms[i]));
       EXPECT_EQ(ref, i);
     }
-    EXPECT_THAT(t.Lookup(static_cast<uint32_t>(syms.size())), StatusIs(absl::StatusCode::kNotFound));
+    EXPECT_THAT(t.Lookup(static_cast<uint32_t>(syms.size())),
+                StatusIs(absl::StatusCode::kNotFound));
     EXPECT_THAT(t.ReverseLookup("sym00000x"), StatusIs(absl::StatusCode::kNotFound));
     EXPECT_THAT(t.ReverseLookup("zzz"), StatusIs(absl::StatusCode::kNotFound));
     std::vector<std::string> seen;
@@ -101,10 +102,15 @@ TEST(SymbolTable, CorruptContentIsDataLoss) {
 
 TEST(DecodeSymbol, TruncatedVersusMalformed) {
   size_t n = 0;
-  ASSERT_OK_AND_ASSIGN(std::string_view s, DecodeSymbol("\x03" "abcdef", &n));
+  ASSERT_OK_AND_ASSIGN(std::string_view s, DecodeSymbol("\x03"
+                                                        "abcdef",
+                                                        &n));
   EXPECT_EQ(s, "abc");
   EXPECT_EQ(n, 4u);
-  EXPECT_THAT(DecodeSymbol("\x03" "ab", &n), StatusIs(absl::StatusCode::kOutOfRange));
+  EXPECT_THAT(DecodeSymbol("\x03"
+                           "ab",
+                           &n),
+              StatusIs(absl::StatusCode::kOutOfRange));
   EXPECT_THAT(DecodeSymbol("\x83", &n), StatusIs(absl::StatusCode::kOutOfRange));
   EXPECT_THAT(DecodeSymbol("", &n), StatusIs(absl::StatusCode::kOutOfRange));
   EXPECT_THAT(DecodeSymbol(std::string(11, '\xff'), &n), StatusIs(absl::StatusCode::kDataLoss));

@@ -34,7 +34,8 @@ void PutSection(std::string* b, std::string_view content, std::string what,
   uint64_t start = b->size();
   b->append(content);
   PutBe32(b, base::Crc32c(content));
-  if (regions != nullptr) regions->push_back({std::move(what), start, content.size(), b->size() - 4});
+  if (regions != nullptr)
+    regions->push_back({std::move(what), start, content.size(), b->size() - 4});
 }
 
 std::string EncodeSeriesBody(const std::vector<std::pair<uint32_t, uint32_t>>& label_refs,

@@ -20,8 +20,8 @@ double XorIterator::v() const { return std::bit_cast<double>(v_bits_); }
 
 bool XorIterator::Fail(std::string_view what) {
   if (status_.ok()) {
-    status_ = absl::DataLossError(
-        absl::StrCat("xor chunk: sample ", read_, ": ", base::Absl(what)));
+    status_ =
+        absl::DataLossError(absl::StrCat("xor chunk: sample ", read_, ": ", base::Absl(what)));
   }
   return false;
 }
@@ -76,7 +76,7 @@ bool XorIterator::ReadValue() {
   int sig = 64 - leading_ - trailing_;
   uint64_t payload = 0;
   if (!ReadBits(sig, &payload)) return false;
-  v_bits_ ^= trailing_ >= 64 ? 0 : payload << trailing_;
+  v_bits_ ^= payload << trailing_;  // trailing_ <= 63: at least one significant bit
   return true;
 }
 
@@ -137,8 +137,8 @@ void XorEncoder::WriteBits(uint64_t v, int n) {
     }
     int take = n < free_bits_ ? n : free_bits_;
     auto bits = static_cast<unsigned>((v >> (n - take)) & ((1u << take) - 1));
-    buf_.back() = static_cast<char>(static_cast<unsigned char>(buf_.back()) |
-                                    (bits << (free_bits_ - take)));
+    buf_.back() =
+        static_cast<char>(static_cast<unsigned char>(buf_.back()) | (bits << (free_bits_ - take)));
     free_bits_ -= take;
     n -= take;
   }
@@ -189,8 +189,8 @@ bool XorEncoder::Append(int64_t t, double v) {
     WriteValue(bits);
   } else {
     int64_t delta = static_cast<int64_t>(static_cast<uint64_t>(t) - static_cast<uint64_t>(t_));
-    int64_t dod = static_cast<int64_t>(static_cast<uint64_t>(delta) -
-                                       static_cast<uint64_t>(t_delta_));
+    int64_t dod =
+        static_cast<int64_t>(static_cast<uint64_t>(delta) - static_cast<uint64_t>(t_delta_));
     auto fits = [dod](int n) {
       return dod >= -((int64_t{1} << (n - 1)) - 1) && dod <= (int64_t{1} << (n - 1));
     };

@@ -52,7 +52,10 @@ TEST(XorChunk, WorkedExample) {
 
 TEST(XorChunk, RealPrometheusChunk) {
   // Written by Prometheus (remote-read handler tests): one sample, t0 = 7200000, v0 = 12000.
-  const std::string hex = "0001" "80f4ee06" "40c7700000000000";
+  const std::string hex =
+      "0001"
+      "80f4ee06"
+      "40c7700000000000";
   ASSERT_OK_AND_ASSIGN(std::vector<XorSample> got, DecodeXorChunk(FromHex(hex)));
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].t, 7200000);
@@ -72,13 +75,14 @@ TEST(XorChunk, ScrapeLikeChunkOf120Samples) {
 TEST(XorChunk, DeltaOfDeltaBucketEdges) {
   // Each dod sits on a bucket edge; +2^(n-1) is the n-bit pattern 100..0, which a
   // sign-extending decoder would read as -2^(n-1).
-  const int64_t dods[] = {0,      1,       -1,      8191,    8192,        -8191,
-                          -8192,  8193,    65536,   -65535,  65537,       -65536,
-                          524288, -524287, 524289,  -524288, int64_t{1} << 40,
-                          -(int64_t{1} << 40)};
+  constexpr int64_t kBig = int64_t{1} << 40;
+  const int64_t dods[] = {0,      1,     -1,     8191,   8192,    -8191,  -8192,   8193, 65536,
+                          -65535, 65537, -65536, 524288, -524287, 524289, -524288, kBig, -kBig};
   for (int64_t dod : dods) {
     SCOPED_TRACE(dod);
-    std::vector<S> samples = {{0, Bits(1)}, {1000000000, Bits(1)}, {2000000000 + dod, Bits(1)},
+    std::vector<S> samples = {{0, Bits(1)},
+                              {1000000000, Bits(1)},
+                              {2000000000 + dod, Bits(1)},
                               {3000000000 + 3 * dod, Bits(1)}};
     EXPECT_EQ(Decode(Encode(samples)), samples);
   }
@@ -123,16 +127,31 @@ TEST(XorChunk, RandomRoundTrips) {
     int n = 1 + static_cast<int>(rng() % 300);
     for (int i = 0; i < n; ++i) {
       switch (rng() % 4) {
-        case 0: t += 15000; break;
-        case 1: t += static_cast<int64_t>(rng() % 100000); break;
-        case 2: t += static_cast<int64_t>(rng() % (int64_t{1} << 40)); break;
-        default: t += 1; break;
+        case 0:
+          t += 15000;
+          break;
+        case 1:
+          t += static_cast<int64_t>(rng() % 100000);
+          break;
+        case 2:
+          t += static_cast<int64_t>(rng() % (int64_t{1} << 40));
+          break;
+        default:
+          t += 1;
+          break;
       }
       switch (rng() % 4) {
-        case 0: break;
-        case 1: v += 1; break;
-        case 2: v = static_cast<double>(rng() % 1000) / 7; break;
-        default: v = std::bit_cast<double>(rng()); break;
+        case 0:
+          break;
+        case 1:
+          v += 1;
+          break;
+        case 2:
+          v = static_cast<double>(rng() % 1000) / 7;
+          break;
+        default:
+          v = std::bit_cast<double>(rng());
+          break;
       }
       samples.push_back({t, Bits(v)});
     }
