@@ -214,7 +214,15 @@ std::vector<BucketStore::Selected> BucketStore::SelectSeriesBlocks(const SeriesR
   return out;
 }
 
+namespace {
+// Before the initial sync the block set is incomplete: refuse rather than answer partially.
+absl::Status NotReady() {
+  return absl::UnavailableError("store not ready: initial block sync in progress");
+}
+}  // namespace
+
 absl::Status BucketStore::Series(const SeriesRequest& req, SeriesSink& sink, SeriesResult* result) {
+  if (!Ready()) return NotReady();
   if (req.min_time > req.max_time) {
     return absl::InvalidArgumentError(absl::StrCat("invalid time range: min_time ", req.min_time,
                                                    " is greater than max_time ", req.max_time));
@@ -389,6 +397,7 @@ std::vector<std::string> Finish(std::set<std::string> values, int64_t limit) {
 }  // namespace
 
 absl::StatusOr<LabelsResult> BucketStore::LabelNames(const LabelNamesRequest& req) {
+  if (!Ready()) return NotReady();
   if (req.start > req.end) {
     return absl::InvalidArgumentError(absl::StrCat("invalid time range: start ", req.start,
                                                    " is greater than end ", req.end));
@@ -423,6 +432,7 @@ absl::StatusOr<LabelsResult> BucketStore::LabelNames(const LabelNamesRequest& re
 }
 
 absl::StatusOr<LabelsResult> BucketStore::LabelValues(const LabelValuesRequest& req) {
+  if (!Ready()) return NotReady();
   if (req.start > req.end) {
     return absl::InvalidArgumentError(absl::StrCat("invalid time range: start ", req.start,
                                                    " is greater than end ", req.end));

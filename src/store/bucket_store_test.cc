@@ -175,6 +175,20 @@ testing::TempDir* BucketStoreTest::dir_ = nullptr;
 std::string BucketStoreTest::bucket_dir_;
 std::vector<std::pair<SeriesSamples, tsdb::Labels>>* BucketStoreTest::data_ = nullptr;
 
+TEST_F(BucketStoreTest, RefusesQueriesBeforeInitialSync) {
+  prometheus::Registry registry;
+  BucketStoreOptions opts;
+  opts.load.data_dir = data_dir_.path();
+  BucketStore fresh(bucket_, AllBlocks(bucket_), opts, registry);
+  SeriesRequest req;
+  req.matchers = ParseMatchers({{MatchType::kEqual, "__name__", "up"}});
+  CollectingSink sink(req.min_time, req.max_time);
+  EXPECT_THAT(fresh.Series(req, sink, nullptr), StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_THAT(fresh.LabelNames({}), StatusIs(absl::StatusCode::kUnavailable));
+  ASSERT_OK(fresh.InitialSync());
+  EXPECT_OK(fresh.Series(req, sink, nullptr));
+}
+
 TEST_F(BucketStoreTest, LoadsEveryBlock) {
   EXPECT_EQ(store_->Blocks().size(), 5u);
   EXPECT_TRUE(store_->Ready());
