@@ -63,7 +63,14 @@ void WriteResponse(mg_connection* conn, const HttpRequest& request, const HttpRe
   }
 }
 
+// civetweb reports why a bind failed ("cannot bind to ...: 98 (Address already in use)") only through
+// the log callback, on the thread calling mg_start2; Start picks it up from here.
+// Only the starting thread collects.
+thread_local bool collect_startup_messages = false;
+thread_local std::vector<std::string> startup_messages;
+
 int LogCivetwebMessage(const mg_connection*, const char* message) {
+  if (collect_startup_messages) startup_messages.emplace_back(message);
   // Client disconnects and the like; the outcome of every request is in the metrics.
   base::LogDebug("http server", {{"detail", message}});
   return 1;
@@ -182,10 +189,20 @@ absl::Status HttpServer::Start() {
   error.text = error_text;
   error.text_buffer_size = sizeof(error_text);
 
+  startup_messages.clear();
+  collect_startup_messages = true;
   ctx_ = mg_start2(&init, &error);
+  collect_startup_messages = false;
+  std::vector<std::string> messages = std::move(startup_messages);
+  startup_messages.clear();
   if (ctx_ == nullptr) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on http address ", options_.address, ": ",
-                                               error_text[0] != '\0' ? error_text : "unknown error"));
+    const std::string summary = error_text[0] != '\0' ? error_text : "unknown error";
+    std::string reason = summary;
+    for (const std::string& m : messages) {
+      absl::string_view detail = absl::StripAsciiWhitespace(m);
+      if (detail != summary) absl::StrAppend(&reason, "; ", detail);
+    }
+    return absl::UnavailableError(absl::StrCat("cannot listen on http address ", options_.address, ": ", reason));
   }
   mg_set_request_handler(ctx_, "/", &HttpServer::Dispatch, this);
   mg_server_port bound[4];

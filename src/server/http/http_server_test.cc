@@ -211,6 +211,7 @@ TEST_F(HttpServerTest, PortInUseIsUnavailable) {
   HttpServer second(std::move(options), &other_registry);
   absl::Status s = second.Start();
   EXPECT_THAT(s, StatusIs(absl::StatusCode::kUnavailable, "cannot listen on http address"));
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kUnavailable, "Address already in use"));
 }
 
 TEST_F(HttpServerTest, MalformedAddressIsInvalidArgument) {
