@@ -34,11 +34,21 @@ bool LogfmtNeedsQuotes(std::string_view v) {
 void AppendEscaped(std::string* out, std::string_view v) {
   for (unsigned char c : v) {
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           char buf[8];
@@ -66,15 +76,20 @@ void AppendLogfmt(std::string* out, std::string_view key, std::string_view value
   }
 }
 
-void AppendJson(std::string* out, std::string_view key, std::string_view value, LogField::Kind kind) {
+void AppendJson(std::string* out, std::string_view key, std::string_view value,
+                LogField::Kind kind) {
   if (out->size() > 1) out->push_back(',');  // past the opening brace
   out->push_back('"');
   AppendEscaped(out, key);
   out->append("\":");
   switch (kind) {
-    case LogField::Kind::kNull: out->append("null"); break;
+    case LogField::Kind::kNull:
+      out->append("null");
+      break;
     case LogField::Kind::kBool:
-    case LogField::Kind::kNumber: out->append(value); break;
+    case LogField::Kind::kNumber:
+      out->append(value);
+      break;
     case LogField::Kind::kString:
       out->push_back('"');
       AppendEscaped(out, value);
@@ -85,10 +100,14 @@ void AppendJson(std::string* out, std::string_view key, std::string_view value, 
 
 spdlog::level::level_enum SpdlogLevel(LogLevel level) {
   switch (level) {
-    case LogLevel::kError: return spdlog::level::err;
-    case LogLevel::kWarn: return spdlog::level::warn;
-    case LogLevel::kInfo: return spdlog::level::info;
-    case LogLevel::kDebug: return spdlog::level::debug;
+    case LogLevel::kError:
+      return spdlog::level::err;
+    case LogLevel::kWarn:
+      return spdlog::level::warn;
+    case LogLevel::kInfo:
+      return spdlog::level::info;
+    case LogLevel::kDebug:
+      return spdlog::level::debug;
   }
   return spdlog::level::info;
 }
@@ -153,10 +172,14 @@ absl::StatusOr<LogFormat> ParseLogFormat(std::string_view s) {
 
 std::string_view LogLevelName(LogLevel level) {
   switch (level) {
-    case LogLevel::kError: return "error";
-    case LogLevel::kWarn: return "warn";
-    case LogLevel::kInfo: return "info";
-    case LogLevel::kDebug: return "debug";
+    case LogLevel::kError:
+      return "error";
+    case LogLevel::kWarn:
+      return "warn";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kDebug:
+      return "debug";
   }
   return "unknown";
 }
@@ -171,7 +194,8 @@ LogField::LogField(std::string_view key, double value)
     : key_(key), value_(absl::StrCat(value)), kind_(Kind::kNumber) {}
 
 LogField::LogField(std::string_view key, const absl::Status& status)
-    : key_(key), value_(status.ok() ? "" : status.ToString()),
+    : key_(key),
+      value_(status.ok() ? "" : status.ToString()),
       kind_(status.ok() ? Kind::kNull : Kind::kString) {}
 
 LogField::LogField(std::string_view key, absl::Duration value)

@@ -11,8 +11,9 @@
 // taken from the call site.
 //
 // Output, one line per record on stderr (or the stream given to InitLogging):
-//   logfmt:  level=info ts=2026-01-02T15:04:05.123456Z caller=store.cc:12 msg="loaded new block" id=01H...
-//   json:    {"level":"info","ts":"2026-01-02T15:04:05.123456Z","caller":"store.cc:12","msg":"...","id":"01H..."}
+//   logfmt:  level=info ts=2026-01-02T15:04:05.123456Z caller=store.cc:12 msg="loaded new block"
+//   id=01H... json:
+//   {"level":"info","ts":"2026-01-02T15:04:05.123456Z","caller":"store.cc:12","msg":"...","id":"01H..."}
 // Thanos' JSON logger sorts keys (Go map encoding); Charon keeps the logfmt order instead, which
 // JSON consumers do not see and humans read more easily.
 //
@@ -65,13 +66,15 @@ class LogField {
 
   LogField(std::string_view key, std::string_view value);
   LogField(std::string_view key, const char* value) : LogField(key, std::string_view(value)) {}
-  LogField(std::string_view key, const std::string& value) : LogField(key, std::string_view(value)) {}
+  LogField(std::string_view key, const std::string& value)
+      : LogField(key, std::string_view(value)) {}
   LogField(std::string_view key, absl::string_view value)
       : LogField(key, std::string_view(value.data(), value.size())) {}
   LogField(std::string_view key, bool value);
   template <typename T>
-    requires(std::is_integral_v<T> && !std::is_same_v<T, bool>)
-  LogField(std::string_view key, T value) : key_(key), value_(std::to_string(value)), kind_(Kind::kNumber) {}
+  requires(std::is_integral_v<T> && !std::is_same_v<T, bool>)
+      LogField(std::string_view key, T value)
+      : key_(key), value_(std::to_string(value)), kind_(Kind::kNumber) {}
   LogField(std::string_view key, double value);
   LogField(std::string_view key, const absl::Status& status);
   LogField(std::string_view key, absl::Duration value);

@@ -49,7 +49,8 @@ TEST(FormatLogRecord, LogfmtQuotesAndEscapes) {
 }
 
 TEST(FormatLogRecord, StatusFieldIsNullWhenOk) {
-  std::string ok = FormatLogRecord({}, LogLevel::kError, kTs, "a.cc:1", "m", {{"err", absl::OkStatus()}});
+  std::string ok =
+      FormatLogRecord({}, LogLevel::kError, kTs, "a.cc:1", "m", {{"err", absl::OkStatus()}});
   EXPECT_THAT(ok, ::testing::EndsWith(" err=null"));
   std::string bad = FormatLogRecord({}, LogLevel::kError, kTs, "a.cc:1", "m",
                                     {{"err", absl::NotFoundError("no meta.json")}});
@@ -59,8 +60,9 @@ TEST(FormatLogRecord, StatusFieldIsNullWhenOk) {
 TEST(FormatLogRecord, JsonKeepsTypes) {
   LogOptions options;
   options.format = LogFormat::kJson;
-  std::string line = FormatLogRecord(options, LogLevel::kDebug, kTs, "a.cc:7", "say \"x\"",
-                                     {{"n", 3}, {"ok", true}, {"err", absl::OkStatus()}, {"s", "v"}});
+  std::string line =
+      FormatLogRecord(options, LogLevel::kDebug, kTs, "a.cc:7", "say \"x\"",
+                      {{"n", 3}, {"ok", true}, {"err", absl::OkStatus()}, {"s", "v"}});
   EXPECT_EQ(line,
             "{\"level\":\"debug\",\"ts\":\"2026-01-02T15:04:05.123Z\",\"caller\":\"a.cc:7\","
             "\"msg\":\"say \\\"x\\\"\",\"n\":3,\"ok\":true,\"err\":null,\"s\":\"v\"}");
@@ -134,8 +136,9 @@ TEST_F(LogTest, ConcurrentWritersNeverInterleave) {
   int n = 0;
   while (std::getline(lines, line)) {
     ++n;
-    ASSERT_THAT(line, MatchesRegex("\\{\"level\":\"info\",.*\"msg\":\"concurrent\",\"thread\":[0-9]+,"
-                                   "\"i\":[0-9]+\\}"));
+    ASSERT_THAT(line,
+                MatchesRegex("\\{\"level\":\"info\",.*\"msg\":\"concurrent\",\"thread\":[0-9]+,"
+                             "\"i\":[0-9]+\\}"));
   }
   EXPECT_EQ(n, kThreads * kPerThread);
 }

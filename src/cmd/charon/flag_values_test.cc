@@ -106,7 +106,8 @@ TEST(TimeOrDuration, ThanosDefaultsResolveToPrometheusMillis) {
 TEST(ExpandEnv, SubstitutesAndRejectsUnset) {
   setenv("CHARON_TEST_SECRET", "s3cr3t", 1);
   unsetenv("CHARON_TEST_UNSET");
-  ASSERT_OK_AND_ASSIGN(std::string got, ExpandEnv("key: $(CHARON_TEST_SECRET) and $(CHARON_TEST_SECRET)"));
+  ASSERT_OK_AND_ASSIGN(std::string got,
+                       ExpandEnv("key: $(CHARON_TEST_SECRET) and $(CHARON_TEST_SECRET)"));
   EXPECT_EQ(got, "key: s3cr3t and s3cr3t");
   ASSERT_OK_AND_ASSIGN(std::string literal, ExpandEnv("cost: $5 $(not a var) ${X}"));
   EXPECT_EQ(literal, "cost: $5 $(not a var) ${X}");

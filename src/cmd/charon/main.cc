@@ -47,7 +47,8 @@ int main(int argc, char** argv) {
 
   charon::cmd::StoreFlags store_flags;
   CLI::App* store = app.add_subcommand(
-      "store", "Store node giving access to blocks in a bucket provider (Thanos StoreAPI over gRPC).");
+      "store",
+      "Store node giving access to blocks in a bucket provider (Thanos StoreAPI over gRPC).");
   charon::cmd::RegisterStoreFlags(store, &store_flags);
 #ifdef CHARON_HAVE_QUERY_COMMAND
   charon::cmd::AddQueryCommand(app);

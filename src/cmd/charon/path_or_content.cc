@@ -45,13 +45,14 @@ absl::StatusOr<std::string> ExpandEnv(std::string_view s) {
 
 absl::Status PathOrContent::Validate() const {
   if (!path.empty() && !content.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("both --", path_flag_name(), " and --", flag_name_,
-                                                   " are set; use only one"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("both --", path_flag_name(), " and --", flag_name_, " are set; use only one"));
   }
   if (required_ && empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("flag --", flag_name_, " or --", path_flag_name(),
-                                                   " is required for running this command and content "
-                                                   "cannot be empty"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("flag --", flag_name_, " or --", path_flag_name(),
+                     " is required for running this command and content "
+                     "cannot be empty"));
   }
   return absl::OkStatus();
 }
@@ -63,14 +64,16 @@ absl::StatusOr<std::string> PathOrContent::Content() const {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
       const int err = errno;
-      std::string message = absl::StrCat("cannot read --", path_flag_name(), " ", path, ": ", std::strerror(err));
+      std::string message =
+          absl::StrCat("cannot read --", path_flag_name(), " ", path, ": ", std::strerror(err));
       return err == ENOENT ? absl::NotFoundError(message) : absl::UnavailableError(message);
     }
     std::ostringstream buf;
     buf << in.rdbuf();
     raw = std::move(buf).str();
     if (required_ && raw.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat("--", path_flag_name(), " ", path, " is empty"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", path_flag_name(), " ", path, " is empty"));
     }
   }
   absl::StatusOr<std::string> expanded = ExpandEnv(raw);

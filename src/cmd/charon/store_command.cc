@@ -42,7 +42,8 @@ void StartSignalThread(absl::Notification* stop, std::atomic<int>* received) {
         stop->Notify();
         continue;
       }
-      base::LogWarn("caught second signal during shutdown, exiting now", {{"signal", strsignal(sig)}});
+      base::LogWarn("caught second signal during shutdown, exiting now",
+                    {{"signal", strsignal(sig)}});
       std::_Exit(1);
     }
   }).detach();
@@ -50,7 +51,8 @@ void StartSignalThread(absl::Notification* stop, std::atomic<int>* received) {
 
 void LogUnimplementedFlags(const StoreFlags& flags) {
   for (const std::string& name : UnimplementedFlagsInUse(flags)) {
-    base::LogWarn("flag is accepted but not implemented yet; its value is ignored", {{"flag", name}});
+    base::LogWarn("flag is accepted but not implemented yet; its value is ignored",
+                  {{"flag", name}});
   }
 }
 
@@ -62,7 +64,8 @@ absl::Status RunStore(const StoreFlags& flags) {
 
   const sigset_t signals = TerminationSignals();
   if (int rc = pthread_sigmask(SIG_BLOCK, &signals, nullptr); rc != 0) {
-    return absl::InternalError(absl::StrCat("cannot block termination signals: ", std::strerror(rc)));
+    return absl::InternalError(
+        absl::StrCat("cannot block termination signals: ", std::strerror(rc)));
   }
   absl::Notification stop;
   std::atomic<int> signal_received{0};

@@ -29,7 +29,8 @@ CLI::Option* AddParsed(CLI::App* app, const std::string& names, T* out, Parse<T>
           names,
           [out, parse = std::move(parse), names](const std::string& value) {
             absl::StatusOr<T> parsed = parse(value);
-            if (!parsed.ok()) throw CLI::ValidationError(names, std::string(parsed.status().message()));
+            if (!parsed.ok())
+              throw CLI::ValidationError(names, std::string(parsed.status().message()));
             *out = *std::move(parsed);
           },
           help)
@@ -43,16 +44,17 @@ CLI::Option* AddDuration(CLI::App* app, const std::string& name, absl::Duration*
       app, name, out, [](const std::string& s) { return ParseDuration(s); }, default_text, help);
 }
 
-CLI::Option* AddBytes(CLI::App* app, const std::string& name, int64_t* out, const std::string& default_text,
-                      const std::string& help) {
-  return AddParsed<int64_t>(app, name, out, [](const std::string& s) { return ParseByteSize(s); },
-                            default_text, help);
+CLI::Option* AddBytes(CLI::App* app, const std::string& name, int64_t* out,
+                      const std::string& default_text, const std::string& help) {
+  return AddParsed<int64_t>(
+      app, name, out, [](const std::string& s) { return ParseByteSize(s); }, default_text, help);
 }
 
 CLI::Option* AddTime(CLI::App* app, const std::string& name, TimeOrDuration* out,
                      const std::string& default_text, const std::string& help) {
   return AddParsed<TimeOrDuration>(
-      app, name, out, [](const std::string& s) { return TimeOrDuration::Parse(s); }, default_text, help);
+      app, name, out, [](const std::string& s) { return TimeOrDuration::Parse(s); }, default_text,
+      help);
 }
 
 // Kingpin booleans: --name, --no-name, --name=true|false.
@@ -60,24 +62,27 @@ CLI::Option* AddBool(CLI::App* app, const std::string& name, bool* out, const st
   return app->add_flag(absl::StrCat("--", name, ",!--no-", name), *out, help);
 }
 
-void AddPathOrContent(CLI::App* app, PathOrContent* p, const std::string& help, bool hidden = false) {
+void AddPathOrContent(CLI::App* app, PathOrContent* p, const std::string& help,
+                      bool hidden = false) {
   CLI::Option* file = app->add_option(absl::StrCat("--", p->path_flag_name()), p->path,
                                       absl::StrCat("Path to ", help));
-  CLI::Option* content = app->add_option(absl::StrCat("--", p->flag_name()), p->content,
-                                         absl::StrCat("Alternative to '", p->path_flag_name(),
-                                                      "' flag (mutually exclusive). Content of ", help));
+  CLI::Option* content =
+      app->add_option(absl::StrCat("--", p->flag_name()), p->content,
+                      absl::StrCat("Alternative to '", p->path_flag_name(),
+                                   "' flag (mutually exclusive). Content of ", help));
   if (hidden) {
     file->group(kHidden);
     content->group(kHidden);
   }
 }
 
-absl::Status OneOf(const std::string& flag, const std::string& value, std::initializer_list<const char*> allowed) {
+absl::Status OneOf(const std::string& flag, const std::string& value,
+                   std::initializer_list<const char*> allowed) {
   for (const char* a : allowed) {
     if (value == a) return absl::OkStatus();
   }
-  return absl::InvalidArgumentError(absl::StrCat("--", flag, " must be one of ", absl::StrJoin(allowed, ", "),
-                                                 "; got \"", value, "\""));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--", flag, " must be one of ", absl::StrJoin(allowed, ", "), "; got \"", value, "\""));
 }
 
 }  // namespace
@@ -93,11 +98,13 @@ base::LogOptions StoreFlags::LogOptions() const {
 void RegisterStoreFlags(CLI::App* app, StoreFlags* f) {
   // Global.
   AddParsed<base::LogLevel>(
-      app, "--log.level", &f->log_level, [](const std::string& s) { return base::ParseLogLevel(s); }, "info",
+      app, "--log.level", &f->log_level,
+      [](const std::string& s) { return base::ParseLogLevel(s); }, "info",
       "Log filtering level: error, warn, info or debug.");
   AddParsed<base::LogFormat>(
-      app, "--log.format", &f->log_format, [](const std::string& s) { return base::ParseLogFormat(s); },
-      "logfmt", "Log format: logfmt, json or journald (printed as logfmt).");
+      app, "--log.format", &f->log_format,
+      [](const std::string& s) { return base::ParseLogFormat(s); }, "logfmt",
+      "Log format: logfmt, json or journald (printed as logfmt).");
   AddPathOrContent(app, &f->tracing_config, "YAML file with tracing configuration.");
   AddBool(app, "enable-auto-gomemlimit", &f->enable_auto_gomemlimit,
           "Accepted for compatibility; Go runtime setting without effect in Charon.");
@@ -113,20 +120,23 @@ void RegisterStoreFlags(CLI::App* app, StoreFlags* f) {
       ->capture_default_str();
   AddDuration(app, "--http-grace-period", &f->http_grace_period, "2m",
               "Time to wait after an interrupt received for HTTP Server.");
-  app->add_option("--http.config", f->http_config,
-                  "[EXPERIMENTAL] Path to the configuration file that can enable TLS or authentication for "
-                  "all HTTP endpoints.");
+  app->add_option(
+      "--http.config", f->http_config,
+      "[EXPERIMENTAL] Path to the configuration file that can enable TLS or authentication for "
+      "all HTTP endpoints.");
 
   // gRPC.
-  app->add_option("--grpc-address", f->grpc_address, "Listen ip:port address for gRPC endpoints (StoreAPI).")
+  app->add_option("--grpc-address", f->grpc_address,
+                  "Listen ip:port address for gRPC endpoints (StoreAPI).")
       ->capture_default_str();
   app->add_option("--grpc-server-tls-cert", f->grpc_server_tls_cert,
                   "TLS Certificate for gRPC server, leave blank to disable TLS.");
   app->add_option("--grpc-server-tls-key", f->grpc_server_tls_key,
                   "TLS Key for the gRPC server, leave blank to disable TLS.");
-  app->add_option("--grpc-server-tls-client-ca", f->grpc_server_tls_client_ca,
-                  "TLS CA to verify clients against. If no client CA is specified, there is no client "
-                  "verification on server side (tls.NoClientCert).");
+  app->add_option(
+      "--grpc-server-tls-client-ca", f->grpc_server_tls_client_ca,
+      "TLS CA to verify clients against. If no client CA is specified, there is no client "
+      "verification on server side (tls.NoClientCert).");
   app->add_option("--grpc-server-tls-min-version", f->grpc_server_tls_min_version,
                   "TLS supported minimum version for gRPC server: 1.0, 1.1, 1.2 or 1.3.")
       ->capture_default_str();
@@ -134,9 +144,10 @@ void RegisterStoreFlags(CLI::App* app, StoreFlags* f) {
                   "TLS cipher suites for the gRPC server (repeatable).")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  app->add_option("--grpc-server-tls-curves", f->grpc_server_tls_curves,
-                  "TLS curve preferences for the gRPC server (repeatable): CurveP256, CurveP384, CurveP521, "
-                  "X25519.")
+  app->add_option(
+         "--grpc-server-tls-curves", f->grpc_server_tls_curves,
+         "TLS curve preferences for the gRPC server (repeatable): CurveP256, CurveP384, CurveP521, "
+         "X25519.")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   AddDuration(app, "--grpc-server-max-connection-age", &f->grpc_server_max_connection_age, "60m",
@@ -146,37 +157,46 @@ void RegisterStoreFlags(CLI::App* app, StoreFlags* f) {
 
   // Bucket and local state.
   AddPathOrContent(app, &f->objstore_config, "YAML file that contains object store configuration.");
-  AddPathOrContent(app, &f->objstore_parquet_config,
-                   "YAML file with the object store configuration of the bucket holding Parquet blocks.");
-  app->add_option("--data-dir", f->data_dir,
-                  "Local data directory used for caching purposes (index-header and meta.jsons). Safe to "
-                  "delete.")
+  AddPathOrContent(
+      app, &f->objstore_parquet_config,
+      "YAML file with the object store configuration of the bucket holding Parquet blocks.");
+  app->add_option(
+         "--data-dir", f->data_dir,
+         "Local data directory used for caching purposes (index-header and meta.jsons). Safe to "
+         "delete.")
       ->capture_default_str();
   AddBool(app, "cache-index-header", &f->cache_index_header,
           "Cache TSDB index-headers on disk to reduce startup time.");
 
   // Caches and pools.
-  AddBytes(app, "--index-cache-size", &f->index_cache_size_bytes, "250MB",
-           "Maximum size of items held in the in-memory index cache. Ignored if --index-cache.config or "
-           "--index-cache.config-file is given.");
-  AddPathOrContent(app, &f->index_cache_config, "YAML file that contains index cache configuration.");
-  AddPathOrContent(app, &f->caching_bucket_config, "YAML that contains configuration for caching bucket.",
+  AddBytes(
+      app, "--index-cache-size", &f->index_cache_size_bytes, "250MB",
+      "Maximum size of items held in the in-memory index cache. Ignored if --index-cache.config or "
+      "--index-cache.config-file is given.");
+  AddPathOrContent(app, &f->index_cache_config,
+                   "YAML file that contains index cache configuration.");
+  AddPathOrContent(app, &f->caching_bucket_config,
+                   "YAML that contains configuration for caching bucket.",
                    /*hidden=*/true);
   AddBytes(app, "--chunk-pool-size", &f->chunk_pool_size_bytes, "2GB",
-           "Maximum size of concurrently allocatable bytes reserved strictly to reuse for chunks in memory.");
+           "Maximum size of concurrently allocatable bytes reserved strictly to reuse for chunks "
+           "in memory.");
   app->add_option("--matcher-cache-size", f->matcher_cache_size,
                   "Max number of cached matchers items. Using 0 disables caching.")
       ->capture_default_str();
 
   // Limits. The v0.23 names write the same settings as the current ones.
-  app->add_option("--store.limits.request-series,--store.grpc.touched-series-limit", f->request_series_limit,
+  app->add_option("--store.limits.request-series,--store.grpc.touched-series-limit",
+                  f->request_series_limit,
                   "The maximum series allowed for a single Series request; 0 means no limit. "
                   "--store.grpc.touched-series-limit is its deprecated name.")
       ->capture_default_str()
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  app->add_option("--store.limits.request-samples,--store.grpc.series-sample-limit", f->request_samples_limit,
-                  "The maximum samples allowed for a single Series request, counted as chunks of 120 "
-                  "samples; 0 means no limit. --store.grpc.series-sample-limit is its deprecated name.")
+  app->add_option(
+         "--store.limits.request-samples,--store.grpc.series-sample-limit",
+         f->request_samples_limit,
+         "The maximum samples allowed for a single Series request, counted as chunks of 120 "
+         "samples; 0 means no limit. --store.grpc.series-sample-limit is its deprecated name.")
       ->capture_default_str()
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   AddBytes(app, "--store.grpc.downloaded-bytes-limit", &f->downloaded_bytes_limit, "0",
@@ -193,25 +213,30 @@ void RegisterStoreFlags(CLI::App* app, StoreFlags* f) {
                   "One of concurrent, recursive: how to discover blocks in the bucket.")
       ->capture_default_str();
   app->add_option("--block-sync-concurrency", f->block_sync_concurrency,
-                  "Number of goroutines to use when constructing index-cache.json blocks from object storage. "
+                  "Number of goroutines to use when constructing index-cache.json blocks from "
+                  "object storage. "
                   "Must be equal or greater than 1.")
       ->capture_default_str();
   app->add_option("--block-meta-fetch-concurrency", f->block_meta_fetch_concurrency,
                   "Number of goroutines to use when fetching block metadata from object storage.")
       ->capture_default_str();
   AddTime(app, "--min-time", &f->min_time, "0000-01-01T00:00:00Z",
-          "Start of time range limit to serve: RFC3339 time or duration relative to now such as -1d or 2h45m "
+          "Start of time range limit to serve: RFC3339 time or duration relative to now such as "
+          "-1d or 2h45m "
           "(units ms, s, m, h, d, w, y).");
   AddTime(app, "--max-time", &f->max_time, "9999-12-31T23:59:59Z",
-          "End of time range limit to serve: RFC3339 time or duration relative to now such as -1d or 2h45m "
+          "End of time range limit to serve: RFC3339 time or duration relative to now such as -1d "
+          "or 2h45m "
           "(units ms, s, m, h, d, w, y).");
-  AddPathOrContent(app, &f->selector_relabel_config,
-                   "YAML file with relabeling configuration that allows selecting blocks. Only keep, drop and "
-                   "hashmod actions.");
+  AddPathOrContent(
+      app, &f->selector_relabel_config,
+      "YAML file with relabeling configuration that allows selecting blocks. Only keep, drop and "
+      "hashmod actions.");
   AddDuration(app, "--consistency-delay", &f->consistency_delay, "0s",
               "Minimum age of all blocks before they are being read.");
   AddDuration(app, "--ignore-deletion-marks-delay", &f->ignore_deletion_marks_delay, "24h",
-              "Duration after which the blocks marked for deletion will be filtered out while fetching blocks.");
+              "Duration after which the blocks marked for deletion will be filtered out while "
+              "fetching blocks.");
 
   // Series engine tuning.
   app->add_option("--debug.series-batch-size", f->series_batch_size,
@@ -226,71 +251,85 @@ void RegisterStoreFlags(CLI::App* app, StoreFlags* f) {
                   "Estimated max chunk size in bytes.")
       ->capture_default_str()
       ->group(kHidden);
-  app->add_option("--store.index-header-posting-offsets-in-mem-sampling", f->posting_offsets_in_mem_sampling,
+  app->add_option("--store.index-header-posting-offsets-in-mem-sampling",
+                  f->posting_offsets_in_mem_sampling,
                   "Keep 1 of every N postings offsets in memory; 1 keeps all.")
       ->capture_default_str()
       ->group(kHidden);
   AddBool(app, "store.enable-index-header-lazy-reader", &f->enable_index_header_lazy_reader,
-          "If true, Store Gateway will lazy memory map index-header only once the block is required by a query.");
-  AddDuration(app, "--store.index-header-lazy-reader-idle-timeout", &f->index_header_lazy_reader_idle_timeout,
-              "5m", "Idle timeout after which a lazily loaded index-header is released; 0 never.")
+          "If true, Store Gateway will lazy memory map index-header only once the block is "
+          "required by a query.");
+  AddDuration(app, "--store.index-header-lazy-reader-idle-timeout",
+              &f->index_header_lazy_reader_idle_timeout, "5m",
+              "Idle timeout after which a lazily loaded index-header is released; 0 never.")
       ->group(kHidden);
-  app->add_option("--store.index-header-lazy-download-strategy", f->index_header_lazy_download_strategy,
+  app->add_option("--store.index-header-lazy-download-strategy",
+                  f->index_header_lazy_download_strategy,
                   "Strategy of how to download index headers lazily: eager or lazy.")
       ->capture_default_str();
   AddBool(app, "store.enable-lazy-expanded-postings", &f->enable_lazy_expanded_postings,
           "If true, Store Gateway will estimate postings size and try to lazily expand postings.");
-  app->add_option("--store.posting-group-max-key-series-ratio", f->posting_group_max_key_series_ratio,
-                  "Mark a posting group lazy if it fetches more keys than R * max series the query should "
-                  "fetch; 0 disables.")
+  app->add_option(
+         "--store.posting-group-max-key-series-ratio", f->posting_group_max_key_series_ratio,
+         "Mark a posting group lazy if it fetches more keys than R * max series the query should "
+         "fetch; 0 disables.")
       ->capture_default_str();
 
   // Web.
   AddBool(app, "web.disable", &f->web_disable, "Disable Block Viewer UI.");
-  app->add_option("--web.external-prefix", f->web_external_prefix,
-                  "Static prefix for all HTML links and redirect URLs in the bucket web UI interface.");
-  app->add_option("--web.prefix-header", f->web_prefix_header,
-                  "Name of HTTP request header used for dynamic prefixing of UI links and redirects.");
-  AddBool(app, "web.disable-cors", &f->web_disable_cors, "Whether to disable CORS headers to be set by Charon.");
+  app->add_option(
+      "--web.external-prefix", f->web_external_prefix,
+      "Static prefix for all HTML links and redirect URLs in the bucket web UI interface.");
+  app->add_option(
+      "--web.prefix-header", f->web_prefix_header,
+      "Name of HTTP request header used for dynamic prefixing of UI links and redirects.");
+  AddBool(app, "web.disable-cors", &f->web_disable_cors,
+          "Whether to disable CORS headers to be set by Charon.");
   app->add_option("--bucket-web-label", f->bucket_web_label,
                   "External block label to use as group title in the bucket web UI.");
   AddBool(app, "disable-admin-operations", &f->disable_admin_operations,
           "Disable UI/API admin operations like marking blocks for deletion and no compaction.");
 
-  AddPathOrContent(app, &f->request_logging_config, "YAML file with request logging configuration.");
-  AddBool(app, "debug.advertise-compatibility-label", &f->advertise_compatibility_label,
-          "If true, also advertise the label set @thanos_compatibility_store_type=store, for queriers "
-          "before 0.8.0.")
+  AddPathOrContent(app, &f->request_logging_config,
+                   "YAML file with request logging configuration.");
+  AddBool(
+      app, "debug.advertise-compatibility-label", &f->advertise_compatibility_label,
+      "If true, also advertise the label set @thanos_compatibility_store_type=store, for queriers "
+      "before 0.8.0.")
       ->group(kHidden);
 }
 
 absl::Status ValidateStoreFlags(const StoreFlags& f, absl::Time now) {
   if (f.min_time.ResolveMillis(now) > f.max_time.ResolveMillis(now)) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid argument: --min-time '", f.min_time.text(),
-                                                   "' can't be greater than --max-time '", f.max_time.text(), "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid argument: --min-time '", f.min_time.text(),
+                     "' can't be greater than --max-time '", f.max_time.text(), "'"));
   }
   if (f.series_max_concurrency < 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         "max concurrency value cannot be lower than 0 (got ", f.series_max_concurrency, ")"));
   }
   if (f.block_sync_concurrency < 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--block-sync-concurrency must be equal or greater than 1 (got ", f.block_sync_concurrency, ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--block-sync-concurrency must be equal or greater than 1 (got ",
+                     f.block_sync_concurrency, ")"));
   }
   if (f.block_discovery_strategy != "concurrent" && f.block_discovery_strategy != "recursive") {
-    return absl::InvalidArgumentError(absl::StrCat("unknown sync strategy ", f.block_discovery_strategy));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown sync strategy ", f.block_discovery_strategy));
   }
-  for (const PathOrContent* p : {&f.tracing_config, &f.objstore_config, &f.objstore_parquet_config,
-                                 &f.index_cache_config, &f.caching_bucket_config, &f.selector_relabel_config,
-                                 &f.request_logging_config}) {
+  for (const PathOrContent* p :
+       {&f.tracing_config, &f.objstore_config, &f.objstore_parquet_config, &f.index_cache_config,
+        &f.caching_bucket_config, &f.selector_relabel_config, &f.request_logging_config}) {
     if (absl::Status s = p->Validate(); !s.ok()) return s;
   }
-  if (absl::Status s = OneOf("store.index-header-lazy-download-strategy", f.index_header_lazy_download_strategy,
-                             {"eager", "lazy"});
+  if (absl::Status s = OneOf("store.index-header-lazy-download-strategy",
+                             f.index_header_lazy_download_strategy, {"eager", "lazy"});
       !s.ok()) {
     return s;
   }
-  return OneOf("grpc-server-tls-min-version", f.grpc_server_tls_min_version, {"1.0", "1.1", "1.2", "1.3"});
+  return OneOf("grpc-server-tls-min-version", f.grpc_server_tls_min_version,
+               {"1.0", "1.1", "1.2", "1.3"});
 }
 
 std::vector<std::string> UnimplementedFlagsInUse(const StoreFlags& f) {
@@ -301,7 +340,8 @@ std::vector<std::string> UnimplementedFlagsInUse(const StoreFlags& f) {
       {"--enable-auto-gomemlimit", f.enable_auto_gomemlimit != d.enable_auto_gomemlimit},
       {"--auto-gomemlimit.ratio", f.auto_gomemlimit_ratio != d.auto_gomemlimit_ratio},
       {"--http.config", f.http_config != d.http_config},
-      {"--grpc-server-max-connection-age", f.grpc_server_max_connection_age != d.grpc_server_max_connection_age},
+      {"--grpc-server-max-connection-age",
+       f.grpc_server_max_connection_age != d.grpc_server_max_connection_age},
       {"--objstore-parquet.config", !f.objstore_parquet_config.empty()},
       {"--cache-index-header", f.cache_index_header != d.cache_index_header},
       {"--index-cache.config", !f.index_cache_config.empty()},
@@ -311,15 +351,18 @@ std::vector<std::string> UnimplementedFlagsInUse(const StoreFlags& f) {
       {"--store.grpc.downloaded-bytes-limit", f.downloaded_bytes_limit != d.downloaded_bytes_limit},
       {"--block-discovery-strategy", f.block_discovery_strategy != d.block_discovery_strategy},
       {"--debug.series-batch-size", f.series_batch_size != d.series_batch_size},
-      {"--debug.estimated-max-series-size", f.estimated_max_series_size != d.estimated_max_series_size},
-      {"--debug.estimated-max-chunk-size", f.estimated_max_chunk_size != d.estimated_max_chunk_size},
+      {"--debug.estimated-max-series-size",
+       f.estimated_max_series_size != d.estimated_max_series_size},
+      {"--debug.estimated-max-chunk-size",
+       f.estimated_max_chunk_size != d.estimated_max_chunk_size},
       {"--store.enable-index-header-lazy-reader",
        f.enable_index_header_lazy_reader != d.enable_index_header_lazy_reader},
       {"--store.index-header-lazy-reader-idle-timeout",
        f.index_header_lazy_reader_idle_timeout != d.index_header_lazy_reader_idle_timeout},
       {"--store.index-header-lazy-download-strategy",
        f.index_header_lazy_download_strategy != d.index_header_lazy_download_strategy},
-      {"--store.enable-lazy-expanded-postings", f.enable_lazy_expanded_postings != d.enable_lazy_expanded_postings},
+      {"--store.enable-lazy-expanded-postings",
+       f.enable_lazy_expanded_postings != d.enable_lazy_expanded_postings},
       {"--store.posting-group-max-key-series-ratio",
        f.posting_group_max_key_series_ratio != d.posting_group_max_key_series_ratio},
       {"--request.logging-config", !f.request_logging_config.empty()},

@@ -85,7 +85,8 @@ TEST(StoreFlags, ParsesValues) {
     std::function<void(const StoreFlags&)> check;
   };
   const std::vector<Case> cases = {
-      {{"--store.grpc.touched-series-limit=5"}, [](const StoreFlags& f) { EXPECT_EQ(f.request_series_limit, 5u); }},
+      {{"--store.grpc.touched-series-limit=5"},
+       [](const StoreFlags& f) { EXPECT_EQ(f.request_series_limit, 5u); }},
       {{"--store.limits.request-series=7", "--store.grpc.touched-series-limit=9"},
        [](const StoreFlags& f) { EXPECT_EQ(f.request_series_limit, 9u); }},
       {{"--store.grpc.touched-series-limit=9", "--store.limits.request-series=7"},
@@ -96,8 +97,10 @@ TEST(StoreFlags, ParsesValues) {
        [](const StoreFlags& f) { EXPECT_EQ(f.request_samples_limit, 240u); }},
       {{"--store.grpc.downloaded-bytes-limit=10GB"},
        [](const StoreFlags& f) { EXPECT_EQ(f.downloaded_bytes_limit, 10 * kGiB); }},
-      {{"--no-cache-index-header"}, [](const StoreFlags& f) { EXPECT_FALSE(f.cache_index_header); }},
-      {{"--cache-index-header=false"}, [](const StoreFlags& f) { EXPECT_FALSE(f.cache_index_header); }},
+      {{"--no-cache-index-header"},
+       [](const StoreFlags& f) { EXPECT_FALSE(f.cache_index_header); }},
+      {{"--cache-index-header=false"},
+       [](const StoreFlags& f) { EXPECT_FALSE(f.cache_index_header); }},
       {{"--web.disable", "--web.disable-cors"},
        [](const StoreFlags& f) {
          EXPECT_TRUE(f.web_disable);
@@ -134,7 +137,8 @@ TEST(StoreFlags, ParsesValues) {
       {{"--objstore.config", "type: FILESYSTEM"},
        [](const StoreFlags& f) { EXPECT_EQ(f.objstore_config.content, "type: FILESYSTEM"); }},
       {{"--selector.relabel-config=- action: keep", "--index-cache.config-file=c.yaml",
-        "--store.caching-bucket.config=x", "--tracing.config-file=t.yaml", "--request.logging-config=r"},
+        "--store.caching-bucket.config=x", "--tracing.config-file=t.yaml",
+        "--request.logging-config=r"},
        [](const StoreFlags& f) {
          EXPECT_EQ(f.selector_relabel_config.content, "- action: keep");
          EXPECT_EQ(f.index_cache_config.path, "c.yaml");
@@ -142,7 +146,8 @@ TEST(StoreFlags, ParsesValues) {
          EXPECT_EQ(f.tracing_config.path, "t.yaml");
          EXPECT_EQ(f.request_logging_config.content, "r");
        }},
-      {{"--grpc-server-tls-ciphers=A", "--grpc-server-tls-ciphers", "B", "--grpc-server-tls-curves=X25519"},
+      {{"--grpc-server-tls-ciphers=A", "--grpc-server-tls-ciphers", "B",
+        "--grpc-server-tls-curves=X25519"},
        [](const StoreFlags& f) {
          EXPECT_THAT(f.grpc_server_tls_ciphers, ElementsAre("A", "B"));
          EXPECT_THAT(f.grpc_server_tls_curves, ElementsAre("X25519"));
@@ -154,7 +159,8 @@ TEST(StoreFlags, ParsesValues) {
          EXPECT_EQ(o.format, base::LogFormat::kJson);
          EXPECT_EQ(o.name, "store-1");
        }},
-      {{"--log.format=journald"}, [](const StoreFlags& f) { EXPECT_EQ(f.log_format, base::LogFormat::kJournald); }},
+      {{"--log.format=journald"},
+       [](const StoreFlags& f) { EXPECT_EQ(f.log_format, base::LogFormat::kJournald); }},
       {{"--data-dir", "/var/charon", "--bucket-web-label=cluster", "--http-address=127.0.0.1:19902",
         "--grpc-address=:19901"},
        [](const StoreFlags& f) {
@@ -163,7 +169,8 @@ TEST(StoreFlags, ParsesValues) {
          EXPECT_EQ(f.http_address, "127.0.0.1:19902");
          EXPECT_EQ(f.grpc_address, ":19901");
        }},
-      {{"--store.grpc.series-max-concurrency=0", "--block-sync-concurrency=4", "--block-meta-fetch-concurrency=8",
+      {{"--store.grpc.series-max-concurrency=0", "--block-sync-concurrency=4",
+        "--block-meta-fetch-concurrency=8",
         "--store.index-header-posting-offsets-in-mem-sampling=1", "--debug.series-batch-size=500"},
        [](const StoreFlags& f) {
          EXPECT_EQ(f.series_max_concurrency, 0);
@@ -188,16 +195,11 @@ TEST(StoreFlags, ParsesValues) {
 
 TEST(StoreFlags, RejectsMalformedValues) {
   const std::vector<std::vector<std::string>> cases = {
-      {"--log.level=trace"},
-      {"--log.format=text"},
-      {"--index-cache-size=lots"},
-      {"--chunk-pool-size=2"},
-      {"--sync-block-duration=3"},
-      {"--consistency-delay=-1h"},
-      {"--min-time=yesterday"},
-      {"--block-sync-concurrency=abc"},
-      {"--no-such-flag"},
-      {"--data-dir=a", "--data-dir=b"},
+      {"--log.level=trace"},       {"--log.format=text"},
+      {"--index-cache-size=lots"}, {"--chunk-pool-size=2"},
+      {"--sync-block-duration=3"}, {"--consistency-delay=-1h"},
+      {"--min-time=yesterday"},    {"--block-sync-concurrency=abc"},
+      {"--no-such-flag"},          {"--data-dir=a", "--data-dir=b"},
       {"extra-positional"},
   };
   for (const auto& args : cases) {
@@ -215,13 +217,15 @@ TEST(ValidateStoreFlags, ThanosStartupChecks) {
   const std::vector<Case> cases = {
       {{}, ""},
       {{"--min-time=-2h", "--max-time=-1h"}, ""},
-      {{"--min-time=2026-01-02T00:00:00Z", "--max-time=2026-01-01T00:00:00Z"}, "can't be greater than --max-time"},
+      {{"--min-time=2026-01-02T00:00:00Z", "--max-time=2026-01-01T00:00:00Z"},
+       "can't be greater than --max-time"},
       {{"--min-time=1h", "--max-time=-1h"}, "can't be greater than --max-time"},
       {{"--store.grpc.series-max-concurrency=-1"}, "max concurrency value cannot be lower than 0"},
       {{"--block-sync-concurrency=0"}, "block-sync-concurrency must be equal or greater than 1"},
       {{"--block-discovery-strategy=recursive"}, ""},
       {{"--block-discovery-strategy=lazy"}, "unknown sync strategy lazy"},
-      {{"--store.index-header-lazy-download-strategy=later"}, "lazy-download-strategy must be one of"},
+      {{"--store.index-header-lazy-download-strategy=later"},
+       "lazy-download-strategy must be one of"},
       {{"--grpc-server-tls-min-version=1.4"}, "grpc-server-tls-min-version must be one of"},
       {{"--objstore.config-file=b.yaml"}, "both --objstore.config-file and --objstore.config"},
       {{"--index-cache.config=a", "--index-cache.config-file=b"}, "both --index-cache.config-file"},
@@ -245,7 +249,8 @@ TEST(ValidateStoreFlags, ObjstoreConfigIsRequired) {
   StoreFlags f;
   ASSERT_OK(Parse({}, &f));
   EXPECT_THAT(ValidateStoreFlags(f, kNow),
-              StatusIs(absl::StatusCode::kInvalidArgument, "--objstore.config or --objstore.config-file is required"));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "--objstore.config or --objstore.config-file is required"));
 }
 
 TEST(UnimplementedFlagsInUse, ListsOnlyNonDefaultUnimplementedFlags) {
@@ -256,9 +261,13 @@ TEST(UnimplementedFlagsInUse, ListsOnlyNonDefaultUnimplementedFlags) {
   const std::vector<Case> cases = {
       {{"--chunk-pool-size=2GB", "--index-cache-size=1GB", "--sync-block-duration=1m"}, {}},
       {{"--chunk-pool-size=1GB"}, {"--chunk-pool-size"}},
-      {{"--no-cache-index-header", "--store.caching-bucket.config=x", "--store.enable-lazy-expanded-postings"},
-       {"--cache-index-header", "--store.caching-bucket.config", "--store.enable-lazy-expanded-postings"}},
-      {{"--store.limits.request-series=10", "--web.disable", "--min-time=-1d", "--grpc-server-tls-cert=c"}, {}},
+      {{"--no-cache-index-header", "--store.caching-bucket.config=x",
+        "--store.enable-lazy-expanded-postings"},
+       {"--cache-index-header", "--store.caching-bucket.config",
+        "--store.enable-lazy-expanded-postings"}},
+      {{"--store.limits.request-series=10", "--web.disable", "--min-time=-1d",
+        "--grpc-server-tls-cert=c"},
+       {}},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(::testing::PrintToString(c.args));

@@ -1,7 +1,7 @@
 // The seam between the command (flags, logging, HTTP, signals) and the store engine.
 //
-// RunStore starts the HTTP server first, so probes and /metrics answer during the initial sync, then
-// calls StartStore, then serves until SIGTERM/SIGINT and calls Shutdown. StartStore builds the
+// RunStore starts the HTTP server first, so probes and /metrics answer during the initial sync,
+// then calls StartStore, then serves until SIGTERM/SIGINT and calls Shutdown. StartStore builds the
 // bucket from --objstore.config, the meta fetcher with its filters, the bucket store and the gRPC
 // server; the engine owns store_runtime.cc.
 #ifndef CHARON_CMD_CHARON_STORE_RUNTIME_H_
@@ -38,7 +38,8 @@ class StoreRuntime {
 // runtime). Should return soon: a long initial sync belongs in the background, reported by Ready().
 // InvalidArgument for bad configuration (objstore YAML, relabel config, ...), Unimplemented for a
 // bucket type Charon cannot build yet, Unavailable when a listener cannot be bound.
-absl::StatusOr<std::unique_ptr<StoreRuntime>> StartStore(const StoreFlags& flags, prometheus::Registry& registry);
+absl::StatusOr<std::unique_ptr<StoreRuntime>> StartStore(const StoreFlags& flags,
+                                                         prometheus::Registry& registry);
 
 }  // namespace charon::cmd
 

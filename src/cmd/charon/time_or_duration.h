@@ -33,7 +33,9 @@ class TimeOrDuration {
   // The text it was parsed from (for messages); empty for At/FromNow.
   const std::string& text() const { return text_; }
 
-  friend bool operator==(const TimeOrDuration& a, const TimeOrDuration& b) { return a.value_ == b.value_; }
+  friend bool operator==(const TimeOrDuration& a, const TimeOrDuration& b) {
+    return a.value_ == b.value_;
+  }
 
  private:
   template <typename T>

@@ -36,8 +36,9 @@ bool SplitTerms(std::string_view s, std::vector<Term>* terms) {
 
 absl::StatusOr<int64_t> ParseByteSize(std::string_view s) {
   auto invalid = [&] {
-    return absl::InvalidArgumentError(absl::StrCat("invalid byte size \"", base::Absl(s),
-                                                   "\": want a number with a unit such as 250MB or 2GiB"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid byte size \"", base::Absl(s),
+                     "\": want a number with a unit such as 250MB or 2GiB"));
   };
   if (s == "0") return 0;
   std::vector<Term> terms;
@@ -64,8 +65,9 @@ absl::StatusOr<int64_t> ParseByteSize(std::string_view s) {
 
 absl::StatusOr<absl::Duration> ParseDuration(std::string_view s, bool allow_sign) {
   auto invalid = [&] {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "invalid duration \"", base::Absl(s), "\": want a number with a unit such as 30s, 3m, 24h or 1d"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid duration \"", base::Absl(s),
+                     "\": want a number with a unit such as 30s, 3m, 24h or 1d"));
   };
   std::string_view rest = s;
   bool negative = false;
@@ -79,16 +81,26 @@ absl::StatusOr<absl::Duration> ParseDuration(std::string_view s, bool allow_sign
   absl::Duration total;
   for (const Term& t : terms) {
     absl::Duration unit;
-    if (t.unit == "ns") unit = absl::Nanoseconds(1);
-    else if (t.unit == "us" || t.unit == "\xC2\xB5s" || t.unit == "\xCE\xBCs") unit = absl::Microseconds(1);
-    else if (t.unit == "ms") unit = absl::Milliseconds(1);
-    else if (t.unit == "s") unit = absl::Seconds(1);
-    else if (t.unit == "m") unit = absl::Minutes(1);
-    else if (t.unit == "h") unit = absl::Hours(1);
-    else if (t.unit == "d") unit = absl::Hours(24);
-    else if (t.unit == "w") unit = absl::Hours(24 * 7);
-    else if (t.unit == "y") unit = absl::Hours(24 * 365);
-    else return invalid();
+    if (t.unit == "ns")
+      unit = absl::Nanoseconds(1);
+    else if (t.unit == "us" || t.unit == "\xC2\xB5s" || t.unit == "\xCE\xBCs")
+      unit = absl::Microseconds(1);
+    else if (t.unit == "ms")
+      unit = absl::Milliseconds(1);
+    else if (t.unit == "s")
+      unit = absl::Seconds(1);
+    else if (t.unit == "m")
+      unit = absl::Minutes(1);
+    else if (t.unit == "h")
+      unit = absl::Hours(1);
+    else if (t.unit == "d")
+      unit = absl::Hours(24);
+    else if (t.unit == "w")
+      unit = absl::Hours(24 * 7);
+    else if (t.unit == "y")
+      unit = absl::Hours(24 * 365);
+    else
+      return invalid();
     total += t.value * unit;
   }
   if (total == absl::InfiniteDuration()) return invalid();

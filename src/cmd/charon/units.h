@@ -13,7 +13,8 @@ namespace charon::cmd {
 
 // Byte sizes as kingpin's Bytes() flags read them (alecthomas/units base-2): one or more
 // <number><unit> terms ("250MB", "1GB512MB", "1.5GiB"), units B, KB, MB, GB, TB, PB, EB and their
-// KiB..EiB spellings, all powers of 1024; "0" needs no unit. InvalidArgument otherwise, and on overflow.
+// KiB..EiB spellings, all powers of 1024; "0" needs no unit. InvalidArgument otherwise, and on
+// overflow.
 absl::StatusOr<int64_t> ParseByteSize(std::string_view s);
 
 // Durations of both flag kinds Thanos uses: Go's time.ParseDuration ("1h30m", "1.5s", "500ms") and

@@ -33,12 +33,23 @@ std::vector<Json> ParseMetas(const std::vector<std::string>& metas) {
 void AppendHtmlEscaped(std::string* out, std::string_view s) {
   for (char c : s) {
     switch (c) {
-      case '&': out->append("&amp;"); break;
-      case '<': out->append("&lt;"); break;
-      case '>': out->append("&gt;"); break;
-      case '"': out->append("&quot;"); break;
-      case '\'': out->append("&#39;"); break;
-      default: out->push_back(c);
+      case '&':
+        out->append("&amp;");
+        break;
+      case '<':
+        out->append("&lt;");
+        break;
+      case '>':
+        out->append("&gt;");
+        break;
+      case '"':
+        out->append("&quot;");
+        break;
+      case '\'':
+        out->append("&#39;");
+        break;
+      default:
+        out->push_back(c);
     }
   }
 }
@@ -83,7 +94,8 @@ std::string FormatRfc3339(absl::Time t) {
   return absl::FormatTime("%4Y-%m-%dT%H:%M:%E*SZ", t, absl::UTCTimeZone());
 }
 
-std::string RenderBlocksJson(std::string_view label, const BlocksSnapshot& loaded, bool loaded_view) {
+std::string RenderBlocksJson(std::string_view label, const BlocksSnapshot& loaded,
+                             bool loaded_view) {
   Json data = Json::object();
   data["label"] = std::string(label);
   Json blocks = Json::array();
@@ -110,12 +122,14 @@ std::string RenderBlocksPage(std::string_view label, const BlocksSnapshot& loade
     if (la != lb) return la < lb;
     const Json& ta = Path(a, {"minTime"});
     const Json& tb = Path(b, {"minTime"});
-    if (ta.is_number_integer() && tb.is_number_integer()) return ta.get<int64_t>() < tb.get<int64_t>();
+    if (ta.is_number_integer() && tb.is_number_integer())
+      return ta.get<int64_t>() < tb.get<int64_t>();
     return false;
   });
 
   std::string out =
-      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Charon store: loaded blocks</title>\n"
+      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Charon store: loaded "
+      "blocks</title>\n"
       "<style>body{font-family:sans-serif}table{border-collapse:collapse}"
       "td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}</style></head>\n<body>\n"
       "<h1>Loaded blocks</h1>\n<p>";

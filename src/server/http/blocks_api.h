@@ -1,7 +1,8 @@
 // The blocks view of the store for humans and tools: the JSON of GET /api/v1/blocks (the shape the
 // Thanos UI reads) and a small HTML page listing the loaded blocks.
 //
-// Pure functions over a snapshot; the HTTP server asks its BlocksProvider for a snapshot per request.
+// Pure functions over a snapshot; the HTTP server asks its BlocksProvider for a snapshot per
+// request.
 #ifndef CHARON_SERVER_HTTP_BLOCKS_API_H_
 #define CHARON_SERVER_HTTP_BLOCKS_API_H_
 
@@ -19,8 +20,8 @@ namespace charon::http {
 // The store's view after its last meta.json fetch (Thanos' BlocksInfo). On a failed fetch the store
 // keeps the previous metas and sets `err`.
 struct BlocksSnapshot {
-  // Raw meta.json documents of the blocks that passed the filters. Documents that are not valid JSON
-  // are left out of the output.
+  // Raw meta.json documents of the blocks that passed the filters. Documents that are not valid
+  // JSON are left out of the output.
   std::vector<std::string> metas;
   // Time of the last fetch; nullopt before the first, printed as Go's zero time.
   std::optional<absl::Time> refreshed_at;
@@ -35,7 +36,8 @@ using BlocksProvider = std::function<BlocksSnapshot()>;
 //   {"status":"success","data":{"label":<label>,"blocks":[...],"refreshedAt":<RFC3339>,"err":null}}
 // With `loaded_view` false this is Thanos' global view, which the store never fills: no blocks and
 // Go's zero time, whatever `loaded` holds.
-std::string RenderBlocksJson(std::string_view label, const BlocksSnapshot& loaded, bool loaded_view);
+std::string RenderBlocksJson(std::string_view label, const BlocksSnapshot& loaded,
+                             bool loaded_view);
 
 // A self-contained HTML page: one row per block with ULID, min/max time, external labels,
 // resolution, compaction level, series, samples and chunks; sorted by label set then min time.

@@ -24,7 +24,9 @@ TEST(RenderBlocksJson, GlobalViewIsAlwaysEmpty) {
 }
 
 TEST(RenderBlocksJson, LoadedViewCarriesMetasTimeAndError) {
-  BlocksSnapshot loaded{{kMeta, "not json"}, absl::FromUnixMillis(1767225600500), absl::UnavailableError("bucket down")};
+  BlocksSnapshot loaded{{kMeta, "not json"},
+                        absl::FromUnixMillis(1767225600500),
+                        absl::UnavailableError("bucket down")};
   nlohmann::json got = nlohmann::json::parse(RenderBlocksJson("", loaded, /*loaded_view=*/true));
   EXPECT_EQ(got["status"], "success");
   EXPECT_EQ(got["data"]["label"], "");
@@ -35,7 +37,8 @@ TEST(RenderBlocksJson, LoadedViewCarriesMetasTimeAndError) {
 }
 
 TEST(RenderBlocksJson, LoadedViewBeforeFirstFetch) {
-  nlohmann::json got = nlohmann::json::parse(RenderBlocksJson("", BlocksSnapshot{}, /*loaded_view=*/true));
+  nlohmann::json got =
+      nlohmann::json::parse(RenderBlocksJson("", BlocksSnapshot{}, /*loaded_view=*/true));
   EXPECT_EQ(got["data"]["blocks"], nlohmann::json::array());
   EXPECT_EQ(got["data"]["refreshedAt"], "0001-01-01T00:00:00Z");
   EXPECT_TRUE(got["data"]["err"].is_null());

@@ -40,7 +40,8 @@ absl::StatusOr<std::string> CivetwebListeningPort(std::string_view address) {
   std::string_view port = address.substr(colon + 1);
   int port_number = -1;
   auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), port_number);
-  if (ec != std::errc() || ptr != port.data() + port.size() || port_number < 0 || port_number > 65535) {
+  if (ec != std::errc() || ptr != port.data() + port.size() || port_number < 0 ||
+      port_number > 65535) {
     return absl::InvalidArgumentError(
         absl::StrCat("http address \"", base::Absl(address), "\" has an invalid port"));
   }
@@ -63,9 +64,9 @@ void WriteResponse(mg_connection* conn, const HttpRequest& request, const HttpRe
   }
 }
 
-// civetweb reports why a bind failed ("cannot bind to ...: 98 (Address already in use)") only through
-// the log callback, on the thread calling mg_start2; Start picks it up from here.
-// Only the starting thread collects.
+// civetweb reports why a bind failed ("cannot bind to ...: 98 (Address already in use)") only
+// through the log callback, on the thread calling mg_start2; Start picks it up from here. Only the
+// starting thread collects.
 thread_local bool collect_startup_messages = false;
 thread_local std::vector<std::string> startup_messages;
 
@@ -92,21 +93,26 @@ HttpServer::HttpServer(HttpServerOptions options, prometheus::Registry* registry
                    .Name("http_inflight_requests")
                    .Help("Current number of HTTP requests the handler is responding to.")
                    .Register(*registry_);
-  auto& status = prometheus::BuildGauge()
-                     .Name("thanos_status")
-                     .Help("Represents status (0 indicates failure, 1 indicates success) of the component.")
-                     .Register(*registry_);
+  auto& status =
+      prometheus::BuildGauge()
+          .Name("thanos_status")
+          .Help("Represents status (0 indicates failure, 1 indicates success) of the component.")
+          .Register(*registry_);
   status_ready_ = &status.Add({{"component", options_.component}, {"check", "ready"}});
   status_healthy_ = &status.Add({{"component", options_.component}, {"check", "healthy"}});
 
-  AddRoute("/-/healthy", "/-/healthy", [](const HttpRequest&) { return HttpResponse::Text(200, "OK"); },
-           /*api=*/false, /*probe=*/true);
-  AddRoute("/-/ready", "/-/ready", [this](const HttpRequest&) {
-    const bool ready = Ready();
-    status_ready_->Set(ready ? 1 : 0);
-    // Go's http.Error adds the newline.
-    return ready ? HttpResponse::Text(200, "OK") : HttpResponse::Text(503, "NOT OK\n");
-  }, /*api=*/false, /*probe=*/true);
+  AddRoute(
+      "/-/healthy", "/-/healthy", [](const HttpRequest&) { return HttpResponse::Text(200, "OK"); },
+      /*api=*/false, /*probe=*/true);
+  AddRoute(
+      "/-/ready", "/-/ready",
+      [this](const HttpRequest&) {
+        const bool ready = Ready();
+        status_ready_->Set(ready ? 1 : 0);
+        // Go's http.Error adds the newline.
+        return ready ? HttpResponse::Text(200, "OK") : HttpResponse::Text(503, "NOT OK\n");
+      },
+      /*api=*/false, /*probe=*/true);
   AddRoute("/metrics", "/metrics", [this](const HttpRequest&) {
     status_ready_->Set(Ready() ? 1 : 0);
     HttpResponse r;
@@ -121,15 +127,18 @@ HttpServer::HttpServer(HttpServerOptions options, prometheus::Registry* registry
   AddRoute("/debug/pprof/heap", "/debug/pprof/heap", HeapProfile);
 
   if (!options_.disable_web) {
-    AddRoute("/api/v1/blocks", "blocks", [this](const HttpRequest& r) {
-      const bool loaded_view = r.QueryParam("view") == std::optional<std::string>("loaded");
-      BlocksSnapshot snapshot;
-      if (loaded_view && options_.loaded_blocks) snapshot = options_.loaded_blocks();
-      HttpResponse response;
-      response.content_type = "application/json";
-      response.body = RenderBlocksJson(options_.bucket_web_label, snapshot, loaded_view);
-      return response;
-    }, /*api=*/true);
+    AddRoute(
+        "/api/v1/blocks", "blocks",
+        [this](const HttpRequest& r) {
+          const bool loaded_view = r.QueryParam("view") == std::optional<std::string>("loaded");
+          BlocksSnapshot snapshot;
+          if (loaded_view && options_.loaded_blocks) snapshot = options_.loaded_blocks();
+          HttpResponse response;
+          response.content_type = "application/json";
+          response.body = RenderBlocksJson(options_.bucket_web_label, snapshot, loaded_view);
+          return response;
+        },
+        /*api=*/true);
     HttpHandler page = [this](const HttpRequest&) {
       BlocksSnapshot snapshot;
       if (options_.loaded_blocks) snapshot = options_.loaded_blocks();
@@ -148,7 +157,8 @@ HttpServer::~HttpServer() {
   Shutdown();
 }
 
-void HttpServer::AddRoute(std::string path, std::string label, HttpHandler handler, bool api, bool probe) {
+void HttpServer::AddRoute(std::string path, std::string label, HttpHandler handler, bool api,
+                          bool probe) {
   routes_.emplace(std::move(path), Route{this, std::move(label), api, probe, std::move(handler)});
 }
 
@@ -171,10 +181,8 @@ absl::Status HttpServer::Start() {
   if (!ports.ok()) return ports.status();
   const std::string threads = absl::StrCat(options_.num_threads);
   const char* config[] = {
-      "listening_ports", ports->c_str(),
-      "num_threads", threads.c_str(),
-      "enable_keep_alive", "yes",
-      nullptr,
+      "listening_ports",   ports->c_str(), "num_threads", threads.c_str(),
+      "enable_keep_alive", "yes",          nullptr,
   };
   mg_callbacks callbacks{};
   callbacks.log_message = LogCivetwebMessage;
@@ -202,7 +210,8 @@ absl::Status HttpServer::Start() {
       absl::string_view detail = absl::StripAsciiWhitespace(m);
       if (detail != summary) absl::StrAppend(&reason, "; ", detail);
     }
-    return absl::UnavailableError(absl::StrCat("cannot listen on http address ", options_.address, ": ", reason));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on http address ", options_.address, ": ", reason));
   }
   mg_set_request_handler(ctx_, "/", &HttpServer::Dispatch, this);
   mg_server_port bound[4];
@@ -266,7 +275,8 @@ int HttpServer::Dispatch(mg_connection* conn, void* cbdata) {
 
 HttpResponse HttpServer::Serve(const Route& route, const HttpRequest& request) {
   const std::string method = absl::AsciiStrToLower(request.method);
-  prometheus::Gauge& inflight = inflight_->Add({{"handler", route.handler_label}, {"method", method}});
+  prometheus::Gauge& inflight =
+      inflight_->Add({{"handler", route.handler_label}, {"method", method}});
   inflight.Increment();
   const absl::Time start = absl::Now();
 
@@ -281,8 +291,9 @@ HttpResponse HttpServer::Serve(const Route& route, const HttpRequest& request) {
 
   const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
   inflight.Decrement();
-  const prometheus::Labels labels = {
-      {"code", absl::StrCat(response.status)}, {"handler", route.handler_label}, {"method", method}};
+  const prometheus::Labels labels = {{"code", absl::StrCat(response.status)},
+                                     {"handler", route.handler_label},
+                                     {"method", method}};
   requests_total_->Add(labels).Increment();
   request_duration_->Add(labels, kDurationBuckets).Observe(seconds);
   return response;

@@ -77,7 +77,8 @@ class HttpServer {
   int port() const { return port_; }
 
   // Readiness turns false at once, new non-probe requests get 503, in-flight requests get up to
-  // `grace_period` to finish, running CPU profiles are cut short, then the server stops. Idempotent.
+  // `grace_period` to finish, running CPU profiles are cut short, then the server stops.
+  // Idempotent.
   void Shutdown();
 
  private:
@@ -90,7 +91,8 @@ class HttpServer {
   };
 
   static int Dispatch(mg_connection* conn, void* cbdata);
-  void AddRoute(std::string path, std::string label, HttpHandler handler, bool api = false, bool probe = false);
+  void AddRoute(std::string path, std::string label, HttpHandler handler, bool api = false,
+                bool probe = false);
   HttpResponse Serve(const Route& route, const HttpRequest& request);
   bool Ready() const;
   void SleepUnlessStopping(absl::Duration d);

@@ -110,9 +110,12 @@ TEST_F(HttpServerTest, MetricsCountRequests) {
   Reply r = Fetch(server->port(), "/metrics");
   EXPECT_EQ(r.status, 200);
   EXPECT_THAT(r.headers, HasSubstr("Content-Type: text/plain; version=0.0.4"));
-  EXPECT_THAT(r.body, HasSubstr("http_requests_total{code=\"200\",handler=\"/-/healthy\",method=\"get\"} 1"));
-  EXPECT_THAT(r.body, HasSubstr("http_request_duration_seconds_count{code=\"200\",handler=\"/-/healthy\","
-                                "method=\"get\"} 1"));
+  EXPECT_THAT(
+      r.body,
+      HasSubstr("http_requests_total{code=\"200\",handler=\"/-/healthy\",method=\"get\"} 1"));
+  EXPECT_THAT(r.body,
+              HasSubstr("http_request_duration_seconds_count{code=\"200\",handler=\"/-/healthy\","
+                        "method=\"get\"} 1"));
 }
 
 TEST_F(HttpServerTest, BlocksApiViews) {
@@ -180,8 +183,9 @@ TEST_F(HttpServerTest, ShutdownCutsCpuProfileShort) {
   std::thread client([&] { r = Fetch(port, "/debug/pprof/profile?seconds=60"); });
   // The profile request is in flight once the profiler is on; poll the in-flight gauge.
   for (int i = 0; i < 500; ++i) {
-    if (Fetch(port, "/metrics").body.find("http_inflight_requests{handler=\"/debug/pprof/profile\","
-                                          "method=\"get\"} 1") != std::string::npos) {
+    if (Fetch(port, "/metrics")
+            .body.find("http_inflight_requests{handler=\"/debug/pprof/profile\","
+                       "method=\"get\"} 1") != std::string::npos) {
       break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -194,7 +198,8 @@ TEST_F(HttpServerTest, ShutdownCutsCpuProfileShort) {
 }
 
 TEST_F(HttpServerTest, HeapProfileExplainsWhenOff) {
-  if (std::getenv("TCMALLOC_SAMPLE_PARAMETER") != nullptr || std::getenv("HEAPPROFILE") != nullptr) {
+  if (std::getenv("TCMALLOC_SAMPLE_PARAMETER") != nullptr ||
+      std::getenv("HEAPPROFILE") != nullptr) {
     GTEST_SKIP() << "heap profiling switched on by the environment";
   }
   auto server = StartServer(DefaultOptions());

@@ -26,7 +26,8 @@ constexpr int64_t kDefaultProfileSeconds = 30;
 HttpResponse Profile(std::string body, const char* filename) {
   HttpResponse r;
   r.content_type = "application/octet-stream";
-  r.headers.emplace_back("Content-Disposition", absl::StrCat("attachment; filename=\"", filename, "\""));
+  r.headers.emplace_back("Content-Disposition",
+                         absl::StrCat("attachment; filename=\"", filename, "\""));
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
   r.body = std::move(body);
   return r;
@@ -51,12 +52,14 @@ HttpResponse CpuProfile(const HttpRequest& request, const InterruptibleSleep& sl
   std::string path = TempTemplate();
   int fd = mkstemp(path.data());
   if (fd < 0) {
-    return HttpResponse::Text(500, absl::StrCat("Could not create CPU profile file: ", std::strerror(errno), "\n"));
+    return HttpResponse::Text(
+        500, absl::StrCat("Could not create CPU profile file: ", std::strerror(errno), "\n"));
   }
   close(fd);
   if (ProfilerStart(path.c_str()) == 0) {
     unlink(path.c_str());
-    return HttpResponse::Text(500, "Could not enable CPU profiling: cpu profiling already in use\n");
+    return HttpResponse::Text(500,
+                              "Could not enable CPU profiling: cpu profiling already in use\n");
   }
   sleep(absl::Seconds(seconds));
   ProfilerStop();
@@ -83,10 +86,11 @@ HttpResponse HeapProfile(const HttpRequest&) {
     MallocExtension::instance()->GetHeapSample(&body);
     return Profile(std::move(body), "heap");
   }
-  return HttpResponse::Text(
-      501,
-      "Heap profiling is off. tcmalloc reads its sampling rate only at process start: run charon with "
-      "TCMALLOC_SAMPLE_PARAMETER=524288 (sample every 512 KiB allocated) or HEAPPROFILE=<file prefix>.\n");
+  return HttpResponse::Text(501,
+                            "Heap profiling is off. tcmalloc reads its sampling rate only at "
+                            "process start: run charon with "
+                            "TCMALLOC_SAMPLE_PARAMETER=524288 (sample every 512 KiB allocated) or "
+                            "HEAPPROFILE=<file prefix>.\n");
 #else
   return HttpResponse::Text(
       501, "Heap profiling needs tcmalloc as the allocator; this binary was built without it.\n");
@@ -94,11 +98,11 @@ HttpResponse HeapProfile(const HttpRequest&) {
 }
 
 HttpResponse PprofIndex(const HttpRequest&) {
-  return HttpResponse::Text(
-      200,
-      "Profiles in gperftools format; read them with pprof.\n"
-      "/debug/pprof/profile?seconds=30  CPU profile\n"
-      "/debug/pprof/heap                heap profile (needs TCMALLOC_SAMPLE_PARAMETER or HEAPPROFILE at start)\n");
+  return HttpResponse::Text(200,
+                            "Profiles in gperftools format; read them with pprof.\n"
+                            "/debug/pprof/profile?seconds=30  CPU profile\n"
+                            "/debug/pprof/heap                heap profile (needs "
+                            "TCMALLOC_SAMPLE_PARAMETER or HEAPPROFILE at start)\n");
 }
 
 }  // namespace charon::http
