@@ -246,7 +246,7 @@ bool LogEnabled(LogLevel level) {
 }
 
 void Log(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields,
-         std::source_location loc) {
+         SourceLoc loc) {
   if (!LogEnabled(level)) return;
   LoggerState& state = State();
   std::shared_ptr<spdlog::logger> logger;

@@ -27,7 +27,6 @@
 #include <cstdint>
 #include <initializer_list>
 #include <ostream>
-#include <source_location>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -38,6 +37,20 @@
 #include "absl/time/time.h"
 
 namespace charon::base {
+
+// Where a log call was made. Debian's clang 14 has no std::source_location, so this uses the
+// builtins both compilers have; as default arguments they yield the caller's file and line.
+class SourceLoc {
+ public:
+  constexpr SourceLoc(const char* file = __builtin_FILE(), int line = __builtin_LINE())
+      : file_(file), line_(line) {}
+  constexpr const char* file_name() const { return file_; }
+  constexpr int line() const { return line_; }
+
+ private:
+  const char* file_;
+  int line_;
+};
 
 // Ordered by verbosity: a logger at level L prints records of level <= L.
 enum class LogLevel { kError = 0, kWarn = 1, kInfo = 2, kDebug = 3 };
@@ -99,22 +112,22 @@ void InitLogging(const LogOptions& options, std::ostream* out = nullptr);
 bool LogEnabled(LogLevel level);
 
 void Log(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields = {},
-         std::source_location loc = std::source_location::current());
+         SourceLoc loc = SourceLoc());
 
 inline void LogError(std::string_view msg, std::initializer_list<LogField> fields = {},
-                     std::source_location loc = std::source_location::current()) {
+                     SourceLoc loc = SourceLoc()) {
   Log(LogLevel::kError, msg, fields, loc);
 }
 inline void LogWarn(std::string_view msg, std::initializer_list<LogField> fields = {},
-                    std::source_location loc = std::source_location::current()) {
+                    SourceLoc loc = SourceLoc()) {
   Log(LogLevel::kWarn, msg, fields, loc);
 }
 inline void LogInfo(std::string_view msg, std::initializer_list<LogField> fields = {},
-                    std::source_location loc = std::source_location::current()) {
+                    SourceLoc loc = SourceLoc()) {
   Log(LogLevel::kInfo, msg, fields, loc);
 }
 inline void LogDebug(std::string_view msg, std::initializer_list<LogField> fields = {},
-                     std::source_location loc = std::source_location::current()) {
+                     SourceLoc loc = SourceLoc()) {
   Log(LogLevel::kDebug, msg, fields, loc);
 }
 

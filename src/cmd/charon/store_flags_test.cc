@@ -259,7 +259,8 @@ TEST(UnimplementedFlagsInUse, ListsOnlyNonDefaultUnimplementedFlags) {
     std::vector<std::string> want;
   };
   const std::vector<Case> cases = {
-      {{"--chunk-pool-size=2GB", "--index-cache-size=1GB", "--sync-block-duration=1m"}, {}},
+      {{"--chunk-pool-size=2GB", "--index-cache-size=250MB", "--sync-block-duration=1m"}, {}},
+      {{"--index-cache-size=1GB"}, {"--index-cache-size"}},
       {{"--chunk-pool-size=1GB"}, {"--chunk-pool-size"}},
       {{"--no-cache-index-header", "--store.caching-bucket.config=x",
         "--store.enable-lazy-expanded-postings"},

@@ -1,41 +1,199 @@
 #include "cmd/charon/store_runtime.h"
 
+#include <algorithm>
+#include <memory>
+#include <thread>
 #include <utility>
+#include <vector>
 
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "base/logging.h"
 #include "base/status_macros.h"
+#include "block/consistency_delay_filter.h"
+#include "block/deduplicate_filter.h"
+#include "block/ignore_deletion_mark_filter.h"
+#include "block/label_sharded_filter.h"
+#include "block/meta_fetcher.h"
+#include "block/relabel_config.h"
+#include "block/time_partition_filter.h"
 #include "objstore/bucket_config.h"
+#include "server/grpc/grpc_server.h"
+#include "store/bucket_store.h"
 
 namespace charon::cmd {
 namespace {
 
-// Until the engine lands: the bucket is built (so configuration errors surface at start) but
-// nothing is synced or served over gRPC, and the store never reports ready.
-class BucketOnlyStoreRuntime final : public StoreRuntime {
- public:
-  explicit BucketOnlyStoreRuntime(std::unique_ptr<objstore::Bucket> bucket)
-      : bucket_(std::move(bucket)) {}
+std::string SourceName(const PathOrContent& p) {
+  return p.path.empty() ? "--" + p.flag_name() : p.path;
+}
 
-  bool Ready() const override { return false; }
-  http::BlocksSnapshot LoadedBlocks() const override { return {}; }
-  void Shutdown(absl::Duration) override { bucket_.reset(); }
+base::LogLevel ToLevel(std::string_view level) {
+  if (level == "debug") return base::LogLevel::kDebug;
+  if (level == "warn") return base::LogLevel::kWarn;
+  if (level == "error") return base::LogLevel::kError;
+  return base::LogLevel::kInfo;
+}
+
+// The engine as `charon store` runs it: meta fetcher and filters feeding a BucketStore, served
+// over gRPC, re-synced every --sync-block-duration on a background thread.
+class EngineRuntime final : public StoreRuntime {
+ public:
+  EngineRuntime(std::shared_ptr<objstore::Bucket> bucket, std::unique_ptr<block::MetaFetcher> fetcher,
+                absl::Duration sync_interval)
+      : bucket_(std::move(bucket)), fetcher_(std::move(fetcher)), sync_interval_(sync_interval) {}
+
+  ~EngineRuntime() override { Shutdown(absl::ZeroDuration()); }
+
+  absl::Status Start(const StoreFlags& flags, prometheus::Registry& registry) {
+    store::BucketStoreOptions opts;
+    opts.load.data_dir = flags.data_dir;
+    opts.load.postings_sampling = flags.posting_offsets_in_mem_sampling;
+    opts.block_sync_concurrency = flags.block_sync_concurrency;
+    opts.series_max_concurrency = flags.series_max_concurrency;
+    opts.series_limit = flags.request_series_limit;
+    opts.samples_limit = flags.request_samples_limit;
+    TimeOrDuration min_time = flags.min_time, max_time = flags.max_time;
+    opts.min_time = [min_time] { return min_time.ResolveMillis(absl::Now()); };
+    opts.max_time = [max_time] { return max_time.ResolveMillis(absl::Now()); };
+    opts.estimated_series_size = static_cast<int64_t>(flags.estimated_max_series_size);
+    opts.estimated_chunk_size = static_cast<int64_t>(flags.estimated_max_chunk_size);
+    opts.series_batch_size = static_cast<size_t>(std::max(1, flags.series_batch_size));
+    opts.log = [](std::string_view level, std::string_view msg,
+                  const std::vector<std::pair<std::string, std::string>>& kv) {
+      std::string line(msg);
+      if (!base::LogEnabled(ToLevel(level))) return;
+      // Fields are few; pass them in order.
+      switch (kv.size()) {
+        case 0: base::Log(ToLevel(level), line); break;
+        case 1: base::Log(ToLevel(level), line, {{kv[0].first, kv[0].second}}); break;
+        default:
+          base::Log(ToLevel(level), line, {{kv[0].first, kv[0].second}, {kv[1].first, kv[1].second}});
+      }
+    };
+    store_ = std::make_unique<store::BucketStore>(
+        bucket_, [this] { return FetchMetas(); }, std::move(opts), registry);
+
+    server::GrpcServerOptions g;
+    g.address = flags.grpc_address;
+    g.tls_cert_file = flags.grpc_server_tls_cert;
+    g.tls_key_file = flags.grpc_server_tls_key;
+    g.tls_client_ca_file = flags.grpc_server_tls_client_ca;
+    g.max_connection_age = flags.grpc_server_max_connection_age;
+    g.grace_period = flags.grpc_grace_period;
+    g.advertise_compatibility_label = flags.advertise_compatibility_label;
+    g.registry = &registry;
+    grpc_ = std::make_unique<server::GrpcServer>(*store_, g);
+    // Listen at once so an address in use fails start-up; calls before the initial sync end
+    // with Unavailable and health says NOT_SERVING.
+    CHARON_RETURN_IF_ERROR(grpc_->Start());
+    base::LogInfo("listening for StoreAPI gRPC", {{"address", flags.grpc_address}});
+
+    sync_thread_ = std::thread([this] { SyncLoop(); });
+    return absl::OkStatus();
+  }
+
+  bool Ready() const override { return store_ && store_->Ready(); }
+
+  http::BlocksSnapshot LoadedBlocks() const override {
+    absl::MutexLock lock(&mu_);
+    return snapshot_;
+  }
+
+  void Shutdown(absl::Duration grpc_grace_period) override {
+    if (stopped_.HasBeenNotified()) return;
+    stopped_.Notify();
+    if (grpc_) grpc_->Shutdown(grpc_grace_period);
+    if (sync_thread_.joinable()) sync_thread_.join();
+  }
 
  private:
-  std::unique_ptr<objstore::Bucket> bucket_;
+  store::MetaView FetchMetas() {
+    block::FetchResult r = fetcher_->Fetch();
+    store::MetaView view{r.metas, r.err};
+    for (const auto& [id, status] : r.partial) {
+      base::LogWarn("skipping block without a usable meta.json", {{"block", id.ToString()}, {"err", status}});
+    }
+    http::BlocksSnapshot snap;
+    for (const auto& [id, meta] : r.metas) snap.metas.push_back(meta->raw_json);
+    snap.refreshed_at = absl::Now();
+    snap.err = r.err;
+    absl::MutexLock lock(&mu_);
+    if (r.err.ok() || snapshot_.metas.empty()) {
+      snapshot_ = std::move(snap);
+    } else {
+      snapshot_.err = r.err;  // a failed fetch keeps the previous list
+      snapshot_.refreshed_at = snap.refreshed_at;
+    }
+    return view;
+  }
+
+  void SyncLoop() {
+    absl::Time start = absl::Now();
+    absl::Status s = store_->InitialSync();
+    if (!s.ok()) base::LogError("initial sync failed", {{"err", s}});
+    base::LogInfo("initial sync done, ready", {{"blocks", static_cast<int64_t>(store_->Blocks().size())},
+                                               {"elapsed", absl::Now() - start}});
+    while (!stopped_.WaitForNotificationWithTimeout(sync_interval_)) {
+      absl::Status st = store_->SyncBlocks();
+      if (!st.ok()) base::LogWarn("syncing blocks failed", {{"err", st}});
+    }
+  }
+
+  std::shared_ptr<objstore::Bucket> bucket_;
+  std::unique_ptr<block::MetaFetcher> fetcher_;
+  absl::Duration sync_interval_;
+  std::unique_ptr<store::BucketStore> store_;
+  std::unique_ptr<server::GrpcServer> grpc_;
+  std::thread sync_thread_;
+  absl::Notification stopped_;
+  mutable absl::Mutex mu_;
+  http::BlocksSnapshot snapshot_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<StoreRuntime>> StartStore(const StoreFlags& flags,
-                                                         prometheus::Registry&) {
+absl::StatusOr<std::unique_ptr<StoreRuntime>> StartStore(const StoreFlags& flags, prometheus::Registry& registry) {
   CHARON_ASSIGN_OR_RETURN(std::string yaml, flags.objstore_config.Content());
-  const std::string source = flags.objstore_config.path.empty()
-                                 ? "--" + flags.objstore_config.flag_name()
-                                 : flags.objstore_config.path;
-  CHARON_ASSIGN_OR_RETURN(std::unique_ptr<objstore::Bucket> bucket,
-                          objstore::NewBucketFromYaml(yaml, source));
-  base::LogWarn("store engine not built in yet: serving probes and metrics only, never ready");
-  return std::make_unique<BucketOnlyStoreRuntime>(std::move(bucket));
+  CHARON_ASSIGN_OR_RETURN(std::unique_ptr<objstore::Bucket> owned,
+                          objstore::NewBucketFromYaml(yaml, SourceName(flags.objstore_config)));
+  std::shared_ptr<objstore::Bucket> bucket = std::move(owned);
+
+  // Filters in Thanos' order.
+  std::vector<std::shared_ptr<block::MetaFilter>> filters;
+  block::TimePartitionFilterOptions tp;
+  TimeOrDuration min_time = flags.min_time, max_time = flags.max_time;
+  tp.min_time = [min_time] { return min_time.ResolveMillis(absl::Now()); };
+  tp.max_time = [max_time] { return max_time.ResolveMillis(absl::Now()); };
+  filters.push_back(std::make_shared<block::TimePartitionFilter>(tp));
+  if (!flags.selector_relabel_config.empty()) {
+    CHARON_ASSIGN_OR_RETURN(std::string relabel_yaml, flags.selector_relabel_config.Content());
+    auto relabel = block::RelabelConfig::Parse(relabel_yaml);
+    if (!relabel.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(SourceName(flags.selector_relabel_config), ": ",
+                                                     relabel.status().message()));
+    }
+    filters.push_back(std::make_shared<block::LabelShardedFilter>(std::move(relabel).value()));
+  }
+  block::ConsistencyDelayFilterOptions cd;
+  cd.delay = flags.consistency_delay;
+  CHARON_ASSIGN_OR_RETURN(auto consistency, block::ConsistencyDelayFilter::Create(cd, registry));
+  filters.push_back(std::move(consistency));
+  block::IgnoreDeletionMarkFilterOptions dm;
+  dm.delay = flags.ignore_deletion_marks_delay;
+  dm.concurrency = flags.block_meta_fetch_concurrency;
+  filters.push_back(std::make_shared<block::IgnoreDeletionMarkFilter>(*bucket, dm));
+  filters.push_back(std::make_shared<block::DeduplicateFilter>());
+
+  block::MetaFetcherOptions fo;
+  fo.concurrency = flags.block_meta_fetch_concurrency;
+  fo.data_dir = flags.data_dir;
+  fo.filters = std::move(filters);
+  CHARON_ASSIGN_OR_RETURN(auto fetcher, block::MetaFetcher::Create(*bucket, std::move(fo), registry));
+
+  auto runtime = std::make_unique<EngineRuntime>(bucket, std::move(fetcher), flags.sync_block_duration);
+  CHARON_RETURN_IF_ERROR(runtime->Start(flags, registry));
+  return runtime;
 }
 
 }  // namespace charon::cmd
