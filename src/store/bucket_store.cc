@@ -180,7 +180,8 @@ std::vector<BucketStore::Selected> BucketStore::SelectSeriesBlocks(const SeriesR
   }
   std::vector<Selected> out;
   int64_t max_res = std::max<int64_t>(0, req.max_resolution_window);
-  for (auto& [key, g] : groups) {
+  for (auto& entry : groups) {
+    Group& g = entry.second;  // a named reference: clang 14 cannot capture structured bindings
     const Block* any = nullptr;
     for (auto& list : g.by_res) {
       std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) {
