@@ -161,12 +161,16 @@ std::string LabelsToString(const Labels& ls) {
   std::string out = "{";
   for (size_t i = 0; i < ls.size(); ++i) {
     if (i > 0) out += ", ";
-    out += IsLegacyName(ls[i].name) ? ls[i].name : GoQuote(ls[i].name);
+    out += FormatLabelName(ls[i].name);
     out += '=';
     out += GoQuote(ls[i].value);
   }
   out += '}';
   return out;
+}
+
+std::string FormatLabelName(std::string_view name) {
+  return IsLegacyName(name) ? std::string(name) : GoQuote(name);
 }
 
 }  // namespace charon::tsdb

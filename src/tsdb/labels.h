@@ -32,6 +32,10 @@ std::string LabelsToString(const Labels& ls);
 // \uNNNN / \UNNNNNNNN. Approximates unicode.IsPrint: unassigned code points print as-is.
 std::string GoQuote(std::string_view s);
 
+// A label name as Prometheus prints it: bare when legacy-valid ([a-zA-Z_][a-zA-Z0-9_]*), else
+// Go-quoted.
+std::string FormatLabelName(std::string_view name);
+
 }  // namespace charon::tsdb
 
 #endif  // CHARON_TSDB_LABELS_H_

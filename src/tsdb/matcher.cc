@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "base/strings.h"
+#include "tsdb/labels.h"
 
 namespace charon::tsdb {
 namespace {
@@ -217,124 +218,6 @@ bool IsAscii(std::string_view v) {
   return acc < 0x80;
 }
 
-// Appends `r` (a valid code point) as Go's strconv.Quote would if it is printable. Go's IsPrint
-// tables are approximated: C1 controls, format characters, separators U+2028/9, private use and
-// non-characters are escaped, every other code point is printed as is.
-bool GoPrintable(uint32_t r) {
-  if (r < 0x80) return r >= 0x20 && r < 0x7f;
-  if (r < 0xa0 || r == 0xad) return false;
-  if ((r >= 0x200b && r <= 0x200f) || (r >= 0x2028 && r <= 0x202e) ||
-      (r >= 0x2060 && r <= 0x206f)) {
-    return false;
-  }
-  if (r == 0xfeff || (r >= 0xfff9 && r <= 0xfffb) || (r >= 0xe000 && r <= 0xf8ff)) return false;
-  if ((r & 0xfffe) == 0xfffe || (r >= 0xfdd0 && r <= 0xfdef)) return false;
-  if (r >= 0xf0000) return false;  // supplementary private use planes
-  return true;
-}
-
-// Decodes one UTF-8 code point at the start of `s`; 0 bytes if it is not valid UTF-8.
-size_t DecodeRune(std::string_view s, uint32_t* r) {
-  const auto b = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
-  const unsigned char c = b(0);
-  if (c < 0x80) {
-    *r = c;
-    return 1;
-  }
-  size_t n = 0;
-  uint32_t min = 0;
-  if (c >= 0xc2 && c <= 0xdf) {
-    n = 2, *r = c & 0x1f, min = 0x80;
-  } else if (c >= 0xe0 && c <= 0xef) {
-    n = 3, *r = c & 0x0f, min = 0x800;
-  } else if (c >= 0xf0 && c <= 0xf4) {
-    n = 4, *r = c & 0x07, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (s.size() < n) return 0;
-  for (size_t i = 1; i < n; ++i) {
-    if ((b(i) & 0xc0) != 0x80) return 0;
-    *r = (*r << 6) | (b(i) & 0x3f);
-  }
-  if (*r < min || *r > 0x10ffff || (*r >= 0xd800 && *r <= 0xdfff)) return 0;
-  return n;
-}
-
-// Go's strconv.Quote (what %q prints for a string).
-std::string GoQuote(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  while (!s.empty()) {
-    uint32_t r = 0;
-    const size_t n = DecodeRune(s, &r);
-    if (n == 0) {
-      const auto c = static_cast<unsigned char>(s[0]);
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xf];
-      s.remove_prefix(1);
-      continue;
-    }
-    switch (r) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\a':
-        out += "\\a";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\v':
-        out += "\\v";
-        break;
-      default:
-        if (GoPrintable(r)) {
-          out.append(s.data(), n);
-        } else if (r < 0x80) {
-          out += "\\x";
-          out += kHex[r >> 4];
-          out += kHex[r & 0xf];
-        } else {
-          const int digits = r < 0x10000 ? 4 : 8;
-          out += r < 0x10000 ? "\\u" : "\\U";
-          for (int i = digits - 1; i >= 0; --i) out += kHex[(r >> (4 * i)) & 0xf];
-        }
-    }
-    s.remove_prefix(n);
-  }
-  out += '"';
-  return out;
-}
-
-// Prometheus quotes label names that are not legacy-valid ([a-zA-Z_][a-zA-Z0-9_]*).
-std::string MaybeQuoteName(const std::string& name) {
-  if (name.empty()) return "\"\"";
-  for (size_t i = 0; i < name.size(); ++i) {
-    const char c = name[i];
-    const bool ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                    (i > 0 && c >= '0' && c <= '9');
-    if (!ok) return GoQuote(name);
-  }
-  return name;
-}
-
 }  // namespace
 
 absl::StatusOr<Matcher> Matcher::Make(MatchType type, std::string name, std::string value) {
@@ -449,7 +332,7 @@ std::string Matcher::String() const {
       op = "!~";
       break;
   }
-  return absl::StrCat(MaybeQuoteName(name_), op, GoQuote(value_));
+  return absl::StrCat(FormatLabelName(name_), op, GoQuote(value_));
 }
 
 }  // namespace charon::tsdb
