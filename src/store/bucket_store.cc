@@ -397,94 +397,89 @@ std::vector<std::string> Finish(std::set<std::string> values, int64_t limit) {
 
 }  // namespace
 
-absl::StatusOr<LabelsResult> BucketStore::LabelNames(const LabelNamesRequest& req) {
+absl::StatusOr<LabelsResult> BucketStore::CollectLabels(int64_t req_start, int64_t req_end,
+                                                       const std::vector<tsdb::Matcher>& matchers,
+                                                       const std::vector<tsdb::Matcher>& block_matchers,
+                                                       const std::string& tenant, int64_t limit,
+                                                       const PerBlockLabels& per_block_fn) {
   if (!Ready()) return NotReady();
-  if (req.start > req.end) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid time range: start ", req.start,
-                                                   " is greater than end ", req.end));
+  if (req_start > req_end) {
+    return absl::InvalidArgumentError(absl::StrCat("invalid time range: start ", req_start,
+                                                   " is greater than end ", req_end));
   }
-  int64_t start = std::max(req.start, MinTimeFlag());
-  int64_t end = std::min(req.end, MaxTimeFlag());
+  int64_t start = std::max(req_start, MinTimeFlag());
+  int64_t end = std::min(req_end, MaxTimeFlag());
   LabelsResult result;
   if (start > end) return result;
-  auto selected = SelectLabelBlocks(start, end, req.matchers, req.block_matchers);
+  auto selected = SelectLabelBlocks(start, end, matchers, block_matchers);
   Limiter series_limiter("series", options_.series_limit,
-                         [&] { metrics_.QueryDropped("series", req.tenant); });
+                         [&] { metrics_.QueryDropped("series", tenant); });
   std::vector<std::set<std::string>> per_block(selected.size());
   CHARON_RETURN_IF_ERROR(base::ParallelFor(selected.size(), options_.block_open_concurrency, [&](size_t i) {
-    const Block& b = *selected[i].block;
-    auto& names = per_block[i];
-    if (req.matchers.empty()) {
-      names.insert(b.label_names().begin(), b.label_names().end());
-      for (const auto& l : b.external_labels()) names.insert(l.name);
-      for (const auto& r : req.without_replica_labels) names.erase(r);
-      return absl::OkStatus();
-    }
-    return ForEachSeriesLabels(b, selected[i].matchers, req.without_replica_labels, &series_limiter,
-                               [&](const tsdb::Labels& ls) {
-                                 for (const auto& l : ls) names.insert(l.name);
-                               });
+    return per_block_fn(selected[i], series_limiter, per_block[i]);
   }));
   std::set<std::string> all;
   for (auto& s : per_block) all.merge(s);
-  result.values = Finish(std::move(all), req.limit);
+  result.values = Finish(std::move(all), limit);
   for (const auto& s : selected) result.queried_blocks.push_back(s.block->id());
   return result;
 }
 
+absl::StatusOr<LabelsResult> BucketStore::LabelNames(const LabelNamesRequest& req) {
+  return CollectLabels(
+      req.start, req.end, req.matchers, req.block_matchers, req.tenant, req.limit,
+      [&](const Selected& sel, Limiter& limiter, std::set<std::string>& names) {
+        const Block& b = *sel.block;
+        if (req.matchers.empty()) {
+          names.insert(b.label_names().begin(), b.label_names().end());
+          for (const auto& l : b.external_labels()) names.insert(l.name);
+          for (const auto& r : req.without_replica_labels) names.erase(r);
+          return absl::OkStatus();
+        }
+        return ForEachSeriesLabels(b, sel.matchers, req.without_replica_labels, &limiter,
+                                   [&](const tsdb::Labels& ls) {
+                                     for (const auto& l : ls) names.insert(l.name);
+                                   });
+      });
+}
+
 absl::StatusOr<LabelsResult> BucketStore::LabelValues(const LabelValuesRequest& req) {
-  if (!Ready()) return NotReady();
-  if (req.start > req.end) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid time range: start ", req.start,
-                                                   " is greater than end ", req.end));
-  }
   if (req.label.empty()) return absl::InvalidArgumentError("label name parameter cannot be empty");
-  LabelsResult result;
   if (std::find(req.without_replica_labels.begin(), req.without_replica_labels.end(), req.label) !=
       req.without_replica_labels.end()) {
-    return result;
+    if (!Ready()) return NotReady();
+    return LabelsResult{};
   }
-  int64_t start = std::max(req.start, MinTimeFlag());
-  int64_t end = std::min(req.end, MaxTimeFlag());
-  if (start > end) return result;
-  auto selected = SelectLabelBlocks(start, end, req.matchers, req.block_matchers);
-  Limiter series_limiter("series", options_.series_limit,
-                         [&] { metrics_.QueryDropped("series", req.tenant); });
-  std::vector<std::set<std::string>> per_block(selected.size());
-  CHARON_RETURN_IF_ERROR(base::ParallelFor(selected.size(), options_.block_open_concurrency, [&](size_t i) {
-    const Block& b = *selected[i].block;
-    auto& values = per_block[i];
-    std::string_view ext = tsdb::GetLabel(b.external_labels(), req.label);
-    if (req.matchers.empty()) {
-      if (!ext.empty()) {
-        values.insert(std::string(ext));
-        return absl::OkStatus();
-      }
-      auto v = b.index_header().LabelValues(req.label);
-      if (!v.ok()) {
-        return absl::Status(v.status().code(),
-                            absl::StrCat("block ", b.id(), ": ", v.status().message()));
-      }
-      values.insert(v->begin(), v->end());
-      return absl::OkStatus();
-    }
-    std::vector<tsdb::Matcher> matchers = selected[i].matchers;
-    if (ext.empty()) {
-      // Only series that have the label can contribute a value.
-      auto has = tsdb::Matcher::Make(tsdb::MatchType::kNotEqual, req.label, "");
-      if (has.ok()) matchers.push_back(*has);
-    }
-    return ForEachSeriesLabels(b, matchers, req.without_replica_labels, &series_limiter,
-                               [&](const tsdb::Labels& ls) {
-                                 std::string_view v = tsdb::GetLabel(ls, req.label);
-                                 if (!v.empty()) values.insert(std::string(v));
-                               });
-  }));
-  std::set<std::string> all;
-  for (auto& s : per_block) all.merge(s);
-  result.values = Finish(std::move(all), req.limit);
-  for (const auto& s : selected) result.queried_blocks.push_back(s.block->id());
-  return result;
+  return CollectLabels(
+      req.start, req.end, req.matchers, req.block_matchers, req.tenant, req.limit,
+      [&](const Selected& sel, Limiter& limiter, std::set<std::string>& values) {
+        const Block& b = *sel.block;
+        std::string_view ext = tsdb::GetLabel(b.external_labels(), req.label);
+        if (req.matchers.empty()) {
+          if (!ext.empty()) {
+            values.insert(std::string(ext));
+            return absl::OkStatus();
+          }
+          auto v = b.index_header().LabelValues(req.label);
+          if (!v.ok()) {
+            return absl::Status(v.status().code(),
+                                absl::StrCat("block ", b.id(), ": ", v.status().message()));
+          }
+          values.insert(v->begin(), v->end());
+          return absl::OkStatus();
+        }
+        std::vector<tsdb::Matcher> matchers = sel.matchers;
+        if (ext.empty()) {
+          // Only series that have the label can contribute a value.
+          auto has = tsdb::Matcher::Make(tsdb::MatchType::kNotEqual, req.label, "");
+          if (has.ok()) matchers.push_back(*has);
+        }
+        return ForEachSeriesLabels(b, matchers, req.without_replica_labels, &limiter,
+                                   [&](const tsdb::Labels& ls) {
+                                     std::string_view v = tsdb::GetLabel(ls, req.label);
+                                     if (!v.empty()) values.insert(std::string(v));
+                                   });
+      });
 }
 
 StoreInfo BucketStore::Info() {

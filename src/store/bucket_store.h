@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,6 +25,7 @@
 #include "objstore/bucket.h"
 #include "store/block.h"
 #include "store/gate.h"
+#include "store/limiter.h"
 #include "store/store_api.h"
 #include "store/store_metrics.h"
 #include "tsdb/block_meta.h"
@@ -94,6 +96,15 @@ class BucketStore : public StoreApi {
   std::vector<Selected> SelectLabelBlocks(int64_t start, int64_t end,
                                           const std::vector<tsdb::Matcher>& matchers,
                                           const std::vector<tsdb::Matcher>& block_matchers) const;
+  // The shared frame of LabelNames and LabelValues: validation, block selection, one call of
+  // `per_block_fn` per block in parallel, then a sorted union cut to `limit`.
+  using PerBlockLabels =
+      std::function<absl::Status(const Selected&, Limiter&, std::set<std::string>&)>;
+  absl::StatusOr<LabelsResult> CollectLabels(int64_t start, int64_t end,
+                                             const std::vector<tsdb::Matcher>& matchers,
+                                             const std::vector<tsdb::Matcher>& block_matchers,
+                                             const std::string& tenant, int64_t limit,
+                                             const PerBlockLabels& per_block_fn);
   absl::Status LoadBlock(std::shared_ptr<const tsdb::BlockMeta> meta);
   int64_t MinTimeFlag() const;
   int64_t MaxTimeFlag() const;

@@ -232,7 +232,9 @@ TEST_F(BucketStoreTest, SelectorsMatchOracle) {
     for (const auto& [mint, maxt] : ranges) {
       SCOPED_TRACE(::testing::PrintToString(std::make_tuple(c.name, mint, maxt)));
       size_t n = ExpectMatchesOracle(c.ms, mint, maxt);
-      if (mint == all_min) EXPECT_EQ(n == 0, c.empty);
+      if (mint == all_min) {
+        EXPECT_EQ(n == 0, c.empty);
+      }
     }
   }
 }
