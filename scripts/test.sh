@@ -14,12 +14,12 @@ ninja -C build -j"$jobs"
 echo "== tests"
 ctest --test-dir build --output-on-failure -j"$jobs" --timeout 900
 
-echo "== ASan/UBSan unit tests"
+echo "== ASan/UBSan: every test again under the sanitizers"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCHARON_SANITIZE=ON -DCHARON_BENCH=OFF \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ >/dev/null
 ninja -C build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  ctest --test-dir build-asan --output-on-failure -j"$jobs" -L unit --timeout 900
+  ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 900
 
 echo "== fuzz (short runs)"
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHARON_FUZZ=ON -DCHARON_BENCH=OFF \
