@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/status/statusor.h"
 #include "store/block.h"
 #include "store/fetch_stats.h"
@@ -81,7 +81,8 @@ class BlockSeriesStream {
   bool gathered_ = false;
   std::vector<LoadedSeries> sorted_;
   size_t sorted_pos_ = 0;
-  absl::flat_hash_map<uint32_t, std::string> symbols_;
+  // Node-based: Symbol() hands out views that must survive later insertions.
+  absl::node_hash_map<uint32_t, std::string> symbols_;
 };
 
 // The shard of a label set, as Thanos' ShardInfo matcher computes it.

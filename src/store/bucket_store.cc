@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <set>
 
+#include "absl/container/node_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "base/parallel.h"
@@ -357,7 +358,7 @@ absl::Status ForEachSeriesLabels(const Block& block, const std::vector<tsdb::Mat
   CHARON_ASSIGN_OR_RETURN(std::vector<uint64_t> refs, ExpandBlockPostings(block, matchers, nullptr));
   CHARON_RETURN_IF_ERROR(series_limiter->Reserve(refs.size()));
   SeriesTransform transform(block.external_labels(), block.label_names(), replica);
-  absl::flat_hash_map<uint32_t, std::string> symbols;
+  absl::node_hash_map<uint32_t, std::string> symbols;  // views must survive insertions
   auto symbol = [&](uint32_t ref) -> absl::StatusOr<std::string_view> {
     auto it = symbols.find(ref);
     if (it != symbols.end()) return std::string_view(it->second);
