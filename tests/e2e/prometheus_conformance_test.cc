@@ -1,0 +1,424 @@
+// `charon store` against a real Prometheus on the same samples (the oracle of STYLE example 11).
+//
+// Charon serves Thanos-style blocks (external labels in meta.json); Prometheus serves blocks built
+// from the same samples with the external labels written into the series (see
+// conformance_data.h). Both run once per binary as child processes. Every case asks both the same
+// question and compares the answers exactly: series sets by labels, samples by timestamp and by
+// value bits, label names and values as sorted lists.
+//
+// Samples come from Prometheus through an instant query of a range selector, which returns raw
+// stored samples; from Charon through Series, with the XOR chunks decoded and trimmed to the range.
+// Label calls differ in one way between the two by design: with matchers, Prometheus picks whole
+// blocks by start/end while Thanos filters series by chunk time, so label cases with matchers use
+// block-aligned ranges.
+//
+// CHARON_BINARY names the charon executable (set by CMake); without it the tests are skipped.
+// CHARON_KEEP_TEMP=1 keeps the blocks and both servers' logs.
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "e2e/charon_store_server.h"
+#include "e2e/conformance_data.h"
+#include "e2e/prometheus_api.h"
+#include "e2e/prometheus_server.h"
+#include "e2e/selector.h"
+#include "e2e/series_diff.h"
+#include "e2e/store_answer.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "testing/status_matchers.h"
+#include "testing/temp_dir.h"
+
+namespace charon::e2e {
+namespace {
+
+constexpr int64_t kH = kHourMs;
+constexpr int64_t kM = kMinuteMs;
+constexpr int64_t kS = 1000;
+
+// Both servers and the data, set up once for the whole binary.
+class ConformanceEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    const char* binary = std::getenv("CHARON_BINARY");
+    if (binary == nullptr || *binary == '\0' || access(binary, X_OK) != 0) {
+      GTEST_SKIP() << "CHARON_BINARY does not name the charon executable; is the `charon` target "
+                      "part of this build?";
+    }
+    ASSERT_OK_AND_ASSIGN(testing::TempDir dir, testing::TempDir::Make("charon-e2e"));
+    dir_ = std::make_unique<testing::TempDir>(std::move(dir));
+    data_ = std::make_unique<ConformanceData>(DayAlignedStart(3));
+
+    for (const testing::BlockBuilder& b : data_->BucketBuilders()) {
+      ASSERT_OK(b.WriteBlocks(dir_->Path("bucket")).status());
+    }
+    for (const testing::BlockBuilder& b : data_->PrometheusBuilders()) {
+      ASSERT_OK(b.WriteBlocks(dir_->Path("prometheus/data")).status());
+    }
+
+    PrometheusServerOptions prom;
+    prom.data_dir = dir_->Path("prometheus/data");
+    prom.work_dir = dir_->Path("prometheus");
+    ASSERT_OK_AND_ASSIGN(prometheus_, PrometheusServer::Start(prom));
+    api_ = std::make_unique<PrometheusApi>(prometheus_->url());
+
+    CharonStoreServerOptions store;
+    store.binary = binary;
+    store.bucket_dir = dir_->Path("bucket");
+    store.work_dir = dir_->Path("charon");
+    ASSERT_OK(testing::WriteFile(dir_->Path("charon/.keep"), ""));
+    ASSERT_OK_AND_ASSIGN(charon_, CharonStoreServer::Start(store));
+  }
+
+  void TearDown() override {
+    charon_.reset();
+    prometheus_.reset();
+    api_.reset();
+    dir_.reset();
+  }
+
+  const ConformanceData& data() const { return *data_; }
+  const PrometheusApi& prometheus() const { return *api_; }
+  CharonStoreServer& charon() { return *charon_; }
+
+ private:
+  std::unique_ptr<testing::TempDir> dir_;
+  std::unique_ptr<ConformanceData> data_;
+  std::unique_ptr<PrometheusServer> prometheus_;
+  std::unique_ptr<PrometheusApi> api_;
+  std::unique_ptr<CharonStoreServer> charon_;
+};
+
+// gtest owns the environment; tests reach it through this pointer.
+ConformanceEnvironment* const env = static_cast<ConformanceEnvironment*>(
+    ::testing::AddGlobalTestEnvironment(new ConformanceEnvironment));
+
+Matcher Eq(std::string n, std::string v) { return {std::move(n), MatchOp::kEq, std::move(v)}; }
+Matcher Neq(std::string n, std::string v) { return {std::move(n), MatchOp::kNeq, std::move(v)}; }
+Matcher Re(std::string n, std::string v) { return {std::move(n), MatchOp::kRe, std::move(v)}; }
+Matcher Nre(std::string n, std::string v) { return {std::move(n), MatchOp::kNre, std::move(v)}; }
+Matcher Name(std::string v) { return Eq("__name__", std::move(v)); }
+
+// A time range as offsets from t0, both ends inclusive.
+struct Range {
+  int64_t from;
+  int64_t to;
+};
+constexpr Range kAll{-kH, 7 * kH};
+constexpr Range kWindow1{0, 2 * kH - 1};
+constexpr Range kWindow2{2 * kH, 4 * kH - 1};
+constexpr Range kWindow3{4 * kH, 6 * kH - 1};
+
+struct SeriesCase {
+  std::string name;
+  std::vector<Matcher> matchers;
+  Range range = kAll;
+  bool empty = false;  // the expected answer is empty (checked on Prometheus' side)
+};
+
+std::vector<SeriesCase> SeriesCases() {
+  return {
+      // Matcher types on ordinary labels.
+      {"eq name", {Name("http_requests_total")}},
+      {"eq name and label", {Name("http_requests_total"), Eq("code", "500")}},
+      {"neq", {Name("http_requests_total"), Neq("code", "200")}},
+      {"regex alternation", {Name("http_requests_total"), Re("method", "GET|POST")}},
+      {"negative regex alternation", {Name("http_requests_total"), Nre("method", "GET|POST")}},
+      {"regex char class", {Name("http_requests_total"), Re("instance", "10\\.0\\.0\\.[12]:9090")}},
+      {"explicit anchors", {Name("http_requests_total"), Re("method", "^G.*$")}},
+      {"regex is fully anchored", {Name("http_requests_total"), Re("method", "G")}, kAll, true},
+      {"regex partial match needs .*", {Name("http_requests_total"), Re("method", "E.*")}, kAll, true},
+      {"name regex prefix", {Re("__name__", "http_.*")}},
+      {"name regex suffix .+", {Re("__name__", ".+_total")}},
+      {"name regex literal is not a prefix", {Re("__name__", "m")}},
+      {"name regex alternation", {Re("__name__", "m|mid_only")}},
+      {"name regex case-insensitive", {Re("__name__", "(?i)UP")}},
+      {"two regexes", {Re("job", "api|node"), Nre("instance", "10.*")}},
+      {"regex alternation across shapes",
+       {Name("up"), Re("instance", "host-.*|10\\.0\\.0\\.1:9090")}},
+      // Label sets that are prefixes of others; empty and non-empty matchers.
+      {"prefix family", {Name("m")}},
+      {"empty value matches absent label", {Name("m"), Eq("a", "")}},
+      {"not empty", {Name("m"), Neq("a", "")}},
+      {"regex .* matches absent label", {Name("m"), Re("a", ".*")}},
+      {"regex .+ needs the label", {Name("m"), Re("a", ".+")}},
+      {"regex alternation with empty", {Name("m"), Re("a", "1|")}},
+      {"negative regex .+", {Name("m"), Nre("b", ".+")}},
+      {"neq matches absent label", {Name("m"), Neq("a", "1")}},
+      {"regex prefix of a value", {Name("m"), Re("a", "1.*")}},
+      {"optional label empty", {Name("svc_info"), Eq("env", "")}},
+      {"optional label set", {Name("svc_info"), Neq("env", "")}},
+      {"optional label alternation with empty", {Name("svc_info"), Re("env", "prod|")}},
+      {"label absent everywhere is empty", {Name("up"), Eq("nope", "")}},
+      {"label absent everywhere never set", {Name("up"), Neq("nope", "")}, kAll, true},
+      // Case-insensitive regexes.
+      {"case-insensitive", {Name("case_test"), Re("kind", "(?i)foo")}},
+      {"negative case-insensitive prefix", {Name("case_test"), Nre("kind", "(?i)FOO.*")}},
+      // Values with regex metacharacters, quotes, backslashes, unicode and control characters.
+      {"eq value with metacharacters", {Name("weird"), Eq("path", "a.b*c")}},
+      {"escaped regex", {Name("weird"), Re("path", "a\\.b\\*c")}},
+      {"eq value with alternation bar", {Name("weird"), Eq("path", "(x|y)")}},
+      {"escaped group and bar", {Name("weird"), Re("path", "\\(x\\|y\\)")}},
+      {"bracket in a class", {Name("weird"), Re("path", ".*\\[.*")}},
+      {"quote", {Name("weird"), Eq("path", "quote\"d")}},
+      {"backslash", {Name("weird"), Eq("path", "back\\slash")}},
+      {"backslash regex", {Name("weird"), Re("path", ".*\\\\.*")}},
+      {"unicode alternation", {Name("weird"), Re("path", "日本.*|ün.*")}},
+      {"dot matches one rune", {Name("weird"), Re("path", "emoji .")}},
+      {"dot matches newline", {Name("weird"), Re("path", "line.break")}},
+      {"(?-s) dot does not match newline", {Name("weird"), Re("path", "(?-s)line.break")}, kAll,
+       true},
+      {"(?s) dot matches newline", {Name("weird"), Re("path", "(?s)line.break")}},
+      {".* spans a newline", {Name("weird"), Re("path", "line.*")}},
+      {"eq newline and tab", {Name("weird"), Re("path", "line\nbreak|tab\there")}},
+      {"literal caret and dollar", {Name("weird"), Re("path", "\\^start\\$")}},
+      {"weird without path", {Name("weird"), Eq("path", "")}},
+      {"negative class", {Name("weird"), Nre("path", "[a-z].*")}},
+      // External labels: alone, with others, negated, regex, absent.
+      {"external label alone", {Eq("cluster", "eu")}},
+      {"external label and name", {Eq("cluster", "us"), Name("up")}},
+      {"external label neq", {Name("up"), Neq("cluster", "eu")}},
+      {"external label regex", {Name("up"), Re("cluster", "e.*")}},
+      {"external label no match", {Name("up"), Eq("cluster", "asia")}, kAll, true},
+      {"replica label", {Name("up"), Eq("replica", "a")}},
+      {"replica label empty", {Name("up"), Eq("replica", "")}},
+      {"replica label not empty", {Name("up"), Neq("replica", "")}},
+      {"external regex alternation and labels",
+       {Re("cluster", "eu|us"), Eq("job", "node"), Eq("mode", "idle")}},
+      {"external negative regex alone with name", {Nre("cluster", "u.*"), Name("special_values")}},
+      // Histogram family.
+      {"le eq", {Name("request_duration_seconds_bucket"), Eq("le", "0.5")}},
+      {"le regex", {Name("request_duration_seconds_bucket"), Re("le", "0\\..*")}},
+      {"le +Inf", {Name("request_duration_seconds_bucket"), Eq("le", "+Inf")}},
+      {"histogram sum and count", {Re("__name__", "request_duration_seconds_(sum|count)")}},
+      {"special float values", {Name("special_values")}},
+      // Time ranges.
+      {"range cuts blocks", {Name("http_requests_total"), Eq("code", "200")}, {kH + 7 * kS, 5 * kH - 3 * kS}},
+      {"range inside one chunk", {Name("node_cpu_seconds_total"), Eq("cpu", "0")},
+       {30 * kM + 15 * kS, 40 * kM}},
+      {"single millisecond on a sample", {Name("sparse")}, {2 * kH, 2 * kH}},
+      {"last millisecond of a block", {Name("sparse")}, {2 * kH - 1, 2 * kH - 1}},
+      {"across a block edge", {Name("sparse")}, {2 * kH - 1, 2 * kH + 1}},
+      {"between samples", {Name("sparse")}, {2 * kH + 2, 2 * kH + 9 * kM}, true},
+      {"edge of the overlap", {Name("sparse")}, {4 * kH - 1, 4 * kH + 1}},
+      {"overlapping blocks", {Eq("cluster", "us"), Name("node_cpu_seconds_total")},
+       {3 * kH - 30 * kS, 4 * kH + 30 * kS}},
+      {"overlap, gauges", {Name("m")}, {3 * kH - kM, 4 * kH + kM}},
+      {"first block only", {Name("up")}, kWindow1},
+      {"middle block only series", {Name("mid_only")}},
+      {"middle block only series outside", {Name("mid_only")}, kWindow1, true},
+      {"before the data", {Name("up")}, {-2 * kH, -1}, true},
+      {"after the data", {Name("up")}, {6 * kH, 8 * kH}, true},
+      {"everything", {Re("__name__", ".+")}},
+  };
+}
+
+// Charon, like Thanos since v0.37 and Prometheus since 3.0, lets `.` match a newline in regex
+// matchers (anchored as ^(?s:re)$); Prometheus 2.42 does not. The oracle is asked the same question
+// with each regex wrapped in (?s:...), which changes nothing for values without a newline.
+std::string OracleSelector(std::vector<Matcher> matchers) {
+  for (Matcher& m : matchers) {
+    if (m.op == MatchOp::kRe || m.op == MatchOp::kNre) m.value = absl::StrCat("(?s:", m.value, ")");
+  }
+  return PromQLSelector(matchers);
+}
+
+std::string Describe(const std::vector<Matcher>& m, Range r) {
+  return absl::StrCat(PromQLSelector(m), " [t0", r.from >= 0 ? "+" : "", r.from, "ms, t0",
+                      r.to >= 0 ? "+" : "", r.to, "ms]");
+}
+
+TEST(PrometheusConformance, OracleServesTheWholeDataSet) {
+  const ConformanceData& data = env->data();
+  ASSERT_OK_AND_ASSIGN(SeriesSet got, env->prometheus().RawSamples("{__name__=~\".+\"}",
+                                                                  data.t0() - kH, data.end()));
+  SeriesSet want;
+  for (const auto& [labels, samples] : data.Expected()) {
+    for (const testing::Sample& s : samples) want[labels].push_back({s.t, DoubleBits(s.v)});
+  }
+  EXPECT_EQ(DiffSeriesSets(want, got), "");
+  EXPECT_GT(want.size(), 200u);
+}
+
+TEST(PrometheusConformance, Series) {
+  const int64_t t0 = env->data().t0();
+  const std::vector<SeriesCase> cases = SeriesCases();
+  ASSERT_GE(cases.size(), 40u);
+  for (const SeriesCase& c : cases) {
+    const std::string what = absl::StrCat(c.name, ": ", Describe(c.matchers, c.range));
+    SCOPED_TRACE(what);
+    const int64_t mint = t0 + c.range.from;
+    const int64_t maxt = t0 + c.range.to;
+    ASSERT_OK_AND_ASSIGN(SeriesSet want,
+                         env->prometheus().RawSamples(OracleSelector(c.matchers), mint, maxt));
+    EXPECT_EQ(want.empty(), c.empty) << "the case does not select what it means to";
+
+    thanos::SeriesRequest req;
+    req.set_min_time(mint);
+    req.set_max_time(maxt);
+    for (const Matcher& m : c.matchers) *req.add_matchers() = ToProto(m);
+    absl::StatusOr<server::SeriesCallResult> res = env->charon().client().Series(req);
+    ASSERT_OK(res);
+    EXPECT_THAT(res->warnings, ::testing::IsEmpty());
+    StoreAnswer got = DecodeSeriesAnswer(res->series, mint, maxt);
+    EXPECT_EQ(absl::StrJoin(got.problems, "\n"), "");
+    EXPECT_EQ(DiffSeriesSets(want, got.series), "")
+        << "want " << want.size() << " series / " << CountSamples(want) << " samples, got "
+        << got.series.size() << " / " << CountSamples(got.series);
+    std::cout << "[ case ] " << what << ": " << want.size() << " series, " << CountSamples(want)
+              << " samples" << (got.series_without_samples > 0
+                                    ? absl::StrCat(" (+", got.series_without_samples,
+                                                   " series with no sample in range)")
+                                    : "")
+              << "\n";
+  }
+}
+
+std::set<std::string> LabelSetStrings(
+    const google::protobuf::RepeatedPtrField<thanos::ZLabelSet>& sets) {
+  std::set<std::string> out;
+  for (const thanos::ZLabelSet& s : sets) out.insert(tsdb::LabelsToString(LabelsOf(s.labels())));
+  return out;
+}
+
+TEST(PrometheusConformance, InfoAdvertisesBothExternalLabelSets) {
+  std::set<std::string> want_tsdb;
+  int64_t min_time = INT64_MAX;
+  int64_t max_time = INT64_MIN;
+  for (const BlockGroup& g : env->data().groups()) {
+    tsdb::Labels ls;
+    for (const auto& [n, v] : g.external_labels) ls.push_back({n, v});
+    want_tsdb.insert(tsdb::LabelsToString(ls));
+  }
+  ASSERT_EQ(want_tsdb.size(), 2u);
+  // As Thanos (--debug.advertise-compatibility-label, on by default), both Info calls add a set
+  // that tells pre-v0.8 queriers this is a store; the per-TSDB infos do not.
+  std::set<std::string> want = want_tsdb;
+  want.insert(tsdb::LabelsToString({{"@thanos_compatibility_store_type", "store"}}));
+  for (const auto& [labels, samples] : env->data().Expected()) {
+    min_time = std::min(min_time, samples.front().t);
+    max_time = std::max(max_time, samples.back().t + 1);
+  }
+
+  ASSERT_OK_AND_ASSIGN(thanos::InfoResponse legacy, env->charon().client().LegacyInfo());
+  EXPECT_THAT(LabelSetStrings(legacy.label_sets()), ::testing::ContainerEq(want));
+  EXPECT_EQ(legacy.storetype(), thanos::STORE);
+  EXPECT_EQ(legacy.min_time(), min_time);
+  EXPECT_EQ(legacy.max_time(), max_time);
+
+  ASSERT_OK_AND_ASSIGN(thanos::info::InfoResponse info, env->charon().client().Info());
+  EXPECT_THAT(LabelSetStrings(info.label_sets()), ::testing::ContainerEq(want));
+  EXPECT_EQ(info.componenttype(), "store");
+  ASSERT_TRUE(info.has_store());
+  EXPECT_EQ(info.store().min_time(), min_time);
+  EXPECT_EQ(info.store().max_time(), max_time);
+  std::set<std::string> tsdb_sets;
+  for (const thanos::info::TSDBInfo& t : info.store().tsdb_infos()) {
+    tsdb_sets.insert(tsdb::LabelsToString(LabelsOf(t.labels().labels())));
+  }
+  EXPECT_THAT(tsdb_sets, ::testing::ContainerEq(want_tsdb));
+}
+
+struct LabelCase {
+  std::string name;
+  std::string label;  // LabelValues of this label; "" for LabelNames
+  std::vector<Matcher> matchers;
+  Range range = kAll;
+  bool empty = false;
+};
+
+std::vector<LabelCase> LabelCases() {
+  const Range sub_block{2 * kH + 10 * kM, 2 * kH + 20 * kM};
+  return {
+      {"names", "", {}},
+      {"names, first window", "", {}, kWindow1},
+      {"names, middle window", "", {}, kWindow2},
+      {"names, last window", "", {}, kWindow3},
+      {"names, part of a block selects the whole block", "", {}, sub_block},
+      {"names, before the data", "", {}, {-2 * kH, -1}, true},
+      {"names of a prefix family", "", {Name("m")}},
+      {"names of an external label", "", {Eq("cluster", "us")}},
+      {"names, series absent from the window", "", {Name("mid_only")}, kWindow1, true},
+      {"names, series in the window", "", {Eq("job", "batch")}, kWindow2},
+      {"names, last window", "", {Name("weird")}, kWindow3},
+      {"names, external label and regex", "", {Eq("cluster", "eu"), Re("__name__", "request_.*")}},
+      {"names, empty matcher", "", {Name("svc_info"), Eq("env", "")}},
+      {"metric names", "__name__", {}},
+      {"metric names, middle window", "__name__", {}, kWindow2},
+      {"metric names, last window", "__name__", {}, kWindow3},
+      {"metric names, part of a block", "__name__", {}, sub_block},
+      {"external label values", "cluster", {}},
+      {"external label values, last window", "cluster", {}, kWindow3},
+      {"replica values", "replica", {}},
+      {"weird values", "path", {}},
+      {"le values", "le", {}},
+      {"label absent everywhere", "nope", {}, kAll, true},
+      {"values with matcher", "instance", {Eq("job", "node")}},
+      {"values with external matcher", "mode", {Eq("cluster", "us"), Name("node_cpu_seconds_total")},
+       kWindow1},
+      {"values, nothing in the window", "le", {Eq("cluster", "us")}, kWindow3, true},
+      {"external values of matching series", "cluster", {Name("mid_only")}, kWindow2},
+      {"external values, no series in the window", "cluster", {Name("mid_only")}, kWindow3, true},
+      {"replica of the group without one", "replica", {Eq("cluster", "us")}, kAll, true},
+      {"values, case-insensitive matcher", "kind", {Re("kind", "(?i)foo")}},
+      {"values, escaped bar", "path", {Name("weird"), Re("path", ".*[|].*")}},
+      {"values, optional label", "env", {Name("svc_info")}},
+      {"values of the middle-only label, part of a block", "batch_id", {}, sub_block},
+  };
+}
+
+TEST(PrometheusConformance, LabelNamesAndValues) {
+  const int64_t t0 = env->data().t0();
+  for (const LabelCase& c : LabelCases()) {
+    const std::string what = absl::StrCat(c.name, ": ", c.label.empty() ? "names" : c.label, " ",
+                                          Describe(c.matchers, c.range));
+    SCOPED_TRACE(what);
+    const int64_t start = t0 + c.range.from;
+    const int64_t end = t0 + c.range.to;
+    std::vector<std::string> match;
+    if (!c.matchers.empty()) match.push_back(OracleSelector(c.matchers));
+    std::vector<std::string> want;
+    std::vector<std::string> got;
+    if (c.label.empty()) {
+      ASSERT_OK_AND_ASSIGN(want, env->prometheus().LabelNames(match, start, end));
+      thanos::LabelNamesRequest req;
+      req.set_start(start);
+      req.set_end(end);
+      for (const Matcher& m : c.matchers) *req.add_matchers() = ToProto(m);
+      ASSERT_OK_AND_ASSIGN(thanos::LabelNamesResponse resp,
+                           env->charon().client().LabelNames(req));
+      got.assign(resp.names().begin(), resp.names().end());
+      EXPECT_THAT(resp.warnings(), ::testing::IsEmpty());
+    } else {
+      ASSERT_OK_AND_ASSIGN(want, env->prometheus().LabelValues(c.label, match, start, end));
+      thanos::LabelValuesRequest req;
+      req.set_label(c.label);
+      req.set_start(start);
+      req.set_end(end);
+      for (const Matcher& m : c.matchers) *req.add_matchers() = ToProto(m);
+      ASSERT_OK_AND_ASSIGN(thanos::LabelValuesResponse resp,
+                           env->charon().client().LabelValues(req));
+      got.assign(resp.values().begin(), resp.values().end());
+      EXPECT_THAT(resp.warnings(), ::testing::IsEmpty());
+    }
+    EXPECT_EQ(want.empty(), c.empty) << "the case does not select what it means to";
+    EXPECT_TRUE(std::is_sorted(got.begin(), got.end()) &&
+                std::adjacent_find(got.begin(), got.end()) == got.end())
+        << "Charon's list is not strictly sorted: " << absl::StrJoin(got, ", ");
+    EXPECT_EQ(DiffStringLists(want, got), "");
+    std::cout << "[ case ] " << what << ": " << want.size() << " strings\n";
+  }
+}
+
+}  // namespace
+}  // namespace charon::e2e
