@@ -212,10 +212,16 @@ std::string RangePrefix(const RE2& re) {
   return std::string(min.begin(), mismatch.first);
 }
 
+// True when every byte is ASCII other than '\n': then `.` matches each of them and the dot fast
+// paths can decide alone; anything else goes to RE2.
 bool IsAscii(std::string_view v) {
   unsigned char acc = 0;
-  for (char c : v) acc |= static_cast<unsigned char>(c);
-  return acc < 0x80;
+  bool newline = false;
+  for (char c : v) {
+    acc |= static_cast<unsigned char>(c);
+    newline |= c == '\n';
+  }
+  return acc < 0x80 && !newline;
 }
 
 }  // namespace
@@ -235,10 +241,11 @@ absl::StatusOr<Matcher> Matcher::Make(MatchType type, std::string name, std::str
     return absl::InvalidArgumentError(absl::StrCat("unknown match type ", static_cast<int>(type)));
   }
 
-  // dot_nl plus RE2's anchored full match is Prometheus' ^(?s:re)$ without wrapping the pattern,
-  // so an unbalanced `a)(b` is rejected instead of silently changing meaning.
+  // RE2's anchored full match is Prometheus 2.x's ^(?:re)$ without wrapping the pattern, so an
+  // unbalanced `a)(b` is rejected instead of silently changing meaning. As in Prometheus 2.42 (the
+  // reference) and Thanos <= v0.36, `.` does not match a newline (Prometheus 3 added (?s)).
   RE2::Options options;
-  options.set_dot_nl(true);
+  options.set_dot_nl(false);
   options.set_log_errors(false);
   // Dashboards send alternations of thousands of values; the default 8 MiB rejects some of them.
   options.set_max_mem(int64_t{64} << 20);

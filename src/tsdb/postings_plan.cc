@@ -58,12 +58,8 @@ PostingGroup AddKeys(const Matcher& m, Values add) {
 
 // One matcher to one group, after Thanos' toPostingGroup; the rows of the design table in order.
 absl::StatusOr<PostingGroup> ToGroup(const Matcher& m, LazyValues& lazy) {
-  const bool regex = m.type() == MatchType::kRegexMatch || m.type() == MatchType::kRegexNoMatch;
-  if (regex && m.regex_matches_any()) {
-    // =~".*" selects everything; !~".*" nothing (a group adding no keys).
-    return m.type() == MatchType::kRegexMatch ? AddAll(m, {}) : AddKeys(m, {});
-  }
-
+  // No shortcut for =~".*" or .+: `.` does not match a newline (Prometheus 2.x), so a value with
+  // one is rejected by them; the generic rows below check values with the matcher's fast path.
   if (m.Matches("")) {
     // Selects series without the label too: everything minus the values it rejects.
     if (m.type() == MatchType::kRegexNoMatch && m.has_set_matches()) {
@@ -71,9 +67,8 @@ absl::StatusOr<PostingGroup> ToGroup(const Matcher& m, LazyValues& lazy) {
     }
     if (m.type() == MatchType::kNotEqual) return AddAll(m, {m.value()});
     CHARON_ASSIGN_OR_RETURN(const Values* vals, lazy.Get());
-    const bool rejects_all = (m.value().empty() && (m.type() == MatchType::kEqual ||
-                                                    m.type() == MatchType::kRegexMatch)) ||
-                             (m.type() == MatchType::kRegexNoMatch && m.regex_matches_non_empty());
+    const bool rejects_all = m.value().empty() && (m.type() == MatchType::kEqual ||
+                                                   m.type() == MatchType::kRegexMatch);
     if (rejects_all) return AddAll(m, *vals);
     Values remove;
     if (m.type() == MatchType::kRegexNoMatch) {
@@ -93,9 +88,8 @@ absl::StatusOr<PostingGroup> ToGroup(const Matcher& m, LazyValues& lazy) {
   }
   if (m.type() == MatchType::kEqual) return AddKeys(m, {m.value()});
   CHARON_ASSIGN_OR_RETURN(const Values* vals, lazy.Get());
-  const bool accepts_all = (m.value().empty() && (m.type() == MatchType::kNotEqual ||
-                                                  m.type() == MatchType::kRegexNoMatch)) ||
-                           (m.type() == MatchType::kRegexMatch && m.regex_matches_non_empty());
+  const bool accepts_all = m.value().empty() && (m.type() == MatchType::kNotEqual ||
+                                                 m.type() == MatchType::kRegexNoMatch);
   if (accepts_all) return AddKeys(m, *vals);
   Values add;
   if (m.type() == MatchType::kRegexMatch) {
