@@ -330,56 +330,49 @@ TEST_F(BucketStoreTest, InfoAdvertisesLabelSetsAndRange) {
   EXPECT_EQ(info.label_sets[1], L({{"cluster", "b"}}));
 }
 
-TEST_F(BucketStoreTest, CorruptBlockIsSkippedOthersServe) {
+// A private copy of the fixture bucket with its own store, for tests that change the bucket.
+struct CopiedStore {
+  explicit CopiedStore(const std::string& from) {
+    std::filesystem::copy(from, dir(), std::filesystem::copy_options::recursive);
+    bucket = objstore::FilesystemBucket::Open(dir()).value();
+    BucketStoreOptions opts;
+    opts.load.data_dir = data.path();
+    store = std::make_unique<BucketStore>(bucket, AllBlocks(bucket), opts, registry);
+  }
+  std::string dir() const { return copy.path() + "/b"; }
+
   testing::TempDir copy = testing::TempDir::Make().value();
-  std::filesystem::copy(bucket_dir_, copy.path() + "/b", std::filesystem::copy_options::recursive);
-  // Corrupt one block's index TOC.
-  std::string victim;
-  for (const auto& e : std::filesystem::directory_iterator(copy.path() + "/b")) {
-    victim = e.path().string();
-    break;
-  }
-  {
-    std::string index = victim + "/index";
-    auto size = std::filesystem::file_size(index);
-    std::filesystem::resize_file(index, size - 10);
-  }
-  auto bucket = objstore::FilesystemBucket::Open(copy.path() + "/b");
-  ASSERT_OK(bucket.status());
-  std::shared_ptr<objstore::Bucket> shared = std::move(bucket).value();
   testing::TempDir data = testing::TempDir::Make().value();
-  BucketStoreOptions opts;
-  opts.load.data_dir = data.path();
   prometheus::Registry registry;
-  BucketStore s(shared, AllBlocks(shared), opts, registry);
-  ASSERT_OK(s.InitialSync());
-  EXPECT_EQ(s.Blocks().size(), 4u);
-  EXPECT_FALSE(std::filesystem::exists(data.path() + "/" + std::filesystem::path(victim).filename().string()));
+  std::shared_ptr<objstore::Bucket> bucket;
+  std::unique_ptr<BucketStore> store;
+};
+
+TEST_F(BucketStoreTest, CorruptBlockIsSkippedOthersServe) {
+  CopiedStore c(bucket_dir_);
+  // Corrupt one block's index TOC.
+  std::string victim = std::filesystem::directory_iterator(c.dir())->path().string();
+  std::filesystem::resize_file(victim + "/index", std::filesystem::file_size(victim + "/index") - 10);
+  ASSERT_OK(c.store->InitialSync());
+  EXPECT_EQ(c.store->Blocks().size(), 4u);
+  EXPECT_FALSE(std::filesystem::exists(c.data.path() + "/" +
+                                       std::filesystem::path(victim).filename().string()));
   SeriesRequest req;
   req.matchers = ParseMatchers({{MatchType::kRegexMatch, "__name__", ".+"}});
   CollectingSink sink(req.min_time, req.max_time);
-  EXPECT_OK(s.Series(req, sink, nullptr));
+  EXPECT_OK(c.store->Series(req, sink, nullptr));
   EXPECT_FALSE(sink.series.empty());
 }
 
 TEST_F(BucketStoreTest, SyncDropsDeletedBlocks) {
-  testing::TempDir copy = testing::TempDir::Make().value();
-  std::filesystem::copy(bucket_dir_, copy.path() + "/b", std::filesystem::copy_options::recursive);
-  auto bucket = objstore::FilesystemBucket::Open(copy.path() + "/b");
-  ASSERT_OK(bucket.status());
-  std::shared_ptr<objstore::Bucket> shared = std::move(bucket).value();
-  testing::TempDir data = testing::TempDir::Make().value();
-  BucketStoreOptions opts;
-  opts.load.data_dir = data.path();
-  prometheus::Registry registry;
-  BucketStore s(shared, AllBlocks(shared), opts, registry);
-  ASSERT_OK(s.InitialSync());
-  ASSERT_EQ(s.Blocks().size(), 5u);
-  auto held = s.Blocks().front();  // a query still holding the block
-  std::filesystem::remove_all(copy.path() + "/b/" + held->id());
-  ASSERT_OK(s.SyncBlocks());
-  EXPECT_EQ(s.Blocks().size(), 4u);
-  EXPECT_FALSE(std::filesystem::exists(data.path() + "/" + held->id()));
+  CopiedStore c(bucket_dir_);
+  ASSERT_OK(c.store->InitialSync());
+  ASSERT_EQ(c.store->Blocks().size(), 5u);
+  auto held = c.store->Blocks().front();  // a query still holding the block
+  std::filesystem::remove_all(c.dir() + "/" + held->id());
+  ASSERT_OK(c.store->SyncBlocks());
+  EXPECT_EQ(c.store->Blocks().size(), 4u);
+  EXPECT_FALSE(std::filesystem::exists(c.data.path() + "/" + held->id()));
   auto names = held->index_header().LabelNames();  // still readable by its holder
   EXPECT_OK(names.status());
 }
