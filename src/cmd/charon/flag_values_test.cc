@@ -8,13 +8,15 @@
 
 #include "cmd/charon/path_or_content.h"
 #include "cmd/charon/time_or_duration.h"
-#include "cmd/charon/units.h"
+#include "base/units.h"
 #include "testing/status_matchers.h"
 
 namespace charon::cmd {
 namespace {
 
 using ::charon::testing::StatusIs;
+using ::charon::base::ParseByteSize;
+using ::charon::base::ParseDuration;
 
 TEST(ParseByteSize, Base2Units) {
   struct Case {

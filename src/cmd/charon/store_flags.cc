@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/strings.h"
-#include "cmd/charon/units.h"
+#include "base/units.h"
 
 namespace charon::cmd {
 namespace {
@@ -41,13 +41,13 @@ CLI::Option* AddParsed(CLI::App* app, const std::string& names, T* out, Parse<T>
 CLI::Option* AddDuration(CLI::App* app, const std::string& name, absl::Duration* out,
                          const std::string& default_text, const std::string& help) {
   return AddParsed<absl::Duration>(
-      app, name, out, [](const std::string& s) { return ParseDuration(s); }, default_text, help);
+      app, name, out, [](const std::string& s) { return base::ParseDuration(s); }, default_text, help);
 }
 
 CLI::Option* AddBytes(CLI::App* app, const std::string& name, int64_t* out,
                       const std::string& default_text, const std::string& help) {
   return AddParsed<int64_t>(
-      app, name, out, [](const std::string& s) { return ParseByteSize(s); }, default_text, help);
+      app, name, out, [](const std::string& s) { return base::ParseByteSize(s); }, default_text, help);
 }
 
 CLI::Option* AddTime(CLI::App* app, const std::string& name, TimeOrDuration* out,

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/strings.h"
-#include "cmd/charon/units.h"
+#include "base/units.h"
 
 namespace charon::cmd {
 
@@ -14,7 +14,7 @@ absl::StatusOr<TimeOrDuration> TimeOrDuration::Parse(std::string_view s) {
   if (absl::ParseTime(absl::RFC3339_full, base::Absl(s), &t, &err)) {
     return TimeOrDuration(t, std::string(s));
   }
-  absl::StatusOr<absl::Duration> d = ParseDuration(s, /*allow_sign=*/true);
+  absl::StatusOr<absl::Duration> d = base::ParseDuration(s, /*allow_sign=*/true);
   if (!d.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "\"", base::Absl(s), "\" is neither an RFC3339 time nor a duration such as -1d or 2h45m"));

@@ -1,4 +1,4 @@
-#include "cmd/charon/units.h"
+#include "base/units.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/strings.h"
 
-namespace charon::cmd {
+namespace charon::base {
 namespace {
 
 struct Term {
@@ -107,4 +107,4 @@ absl::StatusOr<absl::Duration> ParseDuration(std::string_view s, bool allow_sign
   return negative ? -total : total;
 }
 
-}  // namespace charon::cmd
+}  // namespace charon::base

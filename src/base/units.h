@@ -1,6 +1,6 @@
-// Parsers for the value syntaxes of Thanos flags.
-#ifndef CHARON_CMD_CHARON_UNITS_H_
-#define CHARON_CMD_CHARON_UNITS_H_
+// Parsers for the value syntaxes of Thanos flags and YAML configs (sizes, durations).
+#ifndef CHARON_BASE_UNITS_H_
+#define CHARON_BASE_UNITS_H_
 
 #include <cstdint>
 #include <string>
@@ -9,7 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
-namespace charon::cmd {
+namespace charon::base {
 
 // Byte sizes as kingpin's Bytes() flags read them (alecthomas/units base-2): one or more
 // <number><unit> terms ("250MB", "1GB512MB", "1.5GiB"), units B, KB, MB, GB, TB, PB, EB and their
@@ -23,6 +23,6 @@ absl::StatusOr<int64_t> ParseByteSize(std::string_view s);
 // when `allow_sign`. InvalidArgument otherwise.
 absl::StatusOr<absl::Duration> ParseDuration(std::string_view s, bool allow_sign = false);
 
-}  // namespace charon::cmd
+}  // namespace charon::base
 
-#endif  // CHARON_CMD_CHARON_UNITS_H_
+#endif  // CHARON_BASE_UNITS_H_
