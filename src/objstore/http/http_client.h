@@ -1,0 +1,115 @@
+// The HTTP client shared by the remote buckets (S3, Azure Blob, GCS): libcurl easy handles kept in
+// a pool so connections (and TLS sessions) are reused, Thanos' `http_config` (timeouts, TLS), and
+// retries with exponential backoff on transport errors, timeouts, 429 and 5xx.
+//
+// Thread-safe: any number of threads may call Do() at once; each call borrows one pooled handle.
+#ifndef CHARON_OBJSTORE_HTTP_HTTP_CLIENT_H_
+#define CHARON_OBJSTORE_HTTP_HTTP_CLIENT_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "config/yaml_fields.h"
+
+namespace charon::objstore::http {
+
+// `http_config.tls_config` of the Thanos objstore YAML.
+struct TlsConfig {
+  std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
+  std::string server_name;  // SNI and certificate name check override
+  bool insecure_skip_verify = false;
+};
+
+// `http_config` of the Thanos objstore YAML, with its defaults.
+struct HttpConfig {
+  absl::Duration idle_conn_timeout = absl::Seconds(90);
+  absl::Duration response_header_timeout = absl::Minutes(2);
+  absl::Duration tls_handshake_timeout = absl::Seconds(10);
+  absl::Duration expect_continue_timeout = absl::Seconds(1);
+  int max_idle_conns = 100;
+  int max_idle_conns_per_host = 100;
+  int max_conns_per_host = 0;  // 0 = unlimited
+  bool insecure_skip_verify = false;
+  bool disable_compression = false;
+  TlsConfig tls_config;
+};
+
+// Reads `http_config` (an empty/absent map gives the defaults). Unknown keys are errors, except
+// Go-only ones (`transport`) which are accepted and ignored.
+absl::StatusOr<HttpConfig> ParseHttpConfig(const config::YamlMap& map);
+
+struct RetryPolicy {
+  int max_attempts = 3;  // total tries, >= 1
+  absl::Duration initial_backoff = absl::Milliseconds(100);
+  absl::Duration max_backoff = absl::Seconds(5);
+};
+
+// AWS Signature V4, computed by libcurl (CURLOPT_AWS_SIGV4 "aws:amz:<region>:<service>").
+struct AwsSigV4 {
+  std::string region;
+  std::string service = "s3";
+  std::string access_key;
+  std::string secret_key;
+};
+
+struct HttpRequest {
+  std::string method = "GET";  // GET, HEAD, PUT, POST, DELETE
+  std::string url;             // absolute, already percent-encoded
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::optional<AwsSigV4> sigv4;
+  // Per-call deadline for the whole exchange (all attempts); infinite = only the config timeouts.
+  absl::Duration timeout = absl::InfiniteDuration();
+  // When set, body bytes are passed here as they arrive instead of being collected in
+  // HttpResponse::body (only for a 2xx answer; error bodies are always collected).
+  std::function<absl::Status(std::string_view chunk)> on_body;
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // names lower-cased; last value wins
+  std::string body;
+  std::string Header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+};
+
+class HttpClient {
+ public:
+  static absl::StatusOr<std::unique_ptr<HttpClient>> Create(const HttpConfig& config,
+                                                            RetryPolicy retry = {});
+  virtual ~HttpClient() = default;
+
+  // Performs the request, retrying transport errors, timeouts, 429 and 5xx answers as the policy
+  // allows (a streaming `on_body` request is retried only if nothing was delivered yet). Any
+  // completed exchange returns its response, whatever its status code: mapping 404 to NotFound and
+  // so on is the caller's. Transport failures after the last attempt: Unavailable (or
+  // DeadlineExceeded for timeouts), the message naming method and URL without its query string.
+  virtual absl::StatusOr<HttpResponse> Do(const HttpRequest& request) = 0;
+};
+
+// Status for a non-2xx answer: 404 NotFound, 400 InvalidArgument, 401/403 PermissionDenied,
+// 408/429/5xx Unavailable, other codes Unknown. The message has `what` (e.g. "GET index of
+// <bucket>"), the status code and the first 512 bytes of the body.
+absl::Status StatusFromHttp(const HttpResponse& response, std::string_view what);
+
+// RFC 3986 percent-encoding of everything but unreserved characters; '/' is kept when
+// `keep_slash` (for object paths).
+std::string UrlEncode(std::string_view s, bool keep_slash);
+
+}  // namespace charon::objstore::http
+
+#endif  // CHARON_OBJSTORE_HTTP_HTTP_CLIENT_H_
