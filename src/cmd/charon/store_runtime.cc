@@ -18,6 +18,7 @@
 #include "block/relabel_config.h"
 #include "block/time_partition_filter.h"
 #include "objstore/bucket_config.h"
+#include "objstore/metrics_bucket.h"
 #include "server/grpc/grpc_server.h"
 #include "store/bucket_store.h"
 
@@ -157,7 +158,13 @@ absl::StatusOr<std::unique_ptr<StoreRuntime>> StartStore(const StoreFlags& flags
   CHARON_ASSIGN_OR_RETURN(std::string yaml, flags.objstore_config.Content());
   CHARON_ASSIGN_OR_RETURN(std::unique_ptr<objstore::Bucket> owned,
                           objstore::NewBucketFromYaml(yaml, SourceName(flags.objstore_config)));
-  std::shared_ptr<objstore::Bucket> bucket = std::move(owned);
+  // Thanos labels its object-store metrics with the provider's bucket name (S3 bucket,
+  // container, directory): Name() without its "TYPE:" prefix.
+  const std::string name = owned->Name();
+  const size_t colon = name.find(':');
+  const std::string bucket_label = colon == std::string::npos ? name : name.substr(colon + 1);
+  std::shared_ptr<objstore::Bucket> bucket = std::make_shared<objstore::MetricsBucket>(
+      std::shared_ptr<objstore::Bucket>(std::move(owned)), bucket_label, registry);
 
   // Filters in Thanos' order.
   std::vector<std::shared_ptr<block::MetaFilter>> filters;
