@@ -78,4 +78,25 @@ const std::string* Block::SegmentObject(uint32_t index) const {
   return &segments_[index];
 }
 
+absl::Status BlockReadError(const Block& block, std::string_view what, const absl::Status& s) {
+  absl::StatusCode code = s.code();
+  switch (code) {
+    case absl::StatusCode::kOk:
+      return s;
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kDataLoss:
+    case absl::StatusCode::kResourceExhausted:
+    case absl::StatusCode::kCancelled:
+    case absl::StatusCode::kInvalidArgument:
+      break;
+    default:
+      code = absl::StatusCode::kUnavailable;
+  }
+  std::string message = absl::StrCat("block ", block.id(), ": ", base::Absl(what), ": ", s.message());
+  if (code == absl::StatusCode::kNotFound) {
+    absl::StrAppend(&message, " (the block may have been deleted while the query ran)");
+  }
+  return absl::Status(code, message);
+}
+
 }  // namespace charon::store

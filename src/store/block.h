@@ -60,6 +60,16 @@ class Block {
   std::string local_dir_;
 };
 
+// The status a query gets when reading `what` ("postings", "series", "chunks") of `block` failed
+// with `s`, its message starting "block <ULID>: <what>: ". The code tells the client what to do:
+//   NotFound          an object of the block is gone (deleted under the query); retry re-plans.
+//   DataLoss          the block's bytes are corrupt (decode errors; kept as they are).
+//   ResourceExhausted, Cancelled, InvalidArgument   limits, client cancellation, bad requests
+//                     (kept as they are).
+//   Unavailable       every other bucket failure (network, 5xx, timeouts, permissions): the store
+//                     could not read the bucket; the query may succeed if retried.
+absl::Status BlockReadError(const Block& block, std::string_view what, const absl::Status& s);
+
 }  // namespace charon::store
 
 #endif  // CHARON_STORE_BLOCK_H_

@@ -15,10 +15,6 @@ namespace {
 
 using Key = std::pair<std::string, std::string>;
 
-absl::Status Named(const Block& b, const absl::Status& s) {
-  return absl::Status(s.code(), absl::StrCat("block ", b.id(), ": postings: ", s.message()));
-}
-
 // Parallel range reads of the coalesced parts of the index.
 constexpr int kFetchConcurrency = 4;
 
@@ -34,7 +30,7 @@ absl::StatusOr<std::vector<uint64_t>> ExpandBlockPostings(const Block& block,
   } else {
     auto planned = tsdb::PlanPostings(
         matchers, [&](std::string_view name) { return reader.LabelValues(name); });
-    if (!planned.ok()) return Named(block, planned.status());
+    if (!planned.ok()) return BlockReadError(block, "postings", planned.status());
     plan = std::move(planned).value();
   }
   if (plan.empty) return std::vector<uint64_t>{};
@@ -56,7 +52,7 @@ absl::StatusOr<std::vector<uint64_t>> ExpandBlockPostings(const Block& block,
     std::sort(values.begin(), values.end());
     values.erase(std::unique(values.begin(), values.end()), values.end());
     auto ranges = reader.PostingsRanges(name, values);
-    if (!ranges.ok()) return Named(block, ranges.status());
+    if (!ranges.ok()) return BlockReadError(block, "postings", ranges.status());
     for (size_t i = 0; i < values.size(); ++i) {
       if (!(*ranges)[i]) continue;  // absent key: empty list
       wanted.push_back({&name, &values[i], {(*ranges)[i]->start, (*ranges)[i]->end}});
@@ -73,7 +69,7 @@ absl::StatusOr<std::vector<uint64_t>> ExpandBlockPostings(const Block& block,
   CHARON_RETURN_IF_ERROR(base::ParallelFor(parts.size(), kFetchConcurrency, [&](size_t i) {
     auto got = block.bucket().GetRange(block.index_object(), parts[i].start,
                                        parts[i].end - parts[i].start);
-    if (!got.ok()) return Named(block, got.status());
+    if (!got.ok()) return BlockReadError(block, "postings", got.status());
     bufs[i] = std::move(got).value();
     return absl::OkStatus();
   }));
@@ -89,7 +85,7 @@ absl::StatusOr<std::vector<uint64_t>> ExpandBlockPostings(const Block& block,
       int64_t len = wanted[i].range.end - wanted[i].range.start;
       std::string_view view(bufs[p]);
       if (off > static_cast<int64_t>(view.size())) {
-        return Named(block, absl::DataLossError("postings range past the end of the index"));
+        return BlockReadError(block, "postings", absl::DataLossError("postings range past the end of the index"));
       }
       lists[{*wanted[i].name, *wanted[i].value}] =
           view.substr(static_cast<size_t>(off), static_cast<size_t>(len));
@@ -106,7 +102,7 @@ absl::StatusOr<std::vector<uint64_t>> ExpandBlockPostings(const Block& block,
         return tsdb::RawPostings(f->second);
       });
   auto ids = tsdb::ExpandPostings(*it);
-  if (!ids.ok()) return Named(block, ids.status());
+  if (!ids.ok()) return BlockReadError(block, "postings", ids.status());
   return ids;
 }
 

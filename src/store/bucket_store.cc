@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "base/parallel.h"
+#include "base/logging.h"
 #include "base/status_macros.h"
 #include "store/block_postings.h"
 #include "store/block_series_stream.h"
@@ -223,7 +224,45 @@ absl::Status NotReady() {
 }
 }  // namespace
 
+namespace {
+
+// Failures the operator must see (a block's objects unreadable, missing or corrupt) are logged with
+// the message, which names the block; client errors, limits and cancellations are not.
+template <typename T>
+T Logged(std::string_view call, T result) {
+  const absl::Status& s = [&]() -> const absl::Status& {
+    if constexpr (std::is_same_v<T, absl::Status>) {
+      return result;
+    } else {
+      return result.status();
+    }
+  }();
+  switch (s.code()) {
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kDataLoss:
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kUnknown:
+      if (s.message() != NotReady().message()) {
+        base::LogWarn("request failed", {{"call", std::string(call)},
+                                         {"code", absl::StatusCodeToString(s.code())},
+                                         {"err", std::string(s.message())}});
+      }
+      break;
+    default:
+      break;
+  }
+  return result;
+}
+
+}  // namespace
+
 absl::Status BucketStore::Series(const SeriesRequest& req, SeriesSink& sink, SeriesResult* result) {
+  return Logged("series", SeriesUnlogged(req, sink, result));
+}
+
+absl::Status BucketStore::SeriesUnlogged(const SeriesRequest& req, SeriesSink& sink,
+                                         SeriesResult* result) {
   if (!Ready()) return NotReady();
   if (req.min_time > req.max_time) {
     return absl::InvalidArgumentError(absl::StrCat("invalid time range: min_time ", req.min_time,
@@ -427,7 +466,7 @@ absl::StatusOr<LabelsResult> BucketStore::CollectLabels(int64_t req_start, int64
 }
 
 absl::StatusOr<LabelsResult> BucketStore::LabelNames(const LabelNamesRequest& req) {
-  return CollectLabels(
+  return Logged("label_names", CollectLabels(
       req.start, req.end, req.matchers, req.block_matchers, req.tenant, req.limit,
       [&](const Selected& sel, Limiter& limiter, std::set<std::string>& names) {
         const Block& b = *sel.block;
@@ -441,7 +480,7 @@ absl::StatusOr<LabelsResult> BucketStore::LabelNames(const LabelNamesRequest& re
                                    [&](const tsdb::Labels& ls) {
                                      for (const auto& l : ls) names.insert(l.name);
                                    });
-      });
+      }));
 }
 
 absl::StatusOr<LabelsResult> BucketStore::LabelValues(const LabelValuesRequest& req) {
@@ -451,7 +490,7 @@ absl::StatusOr<LabelsResult> BucketStore::LabelValues(const LabelValuesRequest& 
     if (!Ready()) return NotReady();
     return LabelsResult{};
   }
-  return CollectLabels(
+  return Logged("label_values", CollectLabels(
       req.start, req.end, req.matchers, req.block_matchers, req.tenant, req.limit,
       [&](const Selected& sel, Limiter& limiter, std::set<std::string>& values) {
         const Block& b = *sel.block;
@@ -480,7 +519,7 @@ absl::StatusOr<LabelsResult> BucketStore::LabelValues(const LabelValuesRequest& 
                                      std::string_view v = tsdb::GetLabel(ls, req.label);
                                      if (!v.empty()) values.insert(std::string(v));
                                    });
-      });
+      }));
 }
 
 StoreInfo BucketStore::Info() {

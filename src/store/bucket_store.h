@@ -86,6 +86,7 @@ class BucketStore : public StoreApi {
   bool Ready() const override { return ready_.load(); }
 
  private:
+  absl::Status SeriesUnlogged(const SeriesRequest& req, SeriesSink& sink, SeriesResult* result);
   struct Selected {
     std::shared_ptr<const Block> block;
     std::vector<tsdb::Matcher> matchers;  // request matchers minus those on external labels

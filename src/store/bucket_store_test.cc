@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "objstore/error_bucket.h"
 #include "objstore/filesystem_bucket.h"
 #include "store/store_test_util.h"
 #include "testing/block_fixtures.h"
@@ -375,6 +376,53 @@ TEST_F(BucketStoreTest, SyncDropsDeletedBlocks) {
   EXPECT_FALSE(std::filesystem::exists(c.data.path() + "/" + held->id()));
   auto names = held->index_header().LabelNames();  // still readable by its holder
   EXPECT_OK(names.status());
+}
+
+// Bucket failures during a query reach the client as Unavailable naming the block; a block whose
+// objects vanished under the query as NotFound; never as a partial answer.
+TEST_F(BucketStoreTest, BucketErrorsAreUnavailableAndDeletedBlocksNotFound) {
+  testing::TempDir copy = testing::TempDir::Make().value();
+  testing::TempDir data = testing::TempDir::Make().value();
+  const std::string root = copy.path() + "/b";
+  std::filesystem::copy(bucket_dir_, root, std::filesystem::copy_options::recursive);
+  auto errors = std::make_shared<objstore::ErrorBucket>(objstore::FilesystemBucket::Open(root).value());
+  prometheus::Registry registry;
+  BucketStoreOptions opts;
+  opts.load.data_dir = data.path();
+  BucketStore store(errors, AllBlocks(errors), opts, registry);
+  ASSERT_OK(store.InitialSync());
+
+  SeriesRequest req;
+  req.matchers = ParseMatchers({{MatchType::kRegexMatch, "__name__", ".+"}});
+  const std::string victim = store.Blocks().front()->id();
+  {
+    errors->FailOp(objstore::BucketOp::kGetRange, victim + "/chunks/",
+                   absl::UnavailableError("connection reset"));
+    CollectingSink sink(req.min_time, req.max_time);
+    EXPECT_THAT(store.Series(req, sink, nullptr),
+                StatusIs(absl::StatusCode::kUnavailable, "block " + victim + ": chunks: "));
+    errors->ClearRules();
+  }
+  {
+    errors->FailOp(objstore::BucketOp::kGetRange, victim + "/index",
+                   absl::PermissionDeniedError("403 AccessDenied"));
+    CollectingSink sink(req.min_time, req.max_time);
+    EXPECT_THAT(store.Series(req, sink, nullptr),
+                StatusIs(absl::StatusCode::kUnavailable, "block " + victim));
+    LabelValuesRequest lv;
+    lv.label = "__name__";
+    lv.matchers = req.matchers;
+    EXPECT_THAT(store.LabelValues(lv), StatusIs(absl::StatusCode::kUnavailable, victim));
+    errors->ClearRules();
+  }
+  {
+    CollectingSink sink(req.min_time, req.max_time);
+    ASSERT_OK(store.Series(req, sink, nullptr));  // healthy again
+    std::filesystem::remove_all(root + "/" + victim + "/chunks");
+    CollectingSink after(req.min_time, req.max_time);
+    EXPECT_THAT(store.Series(req, after, nullptr),
+                StatusIs(absl::StatusCode::kNotFound, "block " + victim + ": chunks: "));
+  }
 }
 
 }  // namespace

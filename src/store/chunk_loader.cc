@@ -18,10 +18,6 @@ namespace {
 
 constexpr int kFetchConcurrency = 4;
 
-absl::Status Named(const Block& b, const absl::Status& s) {
-  return absl::Status(s.code(), absl::StrCat("block ", b.id(), ": chunks: ", s.message()));
-}
-
 struct Want {
   uint32_t offset;
   LoadedSeries* series;
@@ -126,7 +122,7 @@ absl::Status LoadChunks(const Block& block, std::span<LoadedSeries*> series,
   for (auto& [seg, wants] : by_segment) {
     const std::string* object = block.SegmentObject(seg);
     if (!object) {
-      return Named(block, absl::DataLossError(absl::StrCat("chunk ref points at segment ", seg,
+      return BlockReadError(block, "chunks", absl::DataLossError(absl::StrCat("chunk ref points at segment ", seg,
                                                            " which does not exist")));
     }
     std::sort(wants.begin(), wants.end(),
@@ -149,7 +145,7 @@ absl::Status LoadChunks(const Block& block, std::span<LoadedSeries*> series,
     const Job& j = jobs[fetches[f].job];
     const Part& p = j.parts[fetches[f].part];
     auto got = block.bucket().GetRange(*j.object, p.start, p.end - p.start);
-    if (!got.ok()) return Named(block, got.status());
+    if (!got.ok()) return BlockReadError(block, "chunks", got.status());
     buffers->parts[f] = std::move(got).value();
     return absl::OkStatus();
   }));
@@ -179,29 +175,29 @@ absl::Status LoadChunks(const Block& block, std::span<LoadedSeries*> series,
         pending.push_back({&w, j.object});
         continue;
       }
-      if (!rec.ok()) return Named(block, RecordError(rec.status(), *j.object, w.offset));
+      if (!rec.ok()) return BlockReadError(block, "chunks", RecordError(rec.status(), *j.object, w.offset));
       if (stats) stats->chunks_touched_bytes += static_cast<int64_t>(rec->total_size);
       absl::Status s = Fill(*rec, aggregates, &w.series->chunks[w.chunk]);
-      if (!s.ok()) return Named(block, s);
+      if (!s.ok()) return BlockReadError(block, "chunks", s);
     }
   }
   for (const Pending& pd : pending) {
     // Read the record's length first, then exactly the record.
     auto head = block.bucket().GetRange(*pd.object, pd.want->offset, 5);
-    if (!head.ok()) return Named(block, head.status());
+    if (!head.ok()) return BlockReadError(block, "chunks", head.status());
     auto size = tsdb::ChunkRecordSize(*head);
-    if (!size.ok()) return Named(block, RecordError(size.status(), *pd.object, pd.want->offset));
+    if (!size.ok()) return BlockReadError(block, "chunks", RecordError(size.status(), *pd.object, pd.want->offset));
     auto got = block.bucket().GetRange(*pd.object, pd.want->offset, static_cast<int64_t>(*size));
-    if (!got.ok()) return Named(block, got.status());
+    if (!got.ok()) return BlockReadError(block, "chunks", got.status());
     buffers->parts.push_back(std::move(got).value());
     if (stats) {
       stats->chunk_refetches++;
       stats->chunks_fetched_bytes += static_cast<int64_t>(buffers->parts.back().size());
     }
     auto rec = tsdb::DecodeChunkRecord(buffers->parts.back(), true);
-    if (!rec.ok()) return Named(block, RecordError(rec.status(), *pd.object, pd.want->offset));
+    if (!rec.ok()) return BlockReadError(block, "chunks", RecordError(rec.status(), *pd.object, pd.want->offset));
     absl::Status s = Fill(*rec, aggregates, &pd.want->series->chunks[pd.want->chunk]);
-    if (!s.ok()) return Named(block, s);
+    if (!s.ok()) return BlockReadError(block, "chunks", s);
   }
   std::shared_ptr<const ChunkBuffers> shared = std::move(buffers);
   for (LoadedSeries* s : series) s->buffers = shared;

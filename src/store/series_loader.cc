@@ -14,10 +14,6 @@ namespace {
 
 constexpr int kFetchConcurrency = 4;
 
-absl::Status Named(const Block& b, const absl::Status& s) {
-  return absl::Status(s.code(), absl::StrCat("block ", b.id(), ": series: ", s.message()));
-}
-
 }  // namespace
 
 absl::Status LoadSeriesEntries(const Block& block, std::span<const uint64_t> refs, int64_t estimate,
@@ -38,7 +34,7 @@ absl::Status LoadSeriesEntries(const Block& block, std::span<const uint64_t> ref
   CHARON_RETURN_IF_ERROR(base::ParallelFor(parts.size(), kFetchConcurrency, [&](size_t p) {
     auto got = block.bucket().GetRange(block.index_object(), parts[p].start,
                                        parts[p].end - parts[p].start);
-    if (!got.ok()) return Named(block, got.status());
+    if (!got.ok()) return BlockReadError(block, "series", got.status());
     bufs[p] = std::move(got).value();
     return absl::OkStatus();
   }));
@@ -62,13 +58,13 @@ absl::Status LoadSeriesEntries(const Block& block, std::span<const uint64_t> ref
         auto size = tsdb::SeriesEntrySize(b);
         if (!size.ok()) {
           auto head = block.bucket().GetRange(block.index_object(), ranges[i].start, 5);
-          if (!head.ok()) return Named(block, head.status());
+          if (!head.ok()) return BlockReadError(block, "series", head.status());
           size = tsdb::SeriesEntrySize(*head);
-          if (!size.ok()) return Named(block, size.status());
+          if (!size.ok()) return BlockReadError(block, "series", size.status());
         }
         auto got = block.bucket().GetRange(block.index_object(), ranges[i].start,
                                            static_cast<int64_t>(*size));
-        if (!got.ok()) return Named(block, got.status());
+        if (!got.ok()) return BlockReadError(block, "series", got.status());
         refetched = std::move(got).value();
         if (stats) {
           stats->series_refetches++;
@@ -78,7 +74,7 @@ absl::Status LoadSeriesEntries(const Block& block, std::span<const uint64_t> ref
         b = refetched;
       }
       if (!s.ok()) {
-        return Named(block, absl::Status(s.code() == absl::StatusCode::kOutOfRange
+        return BlockReadError(block, "series", absl::Status(s.code() == absl::StatusCode::kOutOfRange
                                              ? absl::StatusCode::kDataLoss
                                              : s.code(),
                                          absl::StrCat("ref ", refs[i], ": ", s.message())));
