@@ -25,11 +25,13 @@ namespace charon::objstore::http {
 
 // `http_config.tls_config` of the Thanos objstore YAML.
 struct TlsConfig {
-  std::string ca_file;
-  std::string cert_file;
-  std::string key_file;
-  std::string server_name;  // SNI and certificate name check override
+  std::string ca_file{};
+  std::string cert_file{};
+  std::string key_file{};
+  std::string server_name{};  // SNI and certificate name check override
   bool insecure_skip_verify = false;
+  // With `ca_file`: also trust the system's roots (otherwise only `ca_file`).
+  bool trust_root_ca = false;
 };
 
 // `http_config` of the Thanos objstore YAML, with its defaults.
@@ -42,8 +44,11 @@ struct HttpConfig {
   int max_idle_conns_per_host = 100;
   int max_conns_per_host = 0;  // 0 = unlimited
   bool insecure_skip_verify = false;
+  // Accepted for compatibility; responses are never transparently decompressed, so object bytes
+  // arrive exactly as stored whatever this says.
   bool disable_compression = false;
-  TlsConfig tls_config;
+  bool force_attempt_http2 = false;  // offer HTTP/2 over TLS (default HTTP/1.1)
+  TlsConfig tls_config{};
 };
 
 // Reads `http_config` (an empty/absent map gives the defaults). Unknown keys are errors, except
@@ -57,30 +62,35 @@ struct RetryPolicy {
 };
 
 // AWS Signature V4, computed by libcurl (CURLOPT_AWS_SIGV4 "aws:amz:<region>:<service>").
+// libcurl signs every header of the request and uses the URL's query string as it is, so callers
+// must put query parameters in ascending key order. For service "s3" the client adds
+// `x-amz-content-sha256` (the SHA-256 of the body) unless the request has it; with a session
+// token it adds `x-amz-security-token`; both are signed.
 struct AwsSigV4 {
-  std::string region;
+  std::string region{};
   std::string service = "s3";
-  std::string access_key;
-  std::string secret_key;
+  std::string access_key{};
+  std::string secret_key{};
+  std::string session_token{};  // temporary credentials; "" = none
 };
 
 struct HttpRequest {
   std::string method = "GET";  // GET, HEAD, PUT, POST, DELETE
-  std::string url;             // absolute, already percent-encoded
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-  std::optional<AwsSigV4> sigv4;
+  std::string url{};           // absolute, already percent-encoded
+  std::vector<std::pair<std::string, std::string>> headers{};
+  std::string body{};
+  std::optional<AwsSigV4> sigv4{};
   // Per-call deadline for the whole exchange (all attempts); infinite = only the config timeouts.
   absl::Duration timeout = absl::InfiniteDuration();
   // When set, body bytes are passed here as they arrive instead of being collected in
   // HttpResponse::body (only for a 2xx answer; error bodies are always collected).
-  std::function<absl::Status(std::string_view chunk)> on_body;
+  std::function<absl::Status(std::string_view chunk)> on_body{};
 };
 
 struct HttpResponse {
   int status = 0;
-  std::map<std::string, std::string> headers;  // names lower-cased; last value wins
-  std::string body;
+  std::map<std::string, std::string> headers{};  // names lower-cased; last value wins
+  std::string body{};
   std::string Header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);
     return it == headers.end() ? std::string() : it->second;

@@ -1,0 +1,104 @@
+// ParseHttpConfig, StatusFromHttp and UrlEncode: the parts of http_client.h that do no I/O.
+#include <string>
+#include <string_view>
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "base/strings.h"
+#include "objstore/http/http_client.h"
+
+namespace charon::objstore::http {
+namespace {
+
+absl::Status NonNegative(const config::YamlMap& map, const std::string& key, int v) {
+  if (v < 0) return map.KeyError(key, "must not be negative");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<TlsConfig> ParseTlsConfig(const config::YamlMap& map) {
+  CHARON_RETURN_IF_ERROR(map.AllowOnly({"ca_file", "trust_root_ca", "cert_file", "key_file",
+                                        "server_name", "insecure_skip_verify"}));
+  TlsConfig tls;
+  CHARON_RETURN_IF_ERROR(map.String("ca_file", &tls.ca_file));
+  CHARON_RETURN_IF_ERROR(map.Bool("trust_root_ca", &tls.trust_root_ca));
+  CHARON_RETURN_IF_ERROR(map.String("cert_file", &tls.cert_file));
+  CHARON_RETURN_IF_ERROR(map.String("key_file", &tls.key_file));
+  CHARON_RETURN_IF_ERROR(map.String("server_name", &tls.server_name));
+  CHARON_RETURN_IF_ERROR(map.Bool("insecure_skip_verify", &tls.insecure_skip_verify));
+  // The same pairing rule as Thanos: a client certificate needs its key and the other way round.
+  if (!tls.cert_file.empty() && tls.key_file.empty()) {
+    return map.KeyError("cert_file", "is set without key_file");
+  }
+  if (!tls.key_file.empty() && tls.cert_file.empty()) {
+    return map.KeyError("key_file", "is set without cert_file");
+  }
+  return tls;
+}
+
+}  // namespace
+
+absl::StatusOr<HttpConfig> ParseHttpConfig(const config::YamlMap& map) {
+  // `transport` is a Go-only field (a RoundTripper injected by code); a YAML file may still carry
+  // the key, so it is accepted and ignored.
+  CHARON_RETURN_IF_ERROR(
+      map.AllowOnly({"idle_conn_timeout", "response_header_timeout", "insecure_skip_verify",
+                     "tls_handshake_timeout", "expect_continue_timeout", "max_idle_conns",
+                     "max_idle_conns_per_host", "max_conns_per_host", "tls_config",
+                     "force_attempt_http2", "disable_compression", "transport"}));
+  HttpConfig c;
+  CHARON_RETURN_IF_ERROR(map.Duration("idle_conn_timeout", &c.idle_conn_timeout));
+  CHARON_RETURN_IF_ERROR(map.Duration("response_header_timeout", &c.response_header_timeout));
+  CHARON_RETURN_IF_ERROR(map.Bool("insecure_skip_verify", &c.insecure_skip_verify));
+  CHARON_RETURN_IF_ERROR(map.Duration("tls_handshake_timeout", &c.tls_handshake_timeout));
+  CHARON_RETURN_IF_ERROR(map.Duration("expect_continue_timeout", &c.expect_continue_timeout));
+  CHARON_RETURN_IF_ERROR(map.Int("max_idle_conns", &c.max_idle_conns));
+  CHARON_RETURN_IF_ERROR(map.Int("max_idle_conns_per_host", &c.max_idle_conns_per_host));
+  CHARON_RETURN_IF_ERROR(map.Int("max_conns_per_host", &c.max_conns_per_host));
+  CHARON_RETURN_IF_ERROR(map.Bool("force_attempt_http2", &c.force_attempt_http2));
+  CHARON_RETURN_IF_ERROR(map.Bool("disable_compression", &c.disable_compression));
+  CHARON_RETURN_IF_ERROR(NonNegative(map, "max_idle_conns", c.max_idle_conns));
+  CHARON_RETURN_IF_ERROR(NonNegative(map, "max_idle_conns_per_host", c.max_idle_conns_per_host));
+  CHARON_RETURN_IF_ERROR(NonNegative(map, "max_conns_per_host", c.max_conns_per_host));
+  CHARON_ASSIGN_OR_RETURN(config::YamlMap tls, map.Map("tls_config"));
+  CHARON_ASSIGN_OR_RETURN(c.tls_config, ParseTlsConfig(tls));
+  return c;
+}
+
+absl::Status StatusFromHttp(const HttpResponse& response, std::string_view what) {
+  constexpr size_t kMaxBody = 512;
+  std::string_view body = response.body;
+  std::string msg = absl::StrCat(base::Absl(what), ": HTTP status ", response.status);
+  if (!body.empty()) {
+    absl::StrAppend(&msg, ": ", base::Absl(body.substr(0, kMaxBody)),
+                    body.size() > kMaxBody ? "..." : "");
+  }
+  const int code = response.status;
+  if (code == 404) return absl::NotFoundError(msg);
+  if (code == 400) return absl::InvalidArgumentError(msg);
+  if (code == 401 || code == 403) return absl::PermissionDeniedError(msg);
+  if (code == 408 || code == 429 || (code >= 500 && code <= 599)) {
+    return absl::UnavailableError(msg);
+  }
+  return absl::UnknownError(msg);
+}
+
+std::string UrlEncode(std::string_view s, bool keep_slash) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (char ch : s) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved || (keep_slash && c == '/')) {
+      out.push_back(ch);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0x0F]);
+    }
+  }
+  return out;
+}
+
+}  // namespace charon::objstore::http

@@ -1,0 +1,159 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "config/yaml_fields.h"
+#include "objstore/http/crypto.h"
+#include "objstore/http/http_client.h"
+#include "testing/status_matchers.h"
+
+namespace charon::objstore::http {
+namespace {
+
+using ::charon::testing::StatusIs;
+using ::testing::HasSubstr;
+
+absl::StatusOr<HttpConfig> Parse(const std::string& yaml) {
+  CHARON_ASSIGN_OR_RETURN(YAML::Node node, config::ParseYaml(yaml, "bucket.yml"));
+  CHARON_ASSIGN_OR_RETURN(config::YamlMap map,
+                          config::YamlMap::Of(node, "config.http_config", "bucket.yml"));
+  return ParseHttpConfig(map);
+}
+
+TEST(ParseHttpConfig, EmptyGivesThanosDefaults) {
+  for (std::string yaml : {"", "{}", "~"}) {
+    SCOPED_TRACE(yaml);
+    ASSERT_OK_AND_ASSIGN(HttpConfig c, Parse(yaml));
+    EXPECT_EQ(c.idle_conn_timeout, absl::Seconds(90));
+    EXPECT_EQ(c.response_header_timeout, absl::Minutes(2));
+    EXPECT_EQ(c.tls_handshake_timeout, absl::Seconds(10));
+    EXPECT_EQ(c.expect_continue_timeout, absl::Seconds(1));
+    EXPECT_EQ(c.max_idle_conns, 100);
+    EXPECT_EQ(c.max_idle_conns_per_host, 100);
+    EXPECT_EQ(c.max_conns_per_host, 0);
+    EXPECT_FALSE(c.insecure_skip_verify);
+    EXPECT_FALSE(c.disable_compression);
+    EXPECT_FALSE(c.force_attempt_http2);
+    EXPECT_EQ(c.tls_config.ca_file, "");
+    EXPECT_FALSE(c.tls_config.insecure_skip_verify);
+  }
+}
+
+TEST(ParseHttpConfig, ReadsEveryKey) {
+  ASSERT_OK_AND_ASSIGN(HttpConfig c, Parse(R"(
+idle_conn_timeout: 1m30s
+response_header_timeout: 45s
+insecure_skip_verify: true
+tls_handshake_timeout: 5s
+expect_continue_timeout: 500ms
+max_idle_conns: 7
+max_idle_conns_per_host: 3
+max_conns_per_host: 9
+force_attempt_http2: true
+disable_compression: true
+transport: ignored
+tls_config:
+  ca_file: /etc/ca.pem
+  trust_root_ca: true
+  cert_file: /etc/cert.pem
+  key_file: /etc/key.pem
+  server_name: s3.internal
+  insecure_skip_verify: true
+)"));
+  EXPECT_EQ(c.idle_conn_timeout, absl::Seconds(90));
+  EXPECT_EQ(c.response_header_timeout, absl::Seconds(45));
+  EXPECT_TRUE(c.insecure_skip_verify);
+  EXPECT_EQ(c.tls_handshake_timeout, absl::Seconds(5));
+  EXPECT_EQ(c.expect_continue_timeout, absl::Milliseconds(500));
+  EXPECT_EQ(c.max_idle_conns, 7);
+  EXPECT_EQ(c.max_idle_conns_per_host, 3);
+  EXPECT_EQ(c.max_conns_per_host, 9);
+  EXPECT_TRUE(c.force_attempt_http2);
+  EXPECT_TRUE(c.disable_compression);
+  EXPECT_EQ(c.tls_config.ca_file, "/etc/ca.pem");
+  EXPECT_TRUE(c.tls_config.trust_root_ca);
+  EXPECT_EQ(c.tls_config.cert_file, "/etc/cert.pem");
+  EXPECT_EQ(c.tls_config.key_file, "/etc/key.pem");
+  EXPECT_EQ(c.tls_config.server_name, "s3.internal");
+  EXPECT_TRUE(c.tls_config.insecure_skip_verify);
+}
+
+TEST(ParseHttpConfig, ErrorsNameTheKey) {
+  struct Case {
+    std::string yaml;
+    std::string want;
+  };
+  const Case cases[] = {
+      {"idle_conn_timout: 1s", "idle_conn_timout"},
+      {"idle_conn_timeout: soon", "config.http_config.idle_conn_timeout"},
+      {"response_header_timeout: -1s", "config.http_config.response_header_timeout"},
+      {"max_idle_conns: many", "max_idle_conns"},
+      {"max_conns_per_host: -2", "max_conns_per_host must not be negative"},
+      {"insecure_skip_verify: maybe", "insecure_skip_verify"},
+      {"tls_config: {ca_flie: x}", "ca_flie"},
+      {"tls_config: {cert_file: c.pem}", "cert_file is set without key_file"},
+      {"tls_config: {key_file: k.pem}", "key_file is set without cert_file"},
+      {"tls_config: [a, b]", "tls_config"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.yaml);
+    auto parsed = Parse(c.yaml);
+    EXPECT_THAT(parsed, StatusIs(absl::StatusCode::kInvalidArgument, c.want));
+    EXPECT_THAT(std::string(parsed.status().message()), HasSubstr("bucket.yml"));
+  }
+}
+
+TEST(StatusFromHttp, MapsStatusCodes) {
+  struct Case {
+    int status;
+    absl::StatusCode code;
+  };
+  const Case cases[] = {
+      {404, absl::StatusCode::kNotFound},         {400, absl::StatusCode::kInvalidArgument},
+      {401, absl::StatusCode::kPermissionDenied}, {403, absl::StatusCode::kPermissionDenied},
+      {408, absl::StatusCode::kUnavailable},      {429, absl::StatusCode::kUnavailable},
+      {500, absl::StatusCode::kUnavailable},      {503, absl::StatusCode::kUnavailable},
+      {599, absl::StatusCode::kUnavailable},      {409, absl::StatusCode::kUnknown},
+      {416, absl::StatusCode::kUnknown},          {302, absl::StatusCode::kUnknown}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.status);
+    HttpResponse r;
+    r.status = c.status;
+    r.body = "details";
+    absl::Status s = StatusFromHttp(r, "GET index of bucket b");
+    EXPECT_EQ(s.code(), c.code);
+    EXPECT_THAT(std::string(s.message()), HasSubstr("GET index of bucket b"));
+    EXPECT_THAT(std::string(s.message()), HasSubstr(std::to_string(c.status)));
+    EXPECT_THAT(std::string(s.message()), HasSubstr("details"));
+  }
+}
+
+TEST(StatusFromHttp, KeepsOnlyTheStartOfALongBody) {
+  HttpResponse r;
+  r.status = 500;
+  r.body = std::string(512, 'a') + "TAIL";
+  std::string msg(StatusFromHttp(r, "GET x").message());
+  EXPECT_THAT(msg, HasSubstr(std::string(512, 'a')));
+  EXPECT_THAT(msg, Not(HasSubstr("TAIL")));
+}
+
+TEST(UrlEncode, EncodesAllButUnreserved) {
+  EXPECT_EQ(UrlEncode("AZaz09-._~", false), "AZaz09-._~");
+  EXPECT_EQ(UrlEncode("a b/c", false), "a%20b%2Fc");
+  EXPECT_EQ(UrlEncode("a b/c", true), "a%20b/c");
+  EXPECT_EQ(UrlEncode("with space/\xc3\xbc.txt", true), "with%20space/%C3%BC.txt");
+  EXPECT_EQ(UrlEncode("+=&?%*", false), "%2B%3D%26%3F%25%2A");
+  EXPECT_EQ(UrlEncode("", true), "");
+  EXPECT_EQ(UrlEncode(std::string("\0\xff", 2), false), "%00%FF");
+}
+
+TEST(Crypto, Sha256AndHmacKnownAnswers) {
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  // RFC 4231 test case 2.
+  EXPECT_EQ(HexLower(HmacSha256("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+}  // namespace
+}  // namespace charon::objstore::http

@@ -1,0 +1,95 @@
+// TestHttpServer: a small HTTP/1.1 server on 127.0.0.1 for tests of the HTTP client and the remote
+// buckets. Each request is answered by a handler the test supplies; every request (method, target,
+// lower-cased headers, body) and every accepted connection is recorded, so tests can assert what
+// was sent and how many connections it took. Keep-alive is supported; a response may also hang
+// (never answer) or close the connection.
+//
+// Thread-safe: the handler runs on the connection's thread (one thread per connection), so it may
+// be called concurrently; the accessors may be called from any thread.
+#ifndef CHARON_OBJSTORE_HTTP_TEST_HTTP_SERVER_H_
+#define CHARON_OBJSTORE_HTTP_TEST_HTTP_SERVER_H_
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace charon::objstore::http {
+
+struct RecordedRequest {
+  std::string method{};
+  std::string target{};                                        // path and query, as sent
+  std::vector<std::pair<std::string, std::string>> headers{};  // names lower-cased, in order
+  std::string body{};
+  int connection = 0;  // 1 for the first accepted connection, 2 for the next...
+
+  // The value of the first header named `lower_name`, "" if absent.
+  std::string Header(const std::string& lower_name) const;
+};
+
+struct TestResponse {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers{};  // Content-Length is added
+  std::string body{};
+  // Content-Length to announce when the body is cut short by `close_after_body` ("" = body size).
+  std::string content_length{};
+  absl::Duration delay = absl::ZeroDuration();  // before the status line is written
+  bool hang = false;              // never answer; the connection stays open until shutdown
+  bool drop = false;              // close the connection without answering
+  bool close_after_body = false;  // close the connection after writing the response
+};
+
+class TestHttpServer {
+ public:
+  using Handler = std::function<TestResponse(const RecordedRequest&)>;
+
+  // Listens on 127.0.0.1 on a port the kernel picks. Unavailable if it cannot listen.
+  static absl::StatusOr<std::unique_ptr<TestHttpServer>> Start(Handler handler);
+
+  TestHttpServer(const TestHttpServer&) = delete;
+  TestHttpServer& operator=(const TestHttpServer&) = delete;
+  // Closes every connection (hanging ones included) and joins the threads.
+  ~TestHttpServer();
+
+  int port() const { return port_; }
+  std::string url() const;  // "http://127.0.0.1:<port>"
+  int accepted_connections() const;
+  std::vector<RecordedRequest> requests() const;
+
+ private:
+  TestHttpServer(Handler handler, int listen_fd, int port, int wake_read, int wake_write)
+      : handler_(std::move(handler)),
+        listen_fd_(listen_fd),
+        port_(port),
+        wake_read_(wake_read),
+        wake_write_(wake_write) {}
+  void AcceptLoop();
+  void Serve(int fd, int connection);
+  // Waits until `fd` is readable; false on shutdown or error.
+  bool WaitReadable(int fd, absl::Duration timeout);
+
+  Handler handler_;
+  int listen_fd_;
+  int port_;
+  int wake_read_, wake_write_;  // a byte in this pipe wakes every thread for shutdown
+  std::atomic<bool> stopping_{false};
+  std::thread accept_thread_;
+  mutable absl::Mutex mu_;
+  std::vector<std::thread> threads_ ABSL_GUARDED_BY(mu_);
+  std::vector<int> fds_ ABSL_GUARDED_BY(mu_);
+  int connections_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<RecordedRequest> requests_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace charon::objstore::http
+
+#endif  // CHARON_OBJSTORE_HTTP_TEST_HTTP_SERVER_H_
