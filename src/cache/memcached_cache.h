@@ -1,0 +1,42 @@
+// MemcachedCache: the Cache contract over a MemcachedClient (`type: MEMCACHED`). Store queues
+// asynchronous writes; Fetch is one multi-get. Counts thanos_cache_memcached_requests_total and
+// thanos_cache_memcached_hits_total (per key, label `name`) as Thanos does.
+//
+// Thread-safety: thread-safe.
+#ifndef CHARON_CACHE_MEMCACHED_CACHE_H_
+#define CHARON_CACHE_MEMCACHED_CACHE_H_
+
+#include <prometheus/counter.h>
+#include <prometheus/registry.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cache/cache.h"
+#include "cache/memcached_client.h"
+
+namespace charon::cache {
+
+class MemcachedCache final : public Cache {
+ public:
+  MemcachedCache(std::string name, std::unique_ptr<MemcachedClient> client,
+                 prometheus::Registry& registry);
+
+  void Store(std::vector<CacheItem> items, absl::Duration ttl) override;
+  absl::flat_hash_map<std::string, std::string> Fetch(
+      const std::vector<std::string>& keys) override;
+  std::string Name() const override { return name_; }
+
+  MemcachedClient& client() { return *client_; }
+
+ private:
+  const std::string name_;
+  std::unique_ptr<MemcachedClient> client_;
+  prometheus::Counter& requests_;
+  prometheus::Counter& hits_;
+};
+
+}  // namespace charon::cache
+
+#endif  // CHARON_CACHE_MEMCACHED_CACHE_H_
