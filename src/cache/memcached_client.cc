@@ -19,6 +19,7 @@
 #include "base/logging.h"
 #include "cache/async_queue.h"
 #include "cache/log_limiter.h"
+#include "cache/memcached_server_pool.h"
 #include "cache/memcached_servers.h"
 
 namespace charon::cache {
@@ -43,11 +44,6 @@ std::string GoDuration(absl::Duration d) {
   return absl::FormatDuration(d);
 }
 
-struct MemcFree {
-  void operator()(memcached_st* m) const { memcached_free(m); }
-};
-using Conn = std::unique_ptr<memcached_st, MemcFree>;
-
 // A counting semaphore; limit <= 0 means unlimited.
 class Gate {
  public:
@@ -71,73 +67,9 @@ class Gate {
   int used_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
-// Idle connections to one server.
-class ServerPool {
- public:
-  ServerPool(std::string address, const MemcachedClientConfig& config)
-      : address_(std::move(address)), config_(config) {}
-
-  const std::string& address() const { return address_; }
-
-  // An idle connection, or a new unconnected one (libmemcached connects on first use).
-  Conn Acquire() {
-    {
-      absl::MutexLock lock(&mu_);
-      if (!idle_.empty()) {
-        Conn c = std::move(idle_.back());
-        idle_.pop_back();
-        return c;
-      }
-    }
-    return Create();
-  }
-
-  // Keeps a healthy connection for reuse, up to max_idle_connections; closes the others.
-  void Release(Conn c, bool healthy) {
-    if (!healthy || c == nullptr) return;
-    absl::MutexLock lock(&mu_);
-    if (idle_.size() < static_cast<size_t>(config_.max_idle_connections)) {
-      idle_.push_back(std::move(c));
-    }
-  }
-
- private:
-  Conn Create() {
-    Conn c(memcached_create(nullptr));
-    if (c == nullptr) return nullptr;
-    std::string host;
-    int port = 0;
-    if (!SplitHostPort(address_, &host, &port).ok()) return nullptr;
-    memcached_st* m = c.get();
-    const uint64_t ms =
-        static_cast<uint64_t>(std::max<int64_t>(1, config_.timeout / absl::Milliseconds(1)));
-    // Non-blocking sockets make the connect timeout apply; the poll timeout bounds every wait for
-    // a reply, which is what turns a stopped (SIGSTOP) server into a miss instead of a hang.
-    memcached_behavior_set(m, MEMCACHED_BEHAVIOR_NO_BLOCK, 1);
-    memcached_behavior_set(m, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
-    memcached_behavior_set(m, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, ms);
-    memcached_behavior_set(m, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, ms);
-    memcached_behavior_set(m, MEMCACHED_BEHAVIOR_RCV_TIMEOUT, ms * 1000);
-    memcached_behavior_set(m, MEMCACHED_BEHAVIOR_SND_TIMEOUT, ms * 1000);
-    // A connection that failed once is discarded (see Release), so libmemcached's own retry and
-    // dead-server bookkeeping only needs to fail fast within this one connection.
-    memcached_behavior_set(m, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 1);
-    memcached_behavior_set(m, MEMCACHED_BEHAVIOR_SERVER_FAILURE_LIMIT, 1);
-    if (memcached_server_add(m, host.c_str(), static_cast<in_port_t>(port)) != MEMCACHED_SUCCESS) {
-      return nullptr;
-    }
-    return c;
-  }
-
-  const std::string address_;
-  const MemcachedClientConfig& config_;
-  absl::Mutex mu_;
-  std::vector<Conn> idle_ ABSL_GUARDED_BY(mu_);
-};
-
 struct ServerSet {
   std::vector<std::string> addresses;
-  std::vector<std::shared_ptr<ServerPool>> pools;  // parallel to addresses
+  std::vector<std::shared_ptr<MemcachedServerPool>> pools;  // parallel to addresses
 };
 
 const char* Reason(memcached_return_t rc, int err) {
@@ -267,7 +199,7 @@ class MemcachedClient::Impl {
     }
     if (malformed) Failures(kGetMulti, "malformed-key").Increment();
     struct Batch {
-      ServerPool* pool;
+      MemcachedServerPool* pool;
       std::vector<const std::string*> keys;
     };
     std::vector<Batch> batches;
@@ -346,13 +278,15 @@ class MemcachedClient::Impl {
     auto set = std::make_shared<ServerSet>();
     std::shared_ptr<const ServerSet> old = Snapshot();
     for (const std::string& a : addresses) {
-      std::shared_ptr<ServerPool> pool;
+      std::shared_ptr<MemcachedServerPool> pool;
       if (old != nullptr) {
         for (const auto& p : old->pools) {
           if (p->address() == a) pool = p;
         }
       }
-      if (pool == nullptr) pool = std::make_shared<ServerPool>(a, config_);
+      if (pool == nullptr)
+        pool =
+            std::make_shared<MemcachedServerPool>(a, config_.timeout, config_.max_idle_connections);
       set->pools.push_back(std::move(pool));
     }
     set->addresses = std::move(addresses);
@@ -376,7 +310,8 @@ class MemcachedClient::Impl {
     }
   }
 
-  void Failed(const char* op, const ServerPool& pool, memcached_st* m, memcached_return_t rc) {
+  void Failed(const char* op, const MemcachedServerPool& pool, memcached_st* m,
+              memcached_return_t rc) {
     int err = m != nullptr ? memcached_last_error_errno(m) : 0;
     Failures(op, Reason(rc, err)).Increment();
     int64_t suppressed = 0;
@@ -392,11 +327,11 @@ class MemcachedClient::Impl {
     }
   }
 
-  void FetchBatch(ServerPool& pool, const std::vector<const std::string*>& keys,
+  void FetchBatch(MemcachedServerPool& pool, const std::vector<const std::string*>& keys,
                   absl::flat_hash_map<std::string, std::string>* hits, absl::Mutex* mu) {
     absl::Time start = absl::Now();
     Ops(kGetMulti).Increment();
-    Conn conn = pool.Acquire();
+    MemcachedConn conn = pool.Acquire();
     if (conn == nullptr) {
       Failed(kGetMulti, pool, nullptr, MEMCACHED_MEMORY_ALLOCATION_FAILURE);
       return;
@@ -437,9 +372,9 @@ class MemcachedClient::Impl {
     absl::Time start = absl::Now();
     Ops(kSet).Increment();
     std::shared_ptr<const ServerSet> set = Snapshot();
-    ServerPool& pool =
+    MemcachedServerPool& pool =
         *set->pools[static_cast<size_t>(PickServer(key, static_cast<int>(set->pools.size())))];
-    Conn conn = pool.Acquire();
+    MemcachedConn conn = pool.Acquire();
     if (conn == nullptr) {
       Failed(kSet, pool, nullptr, MEMCACHED_MEMORY_ALLOCATION_FAILURE);
       return;

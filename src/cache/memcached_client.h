@@ -62,9 +62,8 @@ class MemcachedClient {
   // The servers in use now ("ip:port"), in selection order.
   std::vector<std::string> Servers() const;
 
-  class Impl;
-
  private:
+  class Impl;
   explicit MemcachedClient(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
