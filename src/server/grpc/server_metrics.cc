@@ -61,7 +61,9 @@ class MetricsInterceptor : public grpc::experimental::Interceptor {
       metrics_->RecordMessageReceived(method_, type_);
     }
     if (methods->QueryInterceptionHookPoint(Hook::PRE_SEND_MESSAGE)) {
-      metrics_->RecordMessageSent(method_, type_);
+      // Looked up once per call: a Series stream sends one message per series.
+      if (sent_ == nullptr) sent_ = &metrics_->MessagesSent(method_, type_);
+      sent_->Increment();
     }
     if (methods->QueryInterceptionHookPoint(Hook::PRE_SEND_STATUS)) {
       std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
@@ -76,6 +78,7 @@ class MetricsInterceptor : public grpc::experimental::Interceptor {
   std::string method_;
   std::string_view type_;
   std::chrono::steady_clock::time_point start_;
+  prometheus::Counter* sent_ = nullptr;
 };
 
 class MetricsInterceptorFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
@@ -218,8 +221,9 @@ void ServerMetrics::RecordMessageReceived(std::string_view full_method, std::str
   msg_received_.Add(MethodLabels(full_method, type)).Increment();
 }
 
-void ServerMetrics::RecordMessageSent(std::string_view full_method, std::string_view type) {
-  msg_sent_.Add(MethodLabels(full_method, type)).Increment();
+prometheus::Counter& ServerMetrics::MessagesSent(std::string_view full_method,
+                                                 std::string_view type) {
+  return msg_sent_.Add(MethodLabels(full_method, type));
 }
 
 void ServerMetrics::RecordHandled(std::string_view full_method, std::string_view type,

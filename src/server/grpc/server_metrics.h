@@ -49,7 +49,8 @@ class ServerMetrics {
   // What the interceptor records for each call.
   void RecordStarted(std::string_view full_method, std::string_view type);
   void RecordMessageReceived(std::string_view full_method, std::string_view type);
-  void RecordMessageSent(std::string_view full_method, std::string_view type);
+  // grpc_server_msg_sent_total of one method, for callers that count many messages per call.
+  prometheus::Counter& MessagesSent(std::string_view full_method, std::string_view type);
   void RecordHandled(std::string_view full_method, std::string_view type, grpc::StatusCode code,
                      double seconds);
 
