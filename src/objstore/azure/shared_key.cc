@@ -1,8 +1,5 @@
 #include "objstore/azure/shared_key.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -12,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/strings.h"
+#include "objstore/http/crypto.h"
 
 namespace charon::objstore::azure {
 namespace {
@@ -105,13 +103,7 @@ std::string SharedKeyCredential::StringToSign(std::string_view method, std::stri
 }
 
 std::string SharedKeyCredential::Signature(std::string_view string_to_sign) const {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int mac_len = 0;
-  HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
-       reinterpret_cast<const unsigned char*>(string_to_sign.data()), string_to_sign.size(), mac,
-       &mac_len);
-  return absl::Base64Escape(
-      absl::string_view(reinterpret_cast<const char*>(mac), static_cast<size_t>(mac_len)));
+  return absl::Base64Escape(base::Absl(http::HmacSha256(key_, string_to_sign)));
 }
 
 void SharedKeyCredential::Sign(http::HttpRequest& request, absl::Time now) const {
