@@ -20,6 +20,12 @@ std::string HmacSha256(std::string_view key, std::string_view data);
 // Lower-case hex of raw bytes.
 std::string HexLower(std::string_view bytes);
 
+// MD5 of `data`, 16 raw bytes (Content-MD5 and SSE-C key digests, not for security).
+std::string Md5(std::string_view data);
+
+// Standard base64 with padding.
+std::string Base64Encode(std::string_view bytes);
+
 }  // namespace charon::objstore::http
 
 #endif  // CHARON_OBJSTORE_HTTP_CRYPTO_H_

@@ -153,6 +153,11 @@ TEST(Crypto, Sha256AndHmacKnownAnswers) {
   // RFC 4231 test case 2.
   EXPECT_EQ(HexLower(HmacSha256("Jefe", "what do ya want for nothing?")),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_EQ(HexLower(Md5("")), "d41d8cd98f00b204e9800998ecf8427e");
+  EXPECT_EQ(Base64Encode(""), "");
+  EXPECT_EQ(Base64Encode("f"), "Zg==");
+  EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(Base64Encode(std::string("\xff\xfe", 2)), "//4=");
 }
 
 }  // namespace
