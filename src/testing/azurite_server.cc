@@ -32,8 +32,16 @@ absl::StatusOr<std::unique_ptr<AzuriteServer>> AzuriteServer::Start() {
     absl::StatusOr<int> port = PickFreePort();
     if (!port.ok()) return port.status();
     ChildProcessOptions o;
-    o.argv = {*binary,     "--blobHost", "127.0.0.1", "--blobPort",          std::to_string(*port),
-              "-l",        dir->Path("data"), "--silent", "--skipApiVersionCheck", "--loose"};
+    o.argv = {*binary,
+              "--blobHost",
+              "127.0.0.1",
+              "--blobPort",
+              std::to_string(*port),
+              "-l",
+              dir->Path("data"),
+              "--silent",
+              "--skipApiVersionCheck",
+              "--loose"};
     o.log_path = dir->Path("azurite.log");
     o.stop_timeout = absl::Seconds(5);
     absl::StatusOr<std::unique_ptr<ChildProcess>> process = ChildProcess::Start(std::move(o));
@@ -70,8 +78,7 @@ absl::Status AzuriteServer::Put(std::string url, std::string body, bool blob,
   request.url = std::move(url);
   request.body = std::move(body);
   // Explicit, so that the transport adds no Content-Type of its own that the signature misses.
-  request.headers = {{"Content-Type", "application/octet-stream"},
-                     {"x-ms-version", "2020-10-02"}};
+  request.headers = {{"Content-Type", "application/octet-stream"}, {"x-ms-version", "2020-10-02"}};
   if (blob) request.headers.emplace_back("x-ms-blob-type", "BlockBlob");
   credential->Sign(request, absl::Now());
   absl::StatusOr<http::HttpResponse> response = client_->Do(request);
@@ -81,9 +88,9 @@ absl::Status AzuriteServer::Put(std::string url, std::string body, bool blob,
 }
 
 absl::Status AzuriteServer::CreateContainer(std::string_view container) {
-  return Put(absl::StrCat(BlobEndpoint(), "/", http::UrlEncode(container, false),
-                          "?restype=container"),
-             "", /*blob=*/false, absl::StrCat("create container ", base::Absl(container)));
+  return Put(
+      absl::StrCat(BlobEndpoint(), "/", http::UrlEncode(container, false), "?restype=container"),
+      "", /*blob=*/false, absl::StrCat("create container ", base::Absl(container)));
 }
 
 absl::Status AzuriteServer::PutBlob(std::string_view container, std::string_view name,

@@ -1,5 +1,5 @@
-// AzuriteServer: the Azure Blob Storage emulator (npm `azurite-blob`, see testing/node_tools.h) as a
-// child process on a free 127.0.0.1 port, storing its data in a temporary directory, plus helpers
+// AzuriteServer: the Azure Blob Storage emulator (npm `azurite-blob`, see testing/node_tools.h) as
+// a child process on a free 127.0.0.1 port, storing its data in a temporary directory, plus helpers
 // that create containers and upload blobs through the Blob REST API with Shared Key requests
 // signed for the emulator's well-known account.
 //

@@ -22,7 +22,8 @@ bool Is2xx(int status) { return status >= 200 && status < 300; }
 
 absl::StatusOr<std::unique_ptr<AzureBucket>> AzureBucket::Create(AzureBucketOptions options) {
   if (options.container.empty()) return absl::InvalidArgumentError("azure: empty container name");
-  if (options.container_url.empty()) return absl::InvalidArgumentError("azure: empty container URL");
+  if (options.container_url.empty())
+    return absl::InvalidArgumentError("azure: empty container URL");
   if (options.list_page_size <= 0) {
     return absl::InvalidArgumentError("azure: list page size must be positive");
   }
@@ -84,8 +85,8 @@ absl::StatusOr<std::string> AzureBucket::Read(std::string_view name, int64_t off
                                               int64_t length) {
   CHARON_RETURN_IF_ERROR(ValidateObjectName(name));
   if (offset < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("negative offset ", offset, " reading blob \"",
-                                                   base::Absl(name), "\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat("negative offset ", offset, " reading blob \"", base::Absl(name), "\""));
   }
   if (length == 0) {
     // Nothing to read, but a missing blob must still be NotFound.
@@ -145,8 +146,8 @@ absl::StatusOr<ObjectAttributes> AzureBucket::Attributes(std::string_view name) 
   if (!Is2xx(response.status)) return http::StatusFromHttp(response, what);
   ObjectAttributes attrs;
   if (!absl::SimpleAtoi(response.Header("content-length"), &attrs.size) || attrs.size < 0) {
-    return absl::DataLossError(absl::StrCat(what, ": bad Content-Length \"",
-                                            response.Header("content-length"), "\""));
+    return absl::DataLossError(
+        absl::StrCat(what, ": bad Content-Length \"", response.Header("content-length"), "\""));
   }
   absl::StatusOr<absl::Time> modified = ParseHttpDate(response.Header("last-modified"));
   if (!modified.ok()) {

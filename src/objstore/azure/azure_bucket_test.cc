@@ -69,8 +69,7 @@ std::string YamlFor(const std::string& container, const std::string& connection_
                       connection_string, "\"\n  max_retries: 1\n");
 }
 
-absl::StatusOr<std::unique_ptr<Bucket>> MakeFromYaml(const ObjectMap& objects,
-                                                     const std::string&) {
+absl::StatusOr<std::unique_ptr<Bucket>> MakeFromYaml(const ObjectMap& objects, const std::string&) {
   std::string container = NewContainer();
   absl::Status s = Fill(container, objects);
   if (!s.ok()) return s;

@@ -20,8 +20,8 @@ constexpr char kDevKey[] =
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
 absl::Status Unsupported(const YamlMap& map, const std::string& key, std::string_view what) {
-  return absl::UnimplementedError(absl::StrCat(map.source(), ": ", map.KeyPath(key), " ",
-                                               base::Absl(what)));
+  return absl::UnimplementedError(
+      absl::StrCat(map.source(), ": ", map.KeyPath(key), " ", base::Absl(what)));
 }
 
 bool ValidBase64(std::string_view s) {
@@ -32,11 +32,11 @@ bool ValidBase64(std::string_view s) {
 }  // namespace
 
 absl::StatusOr<AzureConfig> ParseAzureConfig(const YamlMap& map) {
-  CHARON_RETURN_IF_ERROR(map.AllowOnly(
-      {"storage_account", "storage_account_key", "storage_connection_string",
-       "storage_create_container", "container", "endpoint", "user_assigned_id", "msi_resource",
-       "az_tenant_id", "client_id", "client_secret", "max_retries", "reader_config",
-       "pipeline_config", "http_config"}));
+  CHARON_RETURN_IF_ERROR(
+      map.AllowOnly({"storage_account", "storage_account_key", "storage_connection_string",
+                     "storage_create_container", "container", "endpoint", "user_assigned_id",
+                     "msi_resource", "az_tenant_id", "client_id", "client_secret", "max_retries",
+                     "reader_config", "pipeline_config", "http_config"}));
   AzureConfig c;
   CHARON_RETURN_IF_ERROR(map.String("storage_account", &c.storage_account));
   CHARON_RETURN_IF_ERROR(map.String("storage_account_key", &c.storage_account_key));
@@ -72,9 +72,9 @@ absl::StatusOr<AzureConfig> ParseAzureConfig(const YamlMap& map) {
   if (c.max_retries < 0) return map.KeyError("max_retries", "must be >= 0");
   if (c.max_tries < 0) return pipeline.KeyError("max_tries", "must be >= 0");
   if (c.max_retry_requests < 0) return reader.KeyError("max_retry_requests", "must be >= 0");
-  for (auto [d, key] : {std::pair{c.try_timeout, "try_timeout"},
-                        std::pair{c.retry_delay, "retry_delay"},
-                        std::pair{c.max_retry_delay, "max_retry_delay"}}) {
+  for (auto [d, key] :
+       {std::pair{c.try_timeout, "try_timeout"}, std::pair{c.retry_delay, "retry_delay"},
+        std::pair{c.max_retry_delay, "max_retry_delay"}}) {
     if (d < absl::ZeroDuration()) return pipeline.KeyError(key, "must not be negative");
   }
   // As Thanos: the generic max_retries is the default of both specific retry settings.
@@ -95,9 +95,10 @@ absl::StatusOr<AzureConfig> ParseAzureConfig(const YamlMap& map) {
   }
   bool any_client = !c.az_tenant_id.empty() || !c.client_id.empty() || !c.client_secret.empty();
   if (any_client) {
-    return Unsupported(map, !c.az_tenant_id.empty() ? "az_tenant_id"
-                            : !c.client_id.empty()  ? "client_id"
-                                                    : "client_secret",
+    return Unsupported(map,
+                       !c.az_tenant_id.empty() ? "az_tenant_id"
+                       : !c.client_id.empty()  ? "client_id"
+                                               : "client_secret",
                        "(Azure AD client secret authentication) is not supported by Charon; use "
                        "storage_account_key or storage_connection_string");
   }
@@ -116,14 +117,16 @@ absl::StatusOr<AzureConfig> ParseAzureConfig(const YamlMap& map) {
   }
   if (!c.storage_connection_string.empty()) {
     absl::StatusOr<ConnectionString> cs = ParseConnectionString(c.storage_connection_string);
-    if (!cs.ok()) return map.KeyError("storage_connection_string", base::Std(cs.status().message()));
+    if (!cs.ok())
+      return map.KeyError("storage_connection_string", base::Std(cs.status().message()));
     if (cs->account_key.empty()) {
       return Unsupported(map, "storage_connection_string",
                          "without AccountKey (shared access signature or token) is not "
                          "supported by Charon");
     }
     if (!ValidBase64(cs->account_key)) {
-      return map.KeyError("storage_connection_string", "has an AccountKey that is not valid base64");
+      return map.KeyError("storage_connection_string",
+                          "has an AccountKey that is not valid base64");
     }
   }
   return c;
@@ -171,9 +174,8 @@ absl::StatusOr<ConnectionString> ParseConnectionString(std::string_view s) {
   }
   if (!any) return absl::InvalidArgumentError("empty connection string");
   if (out.protocol != "http" && out.protocol != "https") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("connection string DefaultEndpointsProtocol \"", out.protocol,
-                     "\" is not http or https"));
+    return absl::InvalidArgumentError(absl::StrCat("connection string DefaultEndpointsProtocol \"",
+                                                   out.protocol, "\" is not http or https"));
   }
   if (out.blob_endpoint.empty() && out.account_name.empty()) {
     return absl::InvalidArgumentError("connection string has neither AccountName nor BlobEndpoint");
@@ -187,9 +189,8 @@ absl::StatusOr<AzureTarget> ResolveTarget(const AzureConfig& config) {
   if (config.storage_connection_string.empty()) {
     t.account = config.storage_account;
     t.account_key = config.storage_account_key;
-    t.container_url =
-        absl::StrCat("https://", config.storage_account, ".", config.endpoint, "/",
-                     http::UrlEncode(config.container, false));
+    t.container_url = absl::StrCat("https://", config.storage_account, ".", config.endpoint, "/",
+                                   http::UrlEncode(config.container, false));
     return t;
   }
   CHARON_ASSIGN_OR_RETURN(ConnectionString cs,
@@ -201,10 +202,9 @@ absl::StatusOr<AzureTarget> ResolveTarget(const AzureConfig& config) {
   // The key signs for the connection string's account; without AccountName, for storage_account.
   t.account = cs.account_name.empty() ? config.storage_account : cs.account_name;
   t.account_key = cs.account_key;
-  std::string service = cs.blob_endpoint.empty()
-                            ? absl::StrCat(cs.protocol, "://", t.account, ".blob.",
-                                           cs.endpoint_suffix)
-                            : cs.blob_endpoint;
+  std::string service = cs.blob_endpoint.empty() ? absl::StrCat(cs.protocol, "://", t.account,
+                                                                ".blob.", cs.endpoint_suffix)
+                                                 : cs.blob_endpoint;
   t.container_url = absl::StrCat(service, "/", http::UrlEncode(config.container, false));
   return t;
 }

@@ -76,11 +76,10 @@ TEST(AzureConfig, SpecificRetrySettingsWinOverMaxRetries) {
 
 TEST(AzureConfig, ConnectionStringWithBlobEndpoint) {
   ASSERT_OK_AND_ASSIGN(
-      AzureConfig c,
-      Parse(std::string("storage_account: devstoreaccount1\ncontainer: thanos\n"
-                        "storage_connection_string: \"DefaultEndpointsProtocol=http;"
-                        "AccountName=devstoreaccount1;AccountKey=") +
-            kKey + ";BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;\"\n"));
+      AzureConfig c, Parse(std::string("storage_account: devstoreaccount1\ncontainer: thanos\n"
+                                       "storage_connection_string: \"DefaultEndpointsProtocol=http;"
+                                       "AccountName=devstoreaccount1;AccountKey=") +
+                           kKey + ";BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;\"\n"));
   ASSERT_OK_AND_ASSIGN(AzureTarget t, ResolveTarget(c));
   EXPECT_EQ(t.container_url, "http://127.0.0.1:10000/devstoreaccount1/thanos");
   EXPECT_EQ(t.account, "devstoreaccount1");
@@ -123,8 +122,7 @@ TEST(AzureConfig, ErrorsNameTheKey) {
       {"storage_account: a\n" + key, absl::StatusCode::kInvalidArgument, "config.container"},
       {WithKey("storage_connection_string: \"AccountName=a;AccountKey=x\"\n"),
        absl::StatusCode::kInvalidArgument, "storage_connection_string"},
-      {WithKey("user_assigned_id: 1234\n"), absl::StatusCode::kInvalidArgument,
-       "user_assigned_id"},
+      {WithKey("user_assigned_id: 1234\n"), absl::StatusCode::kInvalidArgument, "user_assigned_id"},
       {"storage_account: a\ncontainer: c\nuser_assigned_id: 1234\n",
        absl::StatusCode::kUnimplemented, "config.user_assigned_id"},
       {"storage_account: a\ncontainer: c\n", absl::StatusCode::kUnimplemented,
@@ -141,8 +139,7 @@ TEST(AzureConfig, ErrorsNameTheKey) {
       {WithKey("max_retries: -1\n"), absl::StatusCode::kInvalidArgument, "max_retries"},
       {WithKey("pipeline_config: {max_tries: -1}\n"), absl::StatusCode::kInvalidArgument,
        "config.pipeline_config.max_tries"},
-      {WithKey("pipeline_config: {retries: 1}\n"), absl::StatusCode::kInvalidArgument,
-       "retries"},
+      {WithKey("pipeline_config: {retries: 1}\n"), absl::StatusCode::kInvalidArgument, "retries"},
       {WithKey("pipeline_config: {try_timeout: soon}\n"), absl::StatusCode::kInvalidArgument,
        "try_timeout"},
       {WithKey("reader_config: {max_retry_requests: -2}\n"), absl::StatusCode::kInvalidArgument,
@@ -162,11 +159,12 @@ TEST(AzureConfig, ErrorsNameTheKey) {
 }
 
 TEST(AzureConfig, ObjstoreYamlBuildsTheBucket) {
-  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Bucket> bucket,
-                       NewBucketFromYaml(std::string("type: AZURE\nconfig:\n  storage_account: acct\n"
-                                                     "  container: thanos\n  storage_account_key: ") +
-                                             kKey + "\n",
-                                         "objstore.yml"));
+  ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<Bucket> bucket,
+      NewBucketFromYaml(std::string("type: AZURE\nconfig:\n  storage_account: acct\n"
+                                    "  container: thanos\n  storage_account_key: ") +
+                            kKey + "\n",
+                        "objstore.yml"));
   EXPECT_EQ(bucket->Name(), "AZURE:acct/thanos");
   EXPECT_THAT(NewBucketFromYaml("type: azure\nconfig:\n  storage_account: acct\n  container: c\n",
                                 "objstore.yml"),

@@ -1,9 +1,8 @@
 #include "objstore/azure/blob_listing.h"
 
-#include <pugixml.hpp>
-
 #include <algorithm>
 #include <cstring>
+#include <pugixml.hpp>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"

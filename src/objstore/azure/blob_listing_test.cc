@@ -40,13 +40,16 @@ TEST(ParseBlobListPage, NextMarkerAndEncodedNames) {
   <NextMarker>2!48!MDAwMDEz</NextMarker>
 </EnumerationResults>)";
   ASSERT_OK_AND_ASSIGN(BlobListPage page, ParseBlobListPage(xml));
-  EXPECT_THAT(page.names, ElementsAre("a\x01" "b", "caf\xc3\xa9"));
+  EXPECT_THAT(page.names, ElementsAre("a\x01"
+                                      "b",
+                                      "caf\xc3\xa9"));
   EXPECT_EQ(page.next_marker, "2!48!MDAwMDEz");
 }
 
 TEST(ParseBlobListPage, EmptyListing) {
-  ASSERT_OK_AND_ASSIGN(BlobListPage page,
-                       ParseBlobListPage("<EnumerationResults><Blobs/><NextMarker/></EnumerationResults>"));
+  ASSERT_OK_AND_ASSIGN(
+      BlobListPage page,
+      ParseBlobListPage("<EnumerationResults><Blobs/><NextMarker/></EnumerationResults>"));
   EXPECT_THAT(page.names, IsEmpty());
   EXPECT_EQ(page.next_marker, "");
 }

@@ -123,10 +123,8 @@ std::string HttpDate(absl::Time t) {
 absl::StatusOr<absl::Time> ParseHttpDate(std::string_view s) {
   absl::Time t;
   std::string err;
-  if (!absl::ParseTime("%a, %d %b %Y %H:%M:%S GMT", base::Absl(s), absl::UTCTimeZone(), &t,
-                       &err)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("bad HTTP date \"", base::Absl(s), "\": ", err));
+  if (!absl::ParseTime("%a, %d %b %Y %H:%M:%S GMT", base::Absl(s), absl::UTCTimeZone(), &t, &err)) {
+    return absl::InvalidArgumentError(absl::StrCat("bad HTTP date \"", base::Absl(s), "\": ", err));
   }
   return t;
 }
@@ -135,8 +133,7 @@ std::string PercentDecode(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
         std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
       auto hex = [](char c) {
         return std::isdigit(static_cast<unsigned char>(c))

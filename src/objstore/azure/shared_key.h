@@ -38,8 +38,8 @@ class SharedKeyCredential {
   // The string-to-sign of a request to the absolute, percent-encoded `url` with `headers`
   // (names matched case-insensitively; x-ms-* names lower-cased and sorted) and a body of
   // `content_length` bytes.
-  std::string StringToSign(std::string_view method, std::string_view url,
-                           const HeaderList& headers, size_t content_length) const;
+  std::string StringToSign(std::string_view method, std::string_view url, const HeaderList& headers,
+                           size_t content_length) const;
 
   // base64(HMAC-SHA256(decoded key, string_to_sign)).
   std::string Signature(std::string_view string_to_sign) const;

@@ -79,10 +79,11 @@ TEST(SharedKey, StringToSignOfAPutWithBody) {
                         {"x-ms-version", "2020-10-02"},
                         {"x-ms-blob-type", " BlockBlob "},
                         {"x-ms-date", "Tue, 03 Jan 2006 00:00:00 GMT"}};
-  EXPECT_EQ(c.StringToSign("PUT", "https://acct.blob.core.windows.net/c/with%20space/b", headers, 5),
-            "PUT\n\n\n5\n\napplication/octet-stream\n\n\n\n\n\n\nx-ms-blob-type:BlockBlob\n"
-            "x-ms-date:Tue, 03 Jan 2006 00:00:00 GMT\nx-ms-version:2020-10-02\n"
-            "/acct/c/with%20space/b");
+  EXPECT_EQ(
+      c.StringToSign("PUT", "https://acct.blob.core.windows.net/c/with%20space/b", headers, 5),
+      "PUT\n\n\n5\n\napplication/octet-stream\n\n\n\n\n\n\nx-ms-blob-type:BlockBlob\n"
+      "x-ms-date:Tue, 03 Jan 2006 00:00:00 GMT\nx-ms-version:2020-10-02\n"
+      "/acct/c/with%20space/b");
   // An empty body signs an empty Content-Length (service versions 2015-02-21 and later).
   EXPECT_THAT(c.StringToSign("PUT", "https://acct.blob.core.windows.net/c?restype=container",
                              {{"Content-Length", "0"}}, 0),
@@ -91,7 +92,8 @@ TEST(SharedKey, StringToSignOfAPutWithBody) {
 
 TEST(SharedKey, RepeatedQueryParametersAreJoinedSorted) {
   ASSERT_OK_AND_ASSIGN(SharedKeyCredential c, SharedKeyCredential::Create("acct", kDevKey));
-  std::string s = c.StringToSign("GET", "https://acct.blob.core.windows.net/?Comp=list&b=2&b=1", {}, 0);
+  std::string s =
+      c.StringToSign("GET", "https://acct.blob.core.windows.net/?Comp=list&b=2&b=1", {}, 0);
   EXPECT_THAT(s, ::testing::EndsWith("\n/acct/\nb:1,2\ncomp:list"));
 }
 
@@ -102,8 +104,8 @@ TEST(SharedKey, SignAddsDateAndAuthorization) {
   request.headers = {{"x-ms-version", "2020-10-02"}};
   DevCredential().Sign(request, absl::FromUnixSeconds(1136214245));  // 2006-01-02T15:04:05Z
   ASSERT_EQ(request.headers.size(), 3u);
-  EXPECT_EQ(request.headers[1], (std::pair<std::string, std::string>{
-                                    "x-ms-date", "Mon, 02 Jan 2006 15:04:05 GMT"}));
+  EXPECT_EQ(request.headers[1],
+            (std::pair<std::string, std::string>{"x-ms-date", "Mon, 02 Jan 2006 15:04:05 GMT"}));
   EXPECT_EQ(request.headers[2].first, "Authorization");
   EXPECT_EQ(request.headers[2].second, absl::StrCat("SharedKey devstoreaccount1:", kListSignature));
 }

@@ -34,8 +34,8 @@ std::string Decode(std::string_view s) {
 
 std::map<std::string, std::string> ParseQuery(std::string_view query) {
   std::map<std::string, std::string> out;
-  for (absl::string_view pair : absl::StrSplit(absl::string_view(query.data(), query.size()), '&',
-                                               absl::SkipEmpty())) {
+  for (absl::string_view pair :
+       absl::StrSplit(absl::string_view(query.data(), query.size()), '&', absl::SkipEmpty())) {
     size_t eq = pair.find('=');
     std::string_view p(pair.data(), pair.size());
     out[Decode(p.substr(0, eq))] = eq == std::string_view::npos ? "" : Decode(p.substr(eq + 1));
@@ -171,9 +171,9 @@ http::TestResponse FakeGcsServer::Token(const http::RecordedRequest& request) {
   }
   std::string token = absl::StrCat("token-", ++tokens_issued_);
   valid_tokens_.insert(token);
-  return Json(200, {{"access_token", token},
-                    {"expires_in", options_.expires_in},
-                    {"token_type", "Bearer"}});
+  return Json(
+      200,
+      {{"access_token", token}, {"expires_in", options_.expires_in}, {"token_type", "Bearer"}});
 }
 
 std::string FakeGcsServer::CheckAssertion(const std::string& jwt) const {
@@ -223,8 +223,7 @@ http::TestResponse FakeGcsServer::List(const std::map<std::string, std::string>&
   std::map<std::string, const std::string*> entries;  // name -> data (null for a prefix)
   for (auto it = options_.objects.lower_bound(prefix);
        it != options_.objects.end() && it->first.starts_with(prefix); ++it) {
-    size_t cut = delimiter.empty() ? std::string::npos
-                                   : it->first.find(delimiter, prefix.size());
+    size_t cut = delimiter.empty() ? std::string::npos : it->first.find(delimiter, prefix.size());
     if (cut == std::string::npos) {
       entries[it->first] = &it->second;
     } else {
@@ -240,12 +239,12 @@ http::TestResponse FakeGcsServer::List(const std::map<std::string, std::string>&
     if (it->second == nullptr) {
       prefixes.push_back(it->first);
     } else {
-      items.push_back({{"kind", "storage#object"},
-                       {"name", it->first},
-                       {"bucket", options_.bucket},
-                       {"size", std::to_string(it->second->size())},
-                       {"updated", absl::FormatTime(absl::RFC3339_full, updated_,
-                                                    absl::UTCTimeZone())}});
+      items.push_back(
+          {{"kind", "storage#object"},
+           {"name", it->first},
+           {"bucket", options_.bucket},
+           {"size", std::to_string(it->second->size())},
+           {"updated", absl::FormatTime(absl::RFC3339_full, updated_, absl::UTCTimeZone())}});
     }
   }
   nlohmann::json body = {{"kind", "storage#objects"}};
@@ -264,12 +263,12 @@ http::TestResponse FakeGcsServer::Object(const std::string& name, bool media,
   }
   const std::string& data = found->second;
   if (!media) {
-    return Json(200, {{"kind", "storage#object"},
-                      {"name", name},
-                      {"bucket", options_.bucket},
-                      {"size", std::to_string(data.size())},
-                      {"updated", absl::FormatTime(absl::RFC3339_full, updated_,
-                                                   absl::UTCTimeZone())}});
+    return Json(200,
+                {{"kind", "storage#object"},
+                 {"name", name},
+                 {"bucket", options_.bucket},
+                 {"size", std::to_string(data.size())},
+                 {"updated", absl::FormatTime(absl::RFC3339_full, updated_, absl::UTCTimeZone())}});
   }
   http::TestResponse r;
   r.headers = {{"Content-Type", "application/octet-stream"}};
@@ -284,8 +283,7 @@ http::TestResponse FakeGcsServer::Object(const std::string& name, bool media,
   size_t dash = spec.find('-');
   if (!spec.starts_with("bytes=") || dash == std::string_view::npos ||
       !absl::SimpleAtoi(std::string(spec.substr(6, dash - 6)), &first) ||
-      (dash + 1 < spec.size() &&
-       !absl::SimpleAtoi(std::string(spec.substr(dash + 1)), &last))) {
+      (dash + 1 < spec.size() && !absl::SimpleAtoi(std::string(spec.substr(dash + 1)), &last))) {
     return Error(400, absl::StrCat("malformed Range ", range));
   }
   const int64_t size = static_cast<int64_t>(data.size());

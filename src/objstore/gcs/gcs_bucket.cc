@@ -50,9 +50,8 @@ absl::StatusOr<http::HttpResponse> GcsBucket::Send(
 }
 
 std::string GcsBucket::ObjectUrl(std::string_view name) const {
-  return absl::StrCat(options_.base_url, "/storage/v1/b/",
-                      http::UrlEncode(options_.bucket, false), "/o/",
-                      http::UrlEncode(name, /*keep_slash=*/false));
+  return absl::StrCat(options_.base_url, "/storage/v1/b/", http::UrlEncode(options_.bucket, false),
+                      "/o/", http::UrlEncode(name, /*keep_slash=*/false));
 }
 
 std::string GcsBucket::What(std::string_view action, std::string_view name) const {
@@ -94,8 +93,7 @@ absl::Status GcsBucket::Iter(std::string_view dir,
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> GcsBucket::Read(std::string_view name, int64_t offset,
-                                            int64_t length) {
+absl::StatusOr<std::string> GcsBucket::Read(std::string_view name, int64_t offset, int64_t length) {
   CHARON_RETURN_IF_ERROR(ValidateObjectName(name));
   if (offset < 0) {
     return absl::InvalidArgumentError(
@@ -198,8 +196,8 @@ absl::StatusOr<std::unique_ptr<Bucket>> NewGcsBucketFromYaml(const config::YamlM
   absl::StatusOr<std::unique_ptr<Bucket>> bucket =
       gcs::NewGcsBucket(parsed, emulator == nullptr ? "" : emulator);
   if (bucket.status().code() == absl::StatusCode::kUnimplemented) {
-    return absl::UnimplementedError(absl::StrCat(config.source(), ": ", config.path(), ": ",
-                                                 bucket.status().message()));
+    return absl::UnimplementedError(
+        absl::StrCat(config.source(), ": ", config.path(), ": ", bucket.status().message()));
   }
   return bucket;
 }

@@ -80,8 +80,7 @@ GcsBucketOptions OptionsFor(const FakeGcsServer& fake) {
   return o;
 }
 
-absl::StatusOr<std::unique_ptr<Bucket>> MakeEmulated(const ObjectMap& objects,
-                                                     const std::string&) {
+absl::StatusOr<std::unique_ptr<Bucket>> MakeEmulated(const ObjectMap& objects, const std::string&) {
   FakeGcsOptions o;
   o.objects = objects;
   absl::StatusOr<std::unique_ptr<FakeGcsServer>> fake = FakeGcsServer::Start(std::move(o));
@@ -107,11 +106,11 @@ absl::StatusOr<std::unique_ptr<Bucket>> MakeAuthenticatedSmallPages(const Object
   return std::unique_ptr<Bucket>(new ServedBucket(*std::move(fake), *std::move(bucket)));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Gcs, BucketConformanceTest,
-    ::testing::Values(BucketConformanceParam{"Emulator", MakeEmulated},
-                      BucketConformanceParam{"AuthPageSize2", MakeAuthenticatedSmallPages}),
-    BucketConformanceParamName);
+INSTANTIATE_TEST_SUITE_P(Gcs, BucketConformanceTest,
+                         ::testing::Values(BucketConformanceParam{"Emulator", MakeEmulated},
+                                           BucketConformanceParam{"AuthPageSize2",
+                                                                  MakeAuthenticatedSmallPages}),
+                         BucketConformanceParamName);
 
 class GcsBucketTest : public ::testing::Test {
  protected:

@@ -7,9 +7,9 @@
 namespace charon::objstore::gcs {
 
 absl::StatusOr<GcsConfig> ParseGcsConfig(const config::YamlMap& map) {
-  CHARON_RETURN_IF_ERROR(map.AllowOnly({"bucket", "service_account", "use_grpc",
-                                        "grpc_conn_pool_size", "http_config", "chunk_size_bytes",
-                                        "max_retries"}));
+  CHARON_RETURN_IF_ERROR(
+      map.AllowOnly({"bucket", "service_account", "use_grpc", "grpc_conn_pool_size", "http_config",
+                     "chunk_size_bytes", "max_retries"}));
   GcsConfig c;
   CHARON_RETURN_IF_ERROR(map.String("bucket", &c.bucket));
   CHARON_RETURN_IF_ERROR(map.String("service_account", &c.service_account));
@@ -21,7 +21,8 @@ absl::StatusOr<GcsConfig> ParseGcsConfig(const config::YamlMap& map) {
   CHARON_ASSIGN_OR_RETURN(c.http_config, http::ParseHttpConfig(http_map));
 
   if (c.bucket.empty()) {
-    return map.KeyError("bucket", "is required for type GCS (the Google Cloud Storage bucket name)");
+    return map.KeyError("bucket",
+                        "is required for type GCS (the Google Cloud Storage bucket name)");
   }
   if (c.use_grpc) {
     return absl::UnimplementedError(
@@ -35,9 +36,8 @@ absl::StatusOr<GcsConfig> ParseGcsConfig(const config::YamlMap& map) {
   if (!c.service_account.empty()) {
     absl::StatusOr<ServiceAccountKey> key = ParseServiceAccountKey(c.service_account);
     if (key.status().code() == absl::StatusCode::kUnimplemented) {
-      return absl::UnimplementedError(absl::StrCat(map.source(), ": ",
-                                                   map.KeyPath("service_account"), ": ",
-                                                   key.status().message()));
+      return absl::UnimplementedError(absl::StrCat(
+          map.source(), ": ", map.KeyPath("service_account"), ": ", key.status().message()));
     }
     if (!key.ok()) return map.KeyError("service_account", base::Std(key.status().message()));
   }

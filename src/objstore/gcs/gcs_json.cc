@@ -14,8 +14,8 @@ namespace {
 absl::StatusOr<nlohmann::json> ParseObject(std::string_view json, std::string_view what) {
   nlohmann::json doc = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object()) {
-    return absl::DataLossError(absl::StrCat(absl::string_view(what.data(), what.size()),
-                                            " answer is not a JSON object"));
+    return absl::DataLossError(
+        absl::StrCat(absl::string_view(what.data(), what.size()), " answer is not a JSON object"));
   }
   return doc;
 }

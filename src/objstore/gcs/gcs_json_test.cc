@@ -48,9 +48,10 @@ TEST(ParseObjectMetadata, SizeAndUpdated) {
 }
 
 TEST(ParseObjectMetadata, MalformedIsDataLoss) {
-  for (const char* body : {"{}", R"({"size": "x", "updated": "2023-11-14T22:13:20Z"})",
-                           R"({"size": "-1", "updated": "2023-11-14T22:13:20Z"})",
-                           R"({"size": "1"})", R"({"size": "1", "updated": "yesterday"})", "nope"}) {
+  for (const char* body :
+       {"{}", R"({"size": "x", "updated": "2023-11-14T22:13:20Z"})",
+        R"({"size": "-1", "updated": "2023-11-14T22:13:20Z"})", R"({"size": "1"})",
+        R"({"size": "1", "updated": "yesterday"})", "nope"}) {
     SCOPED_TRACE(body);
     EXPECT_THAT(ParseObjectMetadata(body), StatusIs(absl::StatusCode::kDataLoss));
   }

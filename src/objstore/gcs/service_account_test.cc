@@ -64,18 +64,16 @@ TEST(Jwt, SignatureAgreesWithOpensslCommandLine) {
   const std::string input = JwtSigningInput(TestKey(), kReadOnlyScope, absl::FromUnixSeconds(42));
   ASSERT_OK_AND_ASSIGN(std::string ours, SignRs256(kTestPrivateKeyPem, input));
 
-  ASSERT_OK_AND_ASSIGN(testing::CommandResult signed_by_cli,
-                       testing::RunCommand({"openssl", "dgst", "-sha256", "-sign",
-                                            dir.Path("key.pem")},
-                                           input));
+  ASSERT_OK_AND_ASSIGN(
+      testing::CommandResult signed_by_cli,
+      testing::RunCommand({"openssl", "dgst", "-sha256", "-sign", dir.Path("key.pem")}, input));
   ASSERT_EQ(signed_by_cli.exit_code, 0) << signed_by_cli.stderr_text;
   EXPECT_TRUE(signed_by_cli.stdout_text == ours);
 
   ASSERT_OK(testing::WriteFile(dir.Path("sig.bin"), ours));
   ASSERT_OK_AND_ASSIGN(testing::CommandResult verified,
                        testing::RunCommand({"openssl", "dgst", "-sha256", "-verify",
-                                            dir.Path("pub.pem"), "-signature",
-                                            dir.Path("sig.bin")},
+                                            dir.Path("pub.pem"), "-signature", dir.Path("sig.bin")},
                                            input));
   EXPECT_EQ(verified.exit_code, 0) << verified.stdout_text << verified.stderr_text;
   EXPECT_THAT(verified.stdout_text, ::testing::HasSubstr("Verified OK"));

@@ -42,8 +42,8 @@ absl::Status ServiceAccountTokenSource::Fetch() {
   request.body = absl::StrCat("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer",
                               "&assertion=", assertion);
   CHARON_ASSIGN_OR_RETURN(http::HttpResponse response, client_->Do(request));
-  const std::string what = absl::StrCat("fetch an OAuth2 token for ", key.client_email, " from ",
-                                        key.token_uri);
+  const std::string what =
+      absl::StrCat("fetch an OAuth2 token for ", key.client_email, " from ", key.token_uri);
   if (response.status < 200 || response.status >= 300) {
     absl::Status s = http::StatusFromHttp(response, what);
     if (response.status >= 400 && response.status < 500 && response.status != 408 &&
