@@ -344,7 +344,6 @@ std::vector<std::string> UnimplementedFlagsInUse(const StoreFlags& f) {
       {"--cache-index-header", f.cache_index_header != d.cache_index_header},
       {"--index-cache-size", f.index_cache_size_bytes != d.index_cache_size_bytes},
       {"--index-cache.config", !f.index_cache_config.empty()},
-      {"--store.caching-bucket.config", !f.caching_bucket_config.empty()},
       {"--chunk-pool-size", f.chunk_pool_size_bytes != d.chunk_pool_size_bytes},
       {"--matcher-cache-size", f.matcher_cache_size != d.matcher_cache_size},
       {"--store.grpc.downloaded-bytes-limit", f.downloaded_bytes_limit != d.downloaded_bytes_limit},

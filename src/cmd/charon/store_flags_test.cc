@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
+#include "cmd/charon/store_runtime.h"
 #include "testing/status_matchers.h"
 
 namespace charon::cmd {
@@ -264,8 +265,7 @@ TEST(UnimplementedFlagsInUse, ListsOnlyNonDefaultUnimplementedFlags) {
       {{"--chunk-pool-size=1GB"}, {"--chunk-pool-size"}},
       {{"--no-cache-index-header", "--store.caching-bucket.config=x",
         "--store.enable-lazy-expanded-postings"},
-       {"--cache-index-header", "--store.caching-bucket.config",
-        "--store.enable-lazy-expanded-postings"}},
+       {"--cache-index-header", "--store.enable-lazy-expanded-postings"}},
       {{"--store.limits.request-series=10", "--web.disable", "--min-time=-1d",
         "--grpc-server-tls-cert=c"},
        {}},
@@ -275,6 +275,30 @@ TEST(UnimplementedFlagsInUse, ListsOnlyNonDefaultUnimplementedFlags) {
     StoreFlags f;
     ASSERT_OK(Parse(c.args, &f));
     EXPECT_EQ(UnimplementedFlagsInUse(f), c.want);
+  }
+}
+
+TEST(StartStore, RefusesABadCachingBucketConfigNamingTheFlag) {
+  struct Case {
+    std::string yaml;
+    absl::StatusCode code;
+    std::string substr;
+  };
+  const Case cases[] = {
+      {"type: REDIS\nconfig: {addr: x}", absl::StatusCode::kUnimplemented, "REDIS"},
+      {"type: IN-MEMORY\nbogus: 1", absl::StatusCode::kInvalidArgument, "bogus"},
+      {"type: MEMCACHED\nconfig: {addresses: []}", absl::StatusCode::kInvalidArgument,
+       "no memcached addresses"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.yaml);
+    StoreFlags f;
+    f.objstore_config.content = "type: FILESYSTEM\nconfig:\n  directory: " + ::testing::TempDir();
+    f.caching_bucket_config.content = c.yaml;
+    prometheus::Registry registry;
+    auto runtime = StartStore(f, registry);
+    EXPECT_THAT(runtime, StatusIs(c.code, c.substr));
+    EXPECT_THAT(runtime, StatusIs(c.code, "--store.caching-bucket.config"));
   }
 }
 

@@ -17,6 +17,7 @@
 #include "block/meta_fetcher.h"
 #include "block/relabel_config.h"
 #include "block/time_partition_filter.h"
+#include "cache/caching_bucket_config.h"
 #include "objstore/bucket_config.h"
 #include "objstore/metrics_bucket.h"
 #include "server/grpc/grpc_server.h"
@@ -165,6 +166,22 @@ absl::StatusOr<std::unique_ptr<StoreRuntime>> StartStore(const StoreFlags& flags
   const std::string bucket_label = colon == std::string::npos ? name : name.substr(colon + 1);
   std::shared_ptr<objstore::Bucket> bucket = std::make_shared<objstore::MetricsBucket>(
       std::shared_ptr<objstore::Bucket>(std::move(owned)), bucket_label, registry);
+  // As Thanos: the caching bucket wraps the instrumented bucket before anything uses it, so the
+  // objstore metrics count only what reaches the object store.
+  if (!flags.caching_bucket_config.empty()) {
+    CHARON_ASSIGN_OR_RETURN(std::string caching_yaml, flags.caching_bucket_config.Content());
+    auto caching = cache::NewCachingBucketFromYaml(
+        caching_yaml, SourceName(flags.caching_bucket_config), bucket,
+        cache::IterConfigHash(yaml, flags.objstore_config.path), registry);
+    if (!caching.ok() && !flags.caching_bucket_config.path.empty()) {
+      // The message starts with the file's name; name the flag too.
+      return absl::Status(caching.status().code(), absl::StrCat("--store.caching-bucket.config-file ",
+                                                                caching.status().message()));
+    }
+    if (!caching.ok()) return caching.status();  // starts with "--store.caching-bucket.config"
+    bucket = std::move(caching).value();
+    base::LogInfo("caching bucket enabled", {{"bucket", bucket->Name()}});
+  }
 
   // Filters in Thanos' order.
   std::vector<std::shared_ptr<block::MetaFilter>> filters;
