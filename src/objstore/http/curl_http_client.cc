@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -175,6 +176,13 @@ class CurlHttpClient final : public HttpClient {
     const int per_host = config_.max_idle_conns_per_host > 0 ? config_.max_idle_conns_per_host : 2;
     max_idle_ = config_.max_idle_conns > 0 ? std::min(per_host, config_.max_idle_conns) : per_host;
     if (!config_.tls_config.server_name.empty()) server_name_ = config_.tls_config.server_name;
+    // libcurl, like Go, takes proxies from http_proxy/HTTPS_PROXY; Go never proxies loopback
+    // hosts, so they are added to the NO_PROXY list.
+    const char* env = std::getenv("NO_PROXY");
+    if (env == nullptr || *env == '\0') env = std::getenv("no_proxy");
+    std::string list = env == nullptr ? "" : env;
+    no_proxy_ =
+        list == "*" ? list : absl::StrCat(list, list.empty() ? "" : ",", "localhost,127.0.0.1,::1");
   }
 
   absl::StatusOr<HttpResponse> Do(const HttpRequest& request) override {
@@ -265,6 +273,7 @@ class CurlHttpClient final : public HttpClient {
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(curl, CURLOPT_USERAGENT, "charon");
+    curl_easy_setopt(curl, CURLOPT_NOPROXY, no_proxy_.c_str());
     curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(curl, CURLOPT_TCP_KEEPIDLE, 30L);
     curl_easy_setopt(curl, CURLOPT_TCP_KEEPINTVL, 30L);
@@ -410,6 +419,7 @@ class CurlHttpClient final : public HttpClient {
   const RetryPolicy retry_;
   int max_idle_ = 2;
   std::string server_name_;
+  std::string no_proxy_;
   absl::Mutex mu_;
   std::vector<CurlPtr> idle_ ABSL_GUARDED_BY(mu_);
   int in_use_ ABSL_GUARDED_BY(mu_) = 0;

@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include <atomic>
 #include <string>
@@ -358,6 +359,18 @@ TEST(HttpClient, MaxConnsPerHostBoundsConnections) {
   EXPECT_EQ(failures.load(), 0);
   EXPECT_LE(server->accepted_connections(), 2);
   EXPECT_EQ(server->requests().size(), 120u);
+}
+
+TEST(HttpClient, LoopbackIsNeverProxied) {
+  auto server = StartServer([](const RecordedRequest&) { return TestResponse{.body = "direct"}; });
+  ASSERT_NE(server, nullptr);
+  // A proxy nobody listens on: a proxied request would fail.
+  ::setenv("http_proxy", "http://127.0.0.1:9", 1);
+  auto client = MakeClient();
+  auto resp = client->Do(Get(server->url() + "/x"));
+  ::unsetenv("http_proxy");
+  ASSERT_OK(resp);
+  EXPECT_EQ(resp->body, "direct");
 }
 
 TEST(HttpClient, CreateRejectsUnreadableTlsFiles) {
