@@ -2,6 +2,9 @@
 // a pool so connections (and TLS sessions) are reused, Thanos' `http_config` (timeouts, TLS), and
 // retries with exponential backoff on transport errors, timeouts, 429 and 5xx.
 //
+// Proxies come from the environment (http_proxy, HTTPS_PROXY, NO_PROXY) as in Go, and loopback
+// hosts are never proxied. Redirects are not followed. Bodies are never transparently decoded.
+//
 // Thread-safe: any number of threads may call Do() at once; each call borrows one pooled handle.
 #ifndef CHARON_OBJSTORE_HTTP_HTTP_CLIENT_H_
 #define CHARON_OBJSTORE_HTTP_HTTP_CLIENT_H_
