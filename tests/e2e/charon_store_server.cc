@@ -16,8 +16,11 @@ absl::StatusOr<std::unique_ptr<CharonStoreServer>> CharonStoreServer::Start(
     testing::ChildProcessOptions child;
     child.argv = {options.binary,
                   "store",
-                  absl::StrCat("--objstore.config=type: FILESYSTEM\nconfig:\n  directory: ",
-                               options.bucket_dir, "\n"),
+                  "--objstore.config=" +
+                      (options.objstore_config.empty()
+                           ? absl::StrCat("type: FILESYSTEM\nconfig:\n  directory: ",
+                                          options.bucket_dir, "\n")
+                           : options.objstore_config),
                   "--data-dir=" + options.work_dir + "/data",
                   absl::StrCat("--grpc-address=127.0.0.1:", grpc_port),
                   absl::StrCat("--http-address=127.0.0.1:", http_port)};

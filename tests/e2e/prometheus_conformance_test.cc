@@ -12,12 +12,18 @@
 // blocks by start/end while Thanos filters series by chunk time, so label cases with matchers use
 // block-aligned ranges.
 //
+// Charon runs once per object store backend (store_backends.h): the bucket directory itself, the
+// same blocks in S3 (s3rver) and Azure Blob (azurite), and with the caching bucket in front
+// (in-memory, memcached). Every case is asked of every backend and must give Prometheus' answer.
+//
 // CHARON_BINARY names the charon executable (set by CMake); without it the tests are skipped.
 // CHARON_KEEP_TEMP=1 keeps the blocks and both servers' logs.
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
+#include <map>
+#include <sstream>
 #include <memory>
 #include <set>
 #include <string>
@@ -26,7 +32,9 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
+#include "e2e/http_get.h"
 #include "e2e/charon_store_server.h"
 #include "e2e/conformance_data.h"
 #include "e2e/prometheus_api.h"
@@ -34,6 +42,7 @@
 #include "e2e/selector.h"
 #include "e2e/series_diff.h"
 #include "e2e/store_answer.h"
+#include "e2e/store_backends.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/status_matchers.h"
@@ -72,16 +81,31 @@ class ConformanceEnvironment : public ::testing::Environment {
     ASSERT_OK_AND_ASSIGN(prometheus_, PrometheusServer::Start(prom));
     api_ = std::make_unique<PrometheusApi>(prometheus_->url());
 
+    binary_ = binary;
+    ASSERT_OK_AND_ASSIGN(backends_, StoreBackends::Start(dir_->Path("bucket")));
+    for (const StoreBackend& b : backends_->backends()) {
+      ASSERT_OK_AND_ASSIGN(std::unique_ptr<CharonStoreServer> server, StartCharon(b));
+      stores_.push_back({b.name, std::move(server)});
+    }
+  }
+
+  // A fresh `charon store` (own data dir) on `backend`.
+  absl::StatusOr<std::unique_ptr<CharonStoreServer>> StartCharon(const StoreBackend& backend) {
     CharonStoreServerOptions store;
-    store.binary = binary;
-    store.bucket_dir = dir_->Path("bucket");
-    store.work_dir = dir_->Path("charon");
-    ASSERT_OK(testing::WriteFile(dir_->Path("charon/.keep"), ""));
-    ASSERT_OK_AND_ASSIGN(charon_, CharonStoreServer::Start(store));
+    store.binary = binary_;
+    store.objstore_config = backend.objstore_yaml;
+    store.work_dir = dir_->Path(absl::StrCat("charon-", backend.name, "-", ++started_));
+    if (!backend.caching_yaml.empty()) {
+      store.extra_flags.push_back("--store.caching-bucket.config=" + backend.caching_yaml);
+    }
+    absl::Status s = testing::WriteFile(store.work_dir + "/.keep", "");
+    if (!s.ok()) return s;
+    return CharonStoreServer::Start(store);
   }
 
   void TearDown() override {
-    charon_.reset();
+    stores_.clear();
+    backends_.reset();
     prometheus_.reset();
     api_.reset();
     dir_.reset();
@@ -89,14 +113,29 @@ class ConformanceEnvironment : public ::testing::Environment {
 
   const ConformanceData& data() const { return *data_; }
   const PrometheusApi& prometheus() const { return *api_; }
-  CharonStoreServer& charon() { return *charon_; }
+  struct Store {
+    std::string backend;
+    std::unique_ptr<CharonStoreServer> server;
+  };
+  // One running charon per backend, in StoreBackends order.
+  std::vector<Store>& stores() { return stores_; }
+  CharonStoreServer& store(const std::string& backend) {
+    for (Store& s : stores_) {
+      if (s.backend == backend) return *s.server;
+    }
+    return *stores_.front().server;
+  }
+  StoreBackends& backends() { return *backends_; }
 
  private:
+  std::string binary_;
+  int started_ = 0;
   std::unique_ptr<testing::TempDir> dir_;
   std::unique_ptr<ConformanceData> data_;
   std::unique_ptr<PrometheusServer> prometheus_;
   std::unique_ptr<PrometheusApi> api_;
-  std::unique_ptr<CharonStoreServer> charon_;
+  std::unique_ptr<StoreBackends> backends_;
+  std::vector<Store> stores_;
 };
 
 // gtest owns the environment; tests reach it through this pointer.
@@ -247,6 +286,17 @@ TEST(PrometheusConformance, OracleServesTheWholeDataSet) {
   EXPECT_GT(want.size(), 200u);
 }
 
+// Charon's answer to `req`, decoded and trimmed to the request's range; failures are test failures.
+StoreAnswer AskSeries(CharonStoreServer& server, const thanos::SeriesRequest& req) {
+  absl::StatusOr<server::SeriesCallResult> res = server.client().Series(req);
+  EXPECT_OK(res.status());
+  if (!res.ok()) return {};
+  EXPECT_THAT(res->warnings, ::testing::IsEmpty());
+  StoreAnswer got = DecodeSeriesAnswer(res->series, req.min_time(), req.max_time());
+  EXPECT_EQ(absl::StrJoin(got.problems, "\n"), "");
+  return got;
+}
+
 TEST(PrometheusConformance, Series) {
   const int64_t t0 = env->data().t0();
   const std::vector<SeriesCase> cases = SeriesCases();
@@ -264,20 +314,24 @@ TEST(PrometheusConformance, Series) {
     req.set_min_time(mint);
     req.set_max_time(maxt);
     for (const Matcher& m : c.matchers) *req.add_matchers() = ToProto(m);
-    absl::StatusOr<server::SeriesCallResult> res = env->charon().client().Series(req);
-    ASSERT_OK(res);
-    EXPECT_THAT(res->warnings, ::testing::IsEmpty());
-    StoreAnswer got = DecodeSeriesAnswer(res->series, mint, maxt);
-    EXPECT_EQ(absl::StrJoin(got.problems, "\n"), "");
-    EXPECT_EQ(DiffSeriesSets(want, got.series), "")
-        << "want " << want.size() << " series / " << CountSamples(want) << " samples, got "
-        << got.series.size() << " / " << CountSamples(got.series);
+    int64_t without_samples = -1;
+    for (auto& store : env->stores()) {
+      SCOPED_TRACE("backend " + store.backend);
+      StoreAnswer got = AskSeries(*store.server, req);
+      EXPECT_EQ(DiffSeriesSets(want, got.series), "")
+          << "want " << want.size() << " series / " << CountSamples(want) << " samples, got "
+          << got.series.size() << " / " << CountSamples(got.series);
+      if (without_samples >= 0) {
+        EXPECT_EQ(got.series_without_samples, without_samples) << "backends disagree";
+      }
+      without_samples = got.series_without_samples;
+    }
     std::cout << "[ case ] " << what << ": " << want.size() << " series, " << CountSamples(want)
-              << " samples" << (got.series_without_samples > 0
-                                    ? absl::StrCat(" (+", got.series_without_samples,
+              << " samples" << (without_samples > 0
+                                    ? absl::StrCat(" (+", without_samples,
                                                    " series with no sample in range)")
                                     : "")
-              << "\n";
+              << ", " << env->stores().size() << " backends\n";
   }
 }
 
@@ -307,23 +361,26 @@ TEST(PrometheusConformance, InfoAdvertisesBothExternalLabelSets) {
     max_time = std::max(max_time, samples.back().t + 1);
   }
 
-  ASSERT_OK_AND_ASSIGN(thanos::InfoResponse legacy, env->charon().client().LegacyInfo());
-  EXPECT_THAT(LabelSetStrings(legacy.label_sets()), ::testing::ContainerEq(want));
-  EXPECT_EQ(legacy.storetype(), thanos::STORE);
-  EXPECT_EQ(legacy.min_time(), min_time);
-  EXPECT_EQ(legacy.max_time(), max_time);
+  for (auto& store : env->stores()) {
+    SCOPED_TRACE("backend " + store.backend);
+    ASSERT_OK_AND_ASSIGN(thanos::InfoResponse legacy, store.server->client().LegacyInfo());
+    EXPECT_THAT(LabelSetStrings(legacy.label_sets()), ::testing::ContainerEq(want));
+    EXPECT_EQ(legacy.storetype(), thanos::STORE);
+    EXPECT_EQ(legacy.min_time(), min_time);
+    EXPECT_EQ(legacy.max_time(), max_time);
 
-  ASSERT_OK_AND_ASSIGN(thanos::info::InfoResponse info, env->charon().client().Info());
-  EXPECT_THAT(LabelSetStrings(info.label_sets()), ::testing::ContainerEq(want));
-  EXPECT_EQ(info.componenttype(), "store");
-  ASSERT_TRUE(info.has_store());
-  EXPECT_EQ(info.store().min_time(), min_time);
-  EXPECT_EQ(info.store().max_time(), max_time);
-  std::set<std::string> tsdb_sets;
-  for (const thanos::info::TSDBInfo& t : info.store().tsdb_infos()) {
-    tsdb_sets.insert(tsdb::LabelsToString(LabelsOf(t.labels().labels())));
+    ASSERT_OK_AND_ASSIGN(thanos::info::InfoResponse info, store.server->client().Info());
+    EXPECT_THAT(LabelSetStrings(info.label_sets()), ::testing::ContainerEq(want));
+    EXPECT_EQ(info.componenttype(), "store");
+    ASSERT_TRUE(info.has_store());
+    EXPECT_EQ(info.store().min_time(), min_time);
+    EXPECT_EQ(info.store().max_time(), max_time);
+    std::set<std::string> tsdb_sets;
+    for (const thanos::info::TSDBInfo& t : info.store().tsdb_infos()) {
+      tsdb_sets.insert(tsdb::LabelsToString(LabelsOf(t.labels().labels())));
+    }
+    EXPECT_THAT(tsdb_sets, ::testing::ContainerEq(want_tsdb));
   }
-  EXPECT_THAT(tsdb_sets, ::testing::ContainerEq(want_tsdb));
 }
 
 struct LabelCase {
@@ -385,35 +442,136 @@ TEST(PrometheusConformance, LabelNamesAndValues) {
     std::vector<std::string> match;
     if (!c.matchers.empty()) match.push_back(OracleSelector(c.matchers));
     std::vector<std::string> want;
-    std::vector<std::string> got;
     if (c.label.empty()) {
       ASSERT_OK_AND_ASSIGN(want, env->prometheus().LabelNames(match, start, end));
-      thanos::LabelNamesRequest req;
-      req.set_start(start);
-      req.set_end(end);
-      for (const Matcher& m : c.matchers) *req.add_matchers() = ToProto(m);
-      ASSERT_OK_AND_ASSIGN(thanos::LabelNamesResponse resp,
-                           env->charon().client().LabelNames(req));
-      got.assign(resp.names().begin(), resp.names().end());
-      EXPECT_THAT(resp.warnings(), ::testing::IsEmpty());
     } else {
       ASSERT_OK_AND_ASSIGN(want, env->prometheus().LabelValues(c.label, match, start, end));
-      thanos::LabelValuesRequest req;
-      req.set_label(c.label);
-      req.set_start(start);
-      req.set_end(end);
-      for (const Matcher& m : c.matchers) *req.add_matchers() = ToProto(m);
-      ASSERT_OK_AND_ASSIGN(thanos::LabelValuesResponse resp,
-                           env->charon().client().LabelValues(req));
-      got.assign(resp.values().begin(), resp.values().end());
-      EXPECT_THAT(resp.warnings(), ::testing::IsEmpty());
     }
     EXPECT_EQ(want.empty(), c.empty) << "the case does not select what it means to";
-    EXPECT_TRUE(std::is_sorted(got.begin(), got.end()) &&
-                std::adjacent_find(got.begin(), got.end()) == got.end())
-        << "Charon's list is not strictly sorted: " << absl::StrJoin(got, ", ");
-    EXPECT_EQ(DiffStringLists(want, got), "");
+    for (auto& store : env->stores()) {
+      SCOPED_TRACE("backend " + store.backend);
+      std::vector<std::string> got;
+      if (c.label.empty()) {
+        thanos::LabelNamesRequest req;
+        req.set_start(start);
+        req.set_end(end);
+        for (const Matcher& m : c.matchers) *req.add_matchers() = ToProto(m);
+        ASSERT_OK_AND_ASSIGN(thanos::LabelNamesResponse resp,
+                             store.server->client().LabelNames(req));
+        got.assign(resp.names().begin(), resp.names().end());
+        EXPECT_THAT(resp.warnings(), ::testing::IsEmpty());
+      } else {
+        thanos::LabelValuesRequest req;
+        req.set_label(c.label);
+        req.set_start(start);
+        req.set_end(end);
+        for (const Matcher& m : c.matchers) *req.add_matchers() = ToProto(m);
+        ASSERT_OK_AND_ASSIGN(thanos::LabelValuesResponse resp,
+                             store.server->client().LabelValues(req));
+        got.assign(resp.values().begin(), resp.values().end());
+        EXPECT_THAT(resp.warnings(), ::testing::IsEmpty());
+      }
+      EXPECT_TRUE(std::is_sorted(got.begin(), got.end()) &&
+                  std::adjacent_find(got.begin(), got.end()) == got.end())
+          << "Charon's list is not strictly sorted: " << absl::StrJoin(got, ", ");
+      EXPECT_EQ(DiffStringLists(want, got), "");
+    }
     std::cout << "[ case ] " << what << ": " << want.size() << " strings\n";
+  }
+}
+
+// A cache that goes away is a miss, never a failed query: memcached killed, then hung (SIGSTOP),
+// under a store whose caching bucket uses it; every answer still equals Prometheus'.
+TEST(PrometheusConformance, MemcachedDownOrHungFailsNoQuery) {
+  const int64_t t0 = env->data().t0();
+  std::vector<SeriesCase> cases = SeriesCases();
+  cases.resize(std::min<size_t>(cases.size(), 12));
+  CharonStoreServer& store = env->store("s3+memcached");
+  testing::MemcachedServer& memcached = env->backends().memcached();
+  auto check_all = [&](const std::string& phase) {
+    for (const SeriesCase& c : cases) {
+      SCOPED_TRACE(phase + ": " + c.name);
+      const int64_t mint = t0 + c.range.from;
+      const int64_t maxt = t0 + c.range.to;
+      ASSERT_OK_AND_ASSIGN(SeriesSet want,
+                           env->prometheus().RawSamples(OracleSelector(c.matchers), mint, maxt));
+      thanos::SeriesRequest req;
+      req.set_min_time(mint);
+      req.set_max_time(maxt);
+      for (const Matcher& m : c.matchers) *req.add_matchers() = ToProto(m);
+      EXPECT_EQ(DiffSeriesSets(want, AskSeries(store, req).series), "");
+    }
+  };
+  check_all("memcached up");
+  memcached.Stop();
+  check_all("memcached stopped");
+  ASSERT_OK(memcached.Restart());
+  check_all("memcached restarted empty");
+  ASSERT_OK(memcached.Pause());
+  cases.resize(3);  // every cache call now waits for its timeout
+  check_all("memcached hung");
+  ASSERT_OK(memcached.Resume());
+}
+
+// Sum of thanos_objstore_bucket_operations_total per operation, from a store's /metrics.
+std::map<std::string, double> BucketOps(CharonStoreServer& server) {
+  std::map<std::string, double> ops;
+  absl::StatusOr<HttpResponse> r =
+      HttpGet(absl::StrCat("http://127.0.0.1:", server.http_port(), "/metrics"));
+  EXPECT_OK(r.status());
+  if (!r.ok()) return ops;
+  std::istringstream lines(r->body);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (!absl::StartsWith(line, "thanos_objstore_bucket_operations_total{")) continue;
+    size_t op = line.find("operation=\"");
+    size_t space = line.rfind(' ');
+    if (op == std::string::npos || space == std::string::npos) continue;
+    op += 11;
+    std::string name = line.substr(op, line.find('"', op) - op);
+    ops[name] += std::stod(line.substr(space + 1));
+  }
+  return ops;
+}
+
+// Object-store requests per query without and with the caching bucket, first (cold) and second
+// (warm) time: printed for the record; warm, the cached stores must make fewer range reads.
+TEST(PrometheusConformance, CachingBucketSavesChunkRequests) {
+  const int64_t t0 = env->data().t0();
+  ASSERT_OK(env->backends().memcached().FlushAll());
+  std::vector<std::pair<std::string, std::unique_ptr<CharonStoreServer>>> fresh;
+  for (const char* name : {"filesystem", "filesystem+inmemory", "s3", "s3+memcached"}) {
+    ASSERT_OK_AND_ASSIGN(auto server, env->StartCharon(env->backends().Get(name)));
+    fresh.emplace_back(name, std::move(server));
+  }
+  const std::vector<std::pair<std::string, std::vector<Matcher>>> queries = {
+      {"one metric", {Name("http_requests_total")}},
+      {"all series", {Re("__name__", ".+")}},
+      {"regex on a label", {Name("node_cpu_seconds_total"), Re("mode", "user|sys.*")}},
+  };
+  std::cout << "| query | backend | run | get_range | get | exists | attributes | iter |\n"
+               "|---|---|---|---|---|---|---|---|\n";
+  for (const auto& [qname, matchers] : queries) {
+    thanos::SeriesRequest req;
+    req.set_min_time(t0 - kH);
+    req.set_max_time(env->data().end());
+    for (const Matcher& m : matchers) *req.add_matchers() = ToProto(m);
+    std::map<std::string, double> warm_get_range;
+    for (auto& [backend, server] : fresh) {
+      for (const char* run : {"cold", "warm"}) {
+        std::map<std::string, double> before = BucketOps(*server);
+        ASSERT_OK(server->client().Series(req).status());
+        std::map<std::string, double> after = BucketOps(*server);
+        auto delta = [&](const std::string& op) { return after[op] - before[op]; };
+        std::cout << "| " << qname << " | " << backend << " | " << run << " | "
+                  << delta("get_range") << " | " << delta("get") << " | " << delta("exists")
+                  << " | " << delta("attributes") << " | " << delta("iter") << " |\n";
+        warm_get_range[backend] = delta("get_range");
+      }
+    }
+    // Warm, only index reads (postings, series: the index cache's job) still reach the bucket.
+    EXPECT_LT(warm_get_range["filesystem+inmemory"], warm_get_range["filesystem"]) << qname;
+    EXPECT_LT(warm_get_range["s3+memcached"], warm_get_range["s3"]) << qname;
   }
 }
 
