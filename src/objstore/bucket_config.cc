@@ -14,15 +14,9 @@
 #include "config/yaml_fields.h"
 #include "objstore/filesystem_bucket.h"
 #include "objstore/prefixed_bucket.h"
-#if CHARON_HAVE_S3
 #include "objstore/s3/s3_bucket.h"
-#endif
-#if CHARON_HAVE_AZURE
 #include "objstore/azure/azure_bucket.h"
-#endif
-#if CHARON_HAVE_GCS
 #include "objstore/gcs/gcs_bucket.h"
-#endif
 
 namespace charon::objstore {
 namespace {
@@ -56,21 +50,12 @@ absl::StatusOr<std::unique_ptr<Bucket>> FromNode(const YAML::Node& root, std::st
     return config::ConfigError(source, "\"type\" is required");
   } else if (type == "FILESYSTEM") {
     CHARON_ASSIGN_OR_RETURN(bucket, NewFilesystem(config));
-#if CHARON_HAVE_S3
   } else if (type == "S3") {
     CHARON_ASSIGN_OR_RETURN(bucket, NewS3BucketFromYaml(config));
-#endif
-#if CHARON_HAVE_AZURE
   } else if (type == "AZURE") {
     CHARON_ASSIGN_OR_RETURN(bucket, NewAzureBucketFromYaml(config));
-#endif
-#if CHARON_HAVE_GCS
   } else if (type == "GCS") {
     CHARON_ASSIGN_OR_RETURN(bucket, NewGcsBucketFromYaml(config));
-#endif
-  } else if (type == "S3" || type == "AZURE" || type == "GCS") {
-    return absl::UnimplementedError(absl::StrCat(base::Absl(source), ": bucket type ", type,
-                                                 " not built into this binary"));
   } else if (type == "SWIFT" || type == "COS" || type == "ALIYUNOSS" || type == "BOS" ||
              type == "OCI" || type == "OBS") {
     return absl::UnimplementedError(

@@ -7,8 +7,9 @@
 //
 // Top-level keys are checked strictly as Thanos does (unknown key → error); `hedging_config`, which
 // Thanos reads from the same file for its HTTP client, is accepted and ignored. Types S3, AZURE and
-// GCS are recognised but not implemented yet; the other Thanos providers (SWIFT, COS, ALIYUNOSS,
-// BOS, OCI, OBS) are recognised and not supported.
+// GCS build the remote buckets of objstore/s3, objstore/azure and objstore/gcs (their `config`
+// keys are Thanos'); the other Thanos providers (SWIFT, COS, ALIYUNOSS, BOS, OCI, OBS) are
+// recognised and not supported.
 #ifndef CHARON_OBJSTORE_BUCKET_CONFIG_H_
 #define CHARON_OBJSTORE_BUCKET_CONFIG_H_
 
@@ -23,7 +24,7 @@ namespace charon::objstore {
 // `source_name_for_errors` (a file name, or e.g. "--objstore.config") starts every error message.
 // InvalidArgument: malformed YAML, an unknown top-level or provider key, an unknown type, a missing
 // or mistyped required key (the message names the key). Unimplemented: a recognised type Charon
-// cannot build yet.
+// does not support.
 absl::StatusOr<std::unique_ptr<Bucket>> NewBucketFromYaml(std::string_view yaml_content,
                                                           std::string_view source_name_for_errors);
 
