@@ -16,7 +16,6 @@ namespace charon::objstore {
 namespace azure {
 namespace {
 
-bool Is2xx(int status) { return status >= 200 && status < 300; }
 
 }  // namespace
 
@@ -65,7 +64,7 @@ absl::Status AzureBucket::Iter(std::string_view dir,
     absl::StrAppend(&url, "&maxresults=", options_.list_page_size);
     if (!marker.empty()) absl::StrAppend(&url, "&marker=", http::UrlEncode(marker, false));
     CHARON_ASSIGN_OR_RETURN(http::HttpResponse response, Send("GET", std::move(url)));
-    if (!Is2xx(response.status)) {
+    if (!http::Is2xx(response.status)) {
       return http::StatusFromHttp(response, absl::StrCat("list blobs under \"", prefix,
                                                          "\" in container ", options_.container));
     }
@@ -96,26 +95,19 @@ absl::StatusOr<std::string> AzureBucket::Read(std::string_view name, int64_t off
   const bool ranged = offset > 0 || length > 0;
   HeaderList headers;
   if (ranged) {
-    std::string range = absl::StrCat("bytes=", offset, "-");
-    if (length > 0 && length <= std::numeric_limits<int64_t>::max() - offset) {
-      absl::StrAppend(&range, offset + length - 1);
-    }
-    headers.emplace_back("x-ms-range", std::move(range));
+    headers.emplace_back("x-ms-range", http::RangeHeaderValue(offset, length));
   }
   CHARON_ASSIGN_OR_RETURN(http::HttpResponse response,
                           Send("GET", BlobUrl(name), std::move(headers)));
   // 416: the range starts at or past the end of the blob (which exists, else 404).
   if (ranged && response.status == 416) return std::string();
-  if (!Is2xx(response.status)) {
+  if (!http::Is2xx(response.status)) {
     return http::StatusFromHttp(response, absl::StrCat("get blob \"", base::Absl(name),
                                                        "\" of container ", options_.container));
   }
   if (ranged && response.status == 200) {
     // A server that ignored the range sent the whole blob: cut it here.
-    std::string& body = response.body;
-    if (static_cast<uint64_t>(offset) >= body.size()) return std::string();
-    size_t n = length < 0 ? std::string::npos : static_cast<size_t>(length);
-    return body.substr(static_cast<size_t>(offset), n);
+    return http::CutToRange(std::move(response.body), offset, length);
   }
   return std::move(response.body);
 }
@@ -130,7 +122,7 @@ absl::StatusOr<std::string> AzureBucket::GetRange(std::string_view name, int64_t
 absl::StatusOr<bool> AzureBucket::Exists(std::string_view name) {
   CHARON_RETURN_IF_ERROR(ValidateObjectName(name));
   CHARON_ASSIGN_OR_RETURN(http::HttpResponse response, Send("HEAD", BlobUrl(name)));
-  if (Is2xx(response.status)) return true;
+  if (http::Is2xx(response.status)) return true;
   if (response.status == 404 && response.Header("x-ms-error-code") != "ContainerNotFound") {
     return false;
   }
@@ -143,7 +135,7 @@ absl::StatusOr<ObjectAttributes> AzureBucket::Attributes(std::string_view name) 
   CHARON_ASSIGN_OR_RETURN(http::HttpResponse response, Send("HEAD", BlobUrl(name)));
   const std::string what = absl::StrCat("get properties of blob \"", base::Absl(name),
                                         "\" of container ", options_.container);
-  if (!Is2xx(response.status)) return http::StatusFromHttp(response, what);
+  if (!http::Is2xx(response.status)) return http::StatusFromHttp(response, what);
   ObjectAttributes attrs;
   if (!absl::SimpleAtoi(response.Header("content-length"), &attrs.size) || attrs.size < 0) {
     return absl::DataLossError(

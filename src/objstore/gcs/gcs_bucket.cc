@@ -15,7 +15,6 @@ namespace charon::objstore {
 namespace gcs {
 namespace {
 
-bool Is2xx(int status) { return status >= 200 && status < 300; }
 
 }  // namespace
 
@@ -78,7 +77,7 @@ absl::Status GcsBucket::Iter(std::string_view dir,
     }
     if (!prefix.empty()) absl::StrAppend(&url, "&prefix=", http::UrlEncode(prefix, false));
     CHARON_ASSIGN_OR_RETURN(http::HttpResponse response, Send(url, {}));
-    if (!Is2xx(response.status)) {
+    if (!http::Is2xx(response.status)) {
       return http::StatusFromHttp(response, What("list objects under", prefix));
     }
     CHARON_ASSIGN_OR_RETURN(ObjectListPage page, ParseObjectListPage(response.body));
@@ -107,23 +106,16 @@ absl::StatusOr<std::string> GcsBucket::Read(std::string_view name, int64_t offse
   const bool ranged = offset > 0 || length > 0;
   std::vector<std::pair<std::string, std::string>> headers;
   if (ranged) {
-    std::string range = absl::StrCat("bytes=", offset, "-");
-    if (length > 0 && length <= std::numeric_limits<int64_t>::max() - offset) {
-      absl::StrAppend(&range, offset + length - 1);
-    }
-    headers.emplace_back("Range", std::move(range));
+    headers.emplace_back("Range", http::RangeHeaderValue(offset, length));
   }
   CHARON_ASSIGN_OR_RETURN(http::HttpResponse response,
                           Send(absl::StrCat(ObjectUrl(name), "?alt=media"), std::move(headers)));
   // 416: the range starts at or past the end of the object (which exists, else 404).
   if (ranged && response.status == 416) return std::string();
-  if (!Is2xx(response.status)) return http::StatusFromHttp(response, What("read object", name));
+  if (!http::Is2xx(response.status)) return http::StatusFromHttp(response, What("read object", name));
   if (ranged && response.status == 200) {
     // The whole object came back (a server that ignored the range): cut it here.
-    std::string& body = response.body;
-    if (static_cast<uint64_t>(offset) >= body.size()) return std::string();
-    size_t n = length < 0 ? std::string::npos : static_cast<size_t>(length);
-    return body.substr(static_cast<size_t>(offset), n);
+    return http::CutToRange(std::move(response.body), offset, length);
   }
   return std::move(response.body);
 }
@@ -142,7 +134,7 @@ absl::StatusOr<http::HttpResponse> GcsBucket::Metadata(std::string_view name) {
 
 absl::StatusOr<bool> GcsBucket::Exists(std::string_view name) {
   CHARON_ASSIGN_OR_RETURN(http::HttpResponse response, Metadata(name));
-  if (Is2xx(response.status)) return true;
+  if (http::Is2xx(response.status)) return true;
   if (response.status == 404) return false;
   return http::StatusFromHttp(response, What("get metadata of object", name));
 }
@@ -150,7 +142,7 @@ absl::StatusOr<bool> GcsBucket::Exists(std::string_view name) {
 absl::StatusOr<ObjectAttributes> GcsBucket::Attributes(std::string_view name) {
   CHARON_ASSIGN_OR_RETURN(http::HttpResponse response, Metadata(name));
   const std::string what = What("get metadata of object", name);
-  if (!Is2xx(response.status)) return http::StatusFromHttp(response, what);
+  if (!http::Is2xx(response.status)) return http::StatusFromHttp(response, what);
   absl::StatusOr<ObjectAttributes> attrs = ParseObjectMetadata(response.body);
   if (!attrs.ok()) return absl::DataLossError(absl::StrCat(what, ": ", attrs.status().message()));
   return attrs;

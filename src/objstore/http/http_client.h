@@ -119,6 +119,16 @@ class HttpClient {
 // <bucket>"), the status code and the first 512 bytes of the body.
 absl::Status StatusFromHttp(const HttpResponse& response, std::string_view what);
 
+inline bool Is2xx(int status) { return status >= 200 && status < 300; }
+
+// The `Range` header value for bytes [offset, offset + length) of an object; length < 0 means to
+// the end ("bytes=<offset>-").
+std::string RangeHeaderValue(int64_t offset, int64_t length);
+
+// Bytes [offset, offset + length) of `whole` (length < 0: to the end), for a 200 answer from a
+// server that ignored the Range header; empty when offset is at or past the end.
+std::string CutToRange(std::string whole, int64_t offset, int64_t length);
+
 // RFC 3986 percent-encoding of everything but unreserved characters; '/' is kept when
 // `keep_slash` (for object paths).
 std::string UrlEncode(std::string_view s, bool keep_slash);

@@ -1,4 +1,5 @@
-// ParseHttpConfig, StatusFromHttp and UrlEncode: the parts of http_client.h that do no I/O.
+// ParseHttpConfig, StatusFromHttp, UrlEncode and the range helpers: the parts of http_client.h
+// that do no I/O.
 #include <string>
 #include <string_view>
 
@@ -6,6 +7,8 @@
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "objstore/http/http_client.h"
+
+#include <limits>
 
 namespace charon::objstore::http {
 namespace {
@@ -80,6 +83,26 @@ absl::Status StatusFromHttp(const HttpResponse& response, std::string_view what)
     return absl::UnavailableError(msg);
   }
   return absl::UnknownError(msg);
+}
+
+std::string RangeHeaderValue(int64_t offset, int64_t length) {
+  std::string range = absl::StrCat("bytes=", offset, "-");
+  if (length > 0 && length <= std::numeric_limits<int64_t>::max() - offset) {
+    absl::StrAppend(&range, offset + length - 1);
+  }
+  return range;
+}
+
+std::string CutToRange(std::string whole, int64_t offset, int64_t length) {
+  if (offset < 0 || static_cast<uint64_t>(offset) >= whole.size()) return std::string();
+  if (offset == 0) {
+    if (length >= 0 && static_cast<uint64_t>(length) < whole.size()) {
+      whole.resize(static_cast<size_t>(length));
+    }
+    return whole;
+  }
+  return whole.substr(static_cast<size_t>(offset),
+                      length < 0 ? std::string::npos : static_cast<size_t>(length));
 }
 
 std::string UrlEncode(std::string_view s, bool keep_slash) {

@@ -138,6 +138,20 @@ TEST(StatusFromHttp, KeepsOnlyTheStartOfALongBody) {
   EXPECT_THAT(msg, Not(HasSubstr("TAIL")));
 }
 
+TEST(Ranges, HeaderValueAndCuttingAWholeBody) {
+  EXPECT_EQ(RangeHeaderValue(0, 10), "bytes=0-9");
+  EXPECT_EQ(RangeHeaderValue(5, -1), "bytes=5-");
+  EXPECT_EQ(RangeHeaderValue(7, 1), "bytes=7-7");
+  EXPECT_EQ(RangeHeaderValue(INT64_MAX - 1, 5), "bytes=9223372036854775806-")
+      << "a last byte past int64 means to the end";
+  EXPECT_EQ(CutToRange("0123456789", 2, 3), "234");
+  EXPECT_EQ(CutToRange("0123456789", 0, 4), "0123");
+  EXPECT_EQ(CutToRange("0123456789", 8, 5), "89");
+  EXPECT_EQ(CutToRange("0123456789", 3, -1), "3456789");
+  EXPECT_EQ(CutToRange("0123456789", 10, 1), "");
+  EXPECT_EQ(CutToRange("", 0, -1), "");
+}
+
 TEST(UrlEncode, EncodesAllButUnreserved) {
   EXPECT_EQ(UrlEncode("AZaz09-._~", false), "AZaz09-._~");
   EXPECT_EQ(UrlEncode("a b/c", false), "a%20b%2Fc");

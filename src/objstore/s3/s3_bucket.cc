@@ -267,9 +267,7 @@ absl::StatusOr<std::string> S3Bucket::Read(std::string_view name, int64_t offset
   Headers headers = sse_c_headers_;
   const bool ranged = offset > 0 || length > 0;
   if (ranged) {
-    headers.emplace_back("Range", length > 0
-                                      ? absl::StrCat("bytes=", offset, "-", offset + length - 1)
-                                      : absl::StrCat("bytes=", offset, "-"));
+    headers.emplace_back("Range", http::RangeHeaderValue(offset, length));
   }
   CHARON_ASSIGN_OR_RETURN(
       http::HttpResponse response,
@@ -294,9 +292,7 @@ absl::StatusOr<std::string> S3Bucket::Read(std::string_view name, int64_t offset
   if (response.status == 200) {
     if (!ranged) return std::move(response.body);
     // The server ignored the Range header and sent the whole object.
-    if (static_cast<uint64_t>(offset) >= response.body.size()) return std::string();
-    return response.body.substr(static_cast<size_t>(offset),
-                                length > 0 ? static_cast<size_t>(length) : std::string::npos);
+    return http::CutToRange(std::move(response.body), offset, length);
   }
   // The object exists but the range starts at or past its end (or it is empty).
   if (response.status == 416) return std::string();
