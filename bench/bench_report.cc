@@ -193,6 +193,15 @@ std::string RenderMarkdown(const BenchReport& r) {
                   Bytes(static_cast<double>(r.prom.rss_anon_bytes)), " | ",
                   Ratio(static_cast<double>(r.charon.rss_anon_bytes), static_cast<double>(r.prom.rss_anon_bytes)),
                   " |\n");
+  out += "\nMemory of the warm processes after each row (rows run in table order, so the peak "
+         "so far carries over):\n\n| Row | C RSS | C peak so far | P RSS | P peak so far |\n"
+         "|---|---:|---:|---:|---:|\n";
+  for (const RowResult& row : r.rows) {
+    absl::StrAppend(&out, "| ", row.query.name, " | ", Bytes(static_cast<double>(row.charon_rss_bytes)),
+                    " | ", Bytes(static_cast<double>(row.charon_hwm_bytes)), " | ",
+                    Bytes(static_cast<double>(row.prom_rss_bytes)), " | ",
+                    Bytes(static_cast<double>(row.prom_hwm_bytes)), " |\n");
+  }
   const double index_gb = static_cast<double>(r.index_bytes) / 1e9;
   absl::StrAppend(&out, "\nIndex-header on disk: ", Bytes(static_cast<double>(r.index_header_bytes)),
                   " for ", r.blocks, " blocks = ",

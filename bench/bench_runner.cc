@@ -209,6 +209,10 @@ absl::Status Runner::WarmRows() {
   for (RowResult& row : report_.rows) {
     Clock::time_point t0 = Clock::now();
     WarmRow(row);
+    row.charon_rss_bytes = ProcStatusBytes(charon_->pid(), "VmRSS").value_or(0);
+    row.charon_hwm_bytes = ProcStatusBytes(charon_->pid(), "VmHWM").value_or(0);
+    row.prom_rss_bytes = ProcStatusBytes(prom_->pid(), "VmRSS").value_or(0);
+    row.prom_hwm_bytes = ProcStatusBytes(prom_->pid(), "VmHWM").value_or(0);
     fmt::print(stderr, "warm {:<22} charon {:>8} prometheus {:>8} {} ({:.1f}s)\n", row.query.name,
                row.charon_items, row.prom_items, row.wrong ? "WRONG: " + row.note : "ok", Since(t0));
   }

@@ -56,6 +56,9 @@ struct RowResult {
   double prom_decode_seconds = 0;
   int64_t charon_wire_bytes = 0;  // serialized size of the captured answer
   int64_t prom_wire_bytes = 0;
+  // Memory of the warm processes right after the row (VmRSS, VmHWM so far).
+  int64_t charon_rss_bytes = 0, charon_hwm_bytes = 0;
+  int64_t prom_rss_bytes = 0, prom_hwm_bytes = 0;
 };
 
 struct ServerFigures {

@@ -57,7 +57,8 @@ dirty=$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null | gre
   echo
   echo "- Date: $(date -u +%Y-%m-%dT%H:%MZ); commit $commit$dirty"
   echo "- Machine: $(nproc) CPUs ($cpu), $mem memory, Linux $(uname -r)"
-  echo "- Prometheus: $prom; Charon built $(grep -m1 CMAKE_BUILD_TYPE: "$build/CMakeCache.txt" | cut -d= -f2)"
+  build_type=$(grep -m1 '^CMAKE_BUILD_TYPE:' "$build/CMakeCache.txt" | cut -d= -f2)
+  echo "- Prometheus: $prom; Charon built ${build_type:-RelWithDebInfo} (-O2 -g)"
   echo "- Client and both servers share the machine: on few cores the client's CPU competes with"
   echo "  the server's (see the client overhead table)."
   echo
