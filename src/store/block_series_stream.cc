@@ -94,7 +94,8 @@ absl::Status BlockSeriesStream::ReadEntries(size_t begin, size_t end, std::vecto
         if (q_.skip_chunks && !s.needs_sample_check) s.metas.clear();
         out->push_back(std::move(s));
         return absl::OkStatus();
-      });
+      },
+      end < refs_.size() ? std::optional<uint64_t>(refs_[end]) : std::nullopt);
 }
 
 absl::Status BlockSeriesStream::LoadChunksFor(std::vector<LoadedSeries>& batch) {
@@ -125,6 +126,24 @@ absl::Status BlockSeriesStream::LoadChunksFor(std::vector<LoadedSeries>& batch) 
   return absl::OkStatus();
 }
 
+namespace {
+
+// The end of the window from `from`: at most `max_series` series and, past the first, no more
+// than `max_chunks` chunk metas.
+size_t ChunkWindowEnd(const std::vector<LoadedSeries>& v, size_t from, size_t max_series,
+                      size_t max_chunks) {
+  size_t end = from;
+  size_t chunks = 0;
+  while (end < v.size() && end - from < max_series) {
+    chunks += v[end].metas.size();
+    if (end > from && chunks > max_chunks) break;
+    ++end;
+  }
+  return end;
+}
+
+}  // namespace
+
 absl::Status BlockSeriesStream::FillReady() {
   const size_t batch = std::max<size_t>(1, q_.batch_size);
   if (sorted_mode_) {
@@ -141,7 +160,7 @@ absl::Status BlockSeriesStream::FillReady() {
       gathered_ = true;
     }
     while (ready_.empty() && sorted_pos_ < sorted_.size()) {
-      size_t end = std::min(sorted_.size(), sorted_pos_ + batch);
+      size_t end = ChunkWindowEnd(sorted_, sorted_pos_, batch, q_.chunks_per_fetch);
       std::vector<LoadedSeries> window(std::make_move_iterator(sorted_.begin() + sorted_pos_),
                                        std::make_move_iterator(sorted_.begin() + end));
       sorted_pos_ = end;
@@ -156,15 +175,23 @@ absl::Status BlockSeriesStream::FillReady() {
   }
 
   while (ready_.empty() && !finished_) {
-    if (next_ref_ >= refs_.size()) {
-      restorer_.Finish(ready_);
-      finished_ = true;
-      break;
+    if (entries_pos_ >= entries_.size()) {
+      entries_.clear();
+      entries_pos_ = 0;
+      if (next_ref_ >= refs_.size()) {
+        restorer_.Finish(ready_);
+        finished_ = true;
+        break;
+      }
+      size_t end = std::min(refs_.size(), next_ref_ + batch);
+      CHARON_RETURN_IF_ERROR(ReadEntries(next_ref_, end, &entries_));
+      next_ref_ = end;
+      continue;
     }
-    size_t end = std::min(refs_.size(), next_ref_ + batch);
-    std::vector<LoadedSeries> loaded;
-    CHARON_RETURN_IF_ERROR(ReadEntries(next_ref_, end, &loaded));
-    next_ref_ = end;
+    size_t end = ChunkWindowEnd(entries_, entries_pos_, batch, q_.chunks_per_fetch);
+    std::vector<LoadedSeries> loaded(std::make_move_iterator(entries_.begin() + entries_pos_),
+                                     std::make_move_iterator(entries_.begin() + end));
+    entries_pos_ = end;
     CHARON_RETURN_IF_ERROR(LoadChunksFor(loaded));
     for (auto& s : loaded) {
       bool defer = s.may_defer;

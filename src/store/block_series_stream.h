@@ -4,6 +4,9 @@
 // Open() expands postings (and reserves them against the series limit, as Thanos counts series
 // touched). Next() then yields series: entries are read for a batch of refs, filtered by time,
 // labels transformed (external labels, replica removal), sharded, then the batch's chunks fetched.
+// Chunks are fetched for at most `chunks_per_fetch` chunks at a time, whatever the series batch size
+// (Thanos' --debug.series-batch-size, 10000 series), so chunk bytes held per block and request stay
+// around a megabyte.
 // A series is returned only if it has a sample in [min_time, max_time], as Prometheus does; only
 // when every overlapping chunk spans past both ends does that take decoding the chunk.
 // When the transform can reorder series beyond what OrderRestorer handles, the block's labels and
@@ -40,6 +43,8 @@ struct BlockQuery {
   std::optional<ShardInfo> shard_info;
   int64_t limit = 0;
   size_t batch_size = 4096;
+  // Chunks fetched at a time within a batch (a window is cut before it would exceed this).
+  size_t chunks_per_fetch = 4096;
   int64_t estimated_series_size = 64 * 1024;
   int64_t estimated_chunk_size = 16000;
   Limiter* series_limiter = nullptr;
@@ -72,6 +77,9 @@ class BlockSeriesStream {
   SeriesTransform transform_;
   std::vector<uint64_t> refs_;
   size_t next_ref_ = 0;
+  // Entries read (labels, chunk metas) whose chunks are not loaded yet, from `entries_pos_`.
+  std::vector<LoadedSeries> entries_;
+  size_t entries_pos_ = 0;
   std::deque<LoadedSeries> ready_;
   OrderRestorer restorer_;
   bool finished_ = false;

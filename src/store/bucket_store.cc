@@ -308,7 +308,10 @@ absl::Status BucketStore::SeriesUnlogged(const SeriesRequest& req, SeriesSink& s
   base.without_replica_labels = req.without_replica_labels;
   base.shard_info = req.shard_info;
   base.limit = req.limit;
-  base.batch_size = options_.series_batch_size;
+  // Labels of a whole batch are held per block and request: Thanos' 10000 would cost ~8 MB per
+  // block, so entries are read 1024 at a time at most (more index reads, far less memory).
+  base.batch_size = std::clamp<size_t>(options_.series_batch_size, 1, kMaxSeriesPerRead);
+  base.chunks_per_fetch = std::max<size_t>(1, options_.chunks_per_fetch);
   base.estimated_series_size = options_.estimated_series_size;
   base.estimated_chunk_size = options_.estimated_chunk_size;
   base.series_limiter = &series_limiter;
@@ -424,7 +427,8 @@ absl::Status ForEachSeriesLabels(const Block& block, const std::vector<tsdb::Mat
           transform.Apply(ls);
           fn(ls);
           return absl::OkStatus();
-        }));
+        },
+        begin + kBatch < refs.size() ? std::optional<uint64_t>(refs[begin + kBatch]) : std::nullopt));
   }
   return absl::OkStatus();
 }

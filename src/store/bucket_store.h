@@ -1,7 +1,7 @@
 // BucketStore: serves the blocks of one bucket over the StoreApi. It keeps the set of loaded
 // blocks in step with the bucket (SyncBlocks: load new blocks concurrently, drop vanished ones once
 // the view is complete) and answers Series by streaming a k-way merge of per-block streams, so
-// memory per request is bounded by batch size x blocks queried, not by the answer.
+// memory per request is bounded by the chunks fetched at a time x blocks queried, not by the answer.
 //
 // Thread-safe: queries run concurrently with each other and with SyncBlocks; a query holds
 // shared_ptrs to the blocks it reads, so a dropped block lives until the query ends.
@@ -44,6 +44,9 @@ struct MetaView {
 };
 using MetaSource = std::function<MetaView()>;
 
+// The most series entries read at a time per block and request, whatever the batch size flag.
+inline constexpr size_t kMaxSeriesPerRead = 1024;
+
 struct BucketStoreOptions {
   BlockLoadOptions load;
   int block_sync_concurrency = 20;  // --block-sync-concurrency
@@ -55,7 +58,8 @@ struct BucketStoreOptions {
   std::function<int64_t()> max_time;
   int64_t estimated_series_size = 64 * 1024;  // --debug.estimated-max-series-size
   int64_t estimated_chunk_size = 16000;       // --debug.estimated-max-chunk-size
-  size_t series_batch_size = 4096;
+  size_t series_batch_size = 4096;  // --debug.series-batch-size, capped at kMaxSeriesPerRead
+  size_t chunks_per_fetch = 4096;  // chunks fetched at a time per block and request
   // Parallel postings expansion across the blocks of one request.
   int block_open_concurrency = 8;
   // Structured log sink (level "debug"|"info"|"warn"|"error", message, key/values); may be empty.

@@ -115,6 +115,7 @@ class BucketStoreTest : public ::testing::Test {
     BucketStoreOptions opts;
     opts.load.data_dir = data_dir_.path();
     opts.series_batch_size = 7;  // many batches even for these small blocks
+    opts.chunks_per_fetch = 5;   // and several chunk fetches per batch
     store_ = std::make_unique<BucketStore>(bucket_, AllBlocks(bucket_), opts, registry_);
     ASSERT_OK(store_->InitialSync());
   }

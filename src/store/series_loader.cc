@@ -18,16 +18,22 @@ constexpr int kFetchConcurrency = 4;
 
 absl::Status LoadSeriesEntries(const Block& block, std::span<const uint64_t> refs, int64_t estimate,
                                FetchStats* stats,
-                               const std::function<absl::Status(size_t, const tsdb::SeriesEntry&)>& fn) {
+                               const std::function<absl::Status(size_t, const tsdb::SeriesEntry&)>& fn,
+                               std::optional<uint64_t> next_ref) {
   if (refs.empty()) return absl::OkStatus();
   if (block.meta().series_max_size > 0) estimate = std::min(estimate, block.meta().series_max_size + 8);
   const int version = block.index_version();
   // Series entries lie before the postings offset table; never read past it.
   const int64_t limit = block.index_header().PostingsTableOffset();
+  // Entries are laid out back to back in ref order: one ends at the latest where the next
+  // selected one starts, so only the last entry (with no known successor) is read by estimate.
   std::vector<ByteRange> ranges(refs.size());
   for (size_t i = 0; i < refs.size(); ++i) {
     auto off = static_cast<int64_t>(tsdb::SeriesOffset(refs[i], version));
-    ranges[i] = {off, std::max(off + 1, std::min(off + estimate, limit))};
+    int64_t end = std::min(off + estimate, limit);
+    std::optional<uint64_t> next = i + 1 < refs.size() ? std::optional<uint64_t>(refs[i + 1]) : next_ref;
+    if (next) end = std::min(end, static_cast<int64_t>(tsdb::SeriesOffset(*next, version)));
+    ranges[i] = {off, std::max(off + 1, end)};
   }
   std::vector<Part> parts = PartitionRanges(ranges);
   std::vector<std::string> bufs(parts.size());

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 
 #include "absl/status/status.h"
@@ -19,10 +20,13 @@ namespace charon::store {
 inline constexpr int64_t kEstimatedMaxSeriesSize = 64 * 1024;
 
 // Calls fn(i, entry) for refs[i] in ascending order; `refs` ascending. `estimate` is the bytes
-// read per entry before a refetch (min'ed with meta index_stats.series_max_size when known).
+// read per entry before a refetch (min'ed with meta index_stats.series_max_size when known); an
+// entry is never read past the start of the next selected one, `next_ref` being the ref that
+// follows the last of `refs` (when the caller has one), so only a final entry costs `estimate`.
 absl::Status LoadSeriesEntries(const Block& block, std::span<const uint64_t> refs,
                                int64_t estimate, FetchStats* stats,
-                               const std::function<absl::Status(size_t, const tsdb::SeriesEntry&)>& fn);
+                               const std::function<absl::Status(size_t, const tsdb::SeriesEntry&)>& fn,
+                               std::optional<uint64_t> next_ref = std::nullopt);
 
 }  // namespace charon::store
 
