@@ -1,44 +1,26 @@
-// ParallelFor: runs fn(i) for i in [0, n) on up to `concurrency` threads (the calling thread is one
-// of them) and returns the first non-OK status by index order of failure discovery; remaining work
-// is skipped once a call failed. concurrency <= 1 runs inline.
+// ParallelFor: runs fn(i) for i in [0, n) on up to `concurrency` threads and returns the first
+// non-OK status (by discovery); once a call failed, the indices not yet started are skipped.
+//
+// The calling thread always works through the indices itself; up to concurrency - 1 helpers from
+// a process-wide pool (WorkerPool) join it when they are free, so a call never waits for a pool
+// thread and nested ParallelFor calls (a query over blocks, each reading ranges in parallel) cannot
+// deadlock however busy the pool is. No thread is created per call. Returns after every fn call
+// has finished; fn must be safe to call concurrently. concurrency <= 1 runs inline.
 #ifndef CHARON_BASE_PARALLEL_H_
 #define CHARON_BASE_PARALLEL_H_
 
-#include <algorithm>
-#include <atomic>
 #include <cstddef>
 #include <functional>
-#include <thread>
-#include <vector>
 
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
 
 namespace charon::base {
 
-inline absl::Status ParallelFor(size_t n, int concurrency,
-                                const std::function<absl::Status(size_t i)>& fn) {
-  std::atomic<size_t> next{0};
-  std::atomic<bool> failed{false};
-  absl::Mutex mu;
-  absl::Status first;
-  auto worker = [&] {
-    for (size_t i; !failed.load(std::memory_order_relaxed) && (i = next.fetch_add(1)) < n;) {
-      absl::Status s = fn(i);
-      if (!s.ok()) {
-        absl::MutexLock lock(&mu);
-        if (first.ok()) first = std::move(s);
-        failed = true;
-      }
-    }
-  };
-  size_t threads = std::min<size_t>(n, static_cast<size_t>(std::max(1, concurrency)));
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
-  return first;
-}
+absl::Status ParallelFor(size_t n, int concurrency,
+                         const std::function<absl::Status(size_t i)>& fn);
+
+// Threads in the shared pool (fixed at first use).
+size_t WorkerPoolSize();
 
 }  // namespace charon::base
 
