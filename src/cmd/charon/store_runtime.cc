@@ -20,6 +20,7 @@
 #include "cache/caching_bucket_config.h"
 #include "objstore/bucket_config.h"
 #include "objstore/metrics_bucket.h"
+#include "server/http/memory_releaser.h"
 #include "server/grpc/grpc_server.h"
 #include "store/bucket_store.h"
 
@@ -92,6 +93,8 @@ class EngineRuntime final : public StoreRuntime {
     base::LogInfo("listening for StoreAPI gRPC", {{"address", flags.grpc_address}});
 
     sync_thread_ = std::thread([this] { SyncLoop(); });
+    // Large answers leave the allocator holding freed pages; give them back within seconds.
+    releaser_ = std::make_unique<http::MemoryReleaser>(absl::Seconds(2), 64 << 20);
     return absl::OkStatus();
   }
 
@@ -148,6 +151,7 @@ class EngineRuntime final : public StoreRuntime {
   std::unique_ptr<store::BucketStore> store_;
   std::unique_ptr<server::GrpcServer> grpc_;
   std::thread sync_thread_;
+  std::unique_ptr<http::MemoryReleaser> releaser_;
   absl::Notification stopped_;
   mutable absl::Mutex mu_;
   http::BlocksSnapshot snapshot_ ABSL_GUARDED_BY(mu_);

@@ -1,0 +1,33 @@
+#include "server/http/memory_releaser.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <vector>
+
+#include "absl/time/clock.h"
+
+namespace charon::http {
+namespace {
+
+TEST(MemoryReleaser, FreedPagesGoBackToTheOs) {
+  {
+    std::vector<std::unique_ptr<char[]>> blocks;
+    for (int i = 0; i < 64; ++i) {
+      blocks.emplace_back(new char[2 << 20]);
+      blocks.back()[0] = static_cast<char>(i);  // touch it
+    }
+  }
+  if (MemoryReleaser::AllocatorFreeBytes() == 0) GTEST_SKIP() << "not built with tcmalloc";
+  EXPECT_GT(MemoryReleaser::AllocatorFreeBytes(), size_t{64} << 20);
+  {
+    MemoryReleaser releaser(absl::Milliseconds(10), 1 << 20);
+    for (int i = 0; i < 500 && MemoryReleaser::AllocatorFreeBytes() > (size_t{1} << 20); ++i) {
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+  }
+  EXPECT_LE(MemoryReleaser::AllocatorFreeBytes(), size_t{8} << 20);
+}
+
+}  // namespace
+}  // namespace charon::http
