@@ -74,7 +74,11 @@ void WarmTable(const BenchReport& r, size_t level, std::string& out) {
       "C chunk MB/s | P chunk MB/s | C/P thr | C CPU ms/call | P CPU ms/call | Calls C/P | Check |\n"
       "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
   for (const RowResult& row : r.rows) {
-    if (level >= row.charon.size() || level >= row.prom.size()) continue;
+    if (level >= row.charon.size() || level >= row.prom.size()) {
+      absl::StrAppend(&out, "| ", row.query.name, " | ", CountCell(row),
+                      " | - | - | - | - | - | - | - | - | - | - | - | - | - | **WRONG** |\n");
+      continue;
+    }
     const SystemRun& c = row.charon[level];
     const SystemRun& p = row.prom[level];
     const bool series = CarriesSeries(row.query);

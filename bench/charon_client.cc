@@ -16,8 +16,6 @@ struct CharonClient::Stubs {
 
 namespace {
 
-constexpr auto kCallTimeout = std::chrono::minutes(10);
-
 absl::Status FromGrpc(const grpc::Status& s) {
   return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
 }
@@ -61,7 +59,8 @@ absl::Status CountResponse(const thanos::SeriesResponse& r, CallCounts* c) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<CharonClient>> CharonClient::Connect(const std::string& address,
-                                                                    int batch_size) {
+                                                                    int batch_size,
+                                                                    double timeout_seconds) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(-1);
   // A private subchannel pool: a connection of this client's own, as separate queriers have.
@@ -69,18 +68,21 @@ absl::StatusOr<std::unique_ptr<CharonClient>> CharonClient::Connect(const std::s
   auto stubs = std::make_unique<Stubs>();
   stubs->channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
   stubs->store = thanos::Store::NewStub(stubs->channel);
-  return std::unique_ptr<CharonClient>(new CharonClient(std::move(stubs), batch_size));
+  return std::unique_ptr<CharonClient>(
+      new CharonClient(std::move(stubs), batch_size, timeout_seconds));
 }
 
-CharonClient::CharonClient(std::unique_ptr<Stubs> stubs, int batch_size)
-    : stubs_(std::move(stubs)), batch_size_(batch_size) {}
+CharonClient::CharonClient(std::unique_ptr<Stubs> stubs, int batch_size, double timeout_seconds)
+    : stubs_(std::move(stubs)), batch_size_(batch_size), timeout_seconds_(timeout_seconds) {}
 
 CharonClient::~CharonClient() = default;
 
 absl::StatusOr<CallCounts> CharonClient::Call(const BenchQuery& q,
                                               std::vector<std::string>* capture) {
   grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
+  ctx.set_deadline(std::chrono::system_clock::now() +
+                   std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                       std::chrono::duration<double>(timeout_seconds_)));
   CallCounts c;
   switch (q.kind) {
     case QueryKind::kSeries:

@@ -19,9 +19,11 @@ namespace charon::bench {
 
 class CharonClient {
  public:
-  // `address` is host:port. `batch_size` is sent as SeriesRequest.response_batch_size.
+  // `address` is host:port. `batch_size` is sent as SeriesRequest.response_batch_size; a call
+  // that takes longer than `timeout_seconds` fails with DeadlineExceeded.
   static absl::StatusOr<std::unique_ptr<CharonClient>> Connect(const std::string& address,
-                                                               int batch_size = 0);
+                                                               int batch_size = 0,
+                                                               double timeout_seconds = 600);
   ~CharonClient();
   CharonClient(const CharonClient&) = delete;
   CharonClient& operator=(const CharonClient&) = delete;
@@ -35,10 +37,11 @@ class CharonClient {
 
  private:
   struct Stubs;
-  CharonClient(std::unique_ptr<Stubs> stubs, int batch_size);
+  CharonClient(std::unique_ptr<Stubs> stubs, int batch_size, double timeout_seconds);
 
   std::unique_ptr<Stubs> stubs_;
   int batch_size_;
+  double timeout_seconds_;
 };
 
 }  // namespace charon::bench

@@ -150,13 +150,14 @@ absl::Status Perform(CURL* h, Transfer& t, const std::string& url) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<PrometheusClient>> PrometheusClient::Create(std::string base_url) {
+absl::StatusOr<std::unique_ptr<PrometheusClient>> PrometheusClient::Create(std::string base_url,
+                                                                        double timeout_seconds) {
   GlobalInitOnce();
   auto curl = std::make_unique<Curl>();
   curl->handle = curl_easy_init();
   if (curl->handle == nullptr) return absl::UnavailableError("curl_easy_init failed");
   curl_easy_setopt(curl->handle, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl->handle, CURLOPT_TIMEOUT_MS, 600'000L);
+  curl_easy_setopt(curl->handle, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_seconds * 1000));
   curl_easy_setopt(curl->handle, CURLOPT_TCP_NODELAY, 1L);
   for (const char* h : {"Content-Encoding: snappy", "Accept-Encoding: snappy",
                         "Content-Type: application/x-protobuf", "User-Agent: charon-bench/1",

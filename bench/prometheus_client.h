@@ -20,8 +20,10 @@ namespace charon::bench {
 
 class PrometheusClient {
  public:
-  // `base_url` like http://127.0.0.1:9090.
-  static absl::StatusOr<std::unique_ptr<PrometheusClient>> Create(std::string base_url);
+  // `base_url` like http://127.0.0.1:9090. A call that takes longer than `timeout_seconds` fails
+  // with Unavailable.
+  static absl::StatusOr<std::unique_ptr<PrometheusClient>> Create(std::string base_url,
+                                                                  double timeout_seconds = 600);
   ~PrometheusClient();
   PrometheusClient(const PrometheusClient&) = delete;
   PrometheusClient& operator=(const PrometheusClient&) = delete;
