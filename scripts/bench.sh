@@ -8,7 +8,7 @@
 # Sizes (one promtool call per 2h window; the window's OpenMetrics file is written, converted and
 # deleted, so disk and memory are bounded by one window):
 #   tiny     2 blocks,  1.5k series per block, ~2.2k distinct; about 20 s to build
-#   default  6 blocks,  47k series per block, 212k distinct (pods churn); 4.4 GB of text and about
+#   default  6 blocks,  47k series per block, 205k distinct (pods churn); 4.4 GB of text and about
 #            5.3 GB peak promtool RSS per window (the input file is memory-mapped), ~10 min
 #   large    8 blocks, 183k series per block, ~1.05M distinct; about 17 GB of text per window;
 #            promtool's memory grows with the window's series and text (not run here)
