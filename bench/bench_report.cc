@@ -42,11 +42,13 @@ bool CarriesSeries(const BenchQuery& q) {
 }
 
 double SeriesPerSecond(const SystemRun& r) {
-  return r.load.wall_seconds > 0 ? static_cast<double>(r.load.total.items) / r.load.wall_seconds : 0;
+  return r.load.wall_seconds > 0 ? static_cast<double>(r.load.total.items) / r.load.wall_seconds
+                                 : 0;
 }
 double ChunkMBps(const SystemRun& r) {
-  return r.load.wall_seconds > 0 ? static_cast<double>(r.load.total.chunk_bytes) / 1e6 / r.load.wall_seconds
-                                 : 0;
+  return r.load.wall_seconds > 0
+             ? static_cast<double>(r.load.total.chunk_bytes) / 1e6 / r.load.wall_seconds
+             : 0;
 }
 double CpuMsPerCall(double cpu_seconds, const SystemRun& r) {
   return r.load.calls > 0 ? cpu_seconds / static_cast<double>(r.load.calls) : -1;
@@ -65,13 +67,15 @@ double Median(std::vector<double> v) {
 
 void WarmTable(const BenchReport& r, size_t level, std::string& out) {
   const int clients = r.options.concurrency[level];
-  absl::StrAppend(&out, "\n### Warm, ", clients, clients == 1 ? " client" : " concurrent clients",
-                  "\n\nLatencies in ms. C = Charon, P = Prometheus. \"C/P p50\" below 1 means Charon "
-                  "answers faster; \"C/P thr\" above 1 means Charon delivers more series per "
-                  "second. Server CPU is CPU time of the server process per call.\n\n");
+  absl::StrAppend(
+      &out, "\n### Warm, ", clients, clients == 1 ? " client" : " concurrent clients",
+      "\n\nLatencies in ms. C = Charon, P = Prometheus. \"C/P p50\" below 1 means Charon "
+      "answers faster; \"C/P thr\" above 1 means Charon delivers more series per "
+      "second. Server CPU is CPU time of the server process per call.\n\n");
   out +=
       "| Row | Items | C p50 | C p99 | P p50 | P p99 | C/P p50 | C series/s | P series/s | "
-      "C chunk MB/s | P chunk MB/s | C/P thr | C CPU ms/call | P CPU ms/call | Calls C/P | Check |\n"
+      "C chunk MB/s | P chunk MB/s | C/P thr | C CPU ms/call | P CPU ms/call | Calls C/P | Check "
+      "|\n"
       "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
   for (const RowResult& row : r.rows) {
     if (level >= row.charon.size() || level >= row.prom.size()) {
@@ -85,10 +89,11 @@ void WarmTable(const BenchReport& r, size_t level, std::string& out) {
     const bool chunks = row.query.kind == QueryKind::kSeries;
     absl::StrAppend(
         &out, "| ", row.query.name, " | ", CountCell(row), " | ", Ms(c.load.Percentile(50)), " | ",
-        Ms(c.load.Percentile(99)), " | ", Ms(p.load.Percentile(50)), " | ", Ms(p.load.Percentile(99)),
-        " | ", Ratio(c.load.Percentile(50), p.load.Percentile(50)), " | ",
-        series ? Count(SeriesPerSecond(c)) : "-", " | ", series ? Count(SeriesPerSecond(p)) : "-",
-        " | ", chunks ? absl::StrFormat("%.1f", ChunkMBps(c)) : "-", " | ",
+        Ms(c.load.Percentile(99)), " | ", Ms(p.load.Percentile(50)), " | ",
+        Ms(p.load.Percentile(99)), " | ", Ratio(c.load.Percentile(50), p.load.Percentile(50)),
+        " | ", series ? Count(SeriesPerSecond(c)) : "-", " | ",
+        series ? Count(SeriesPerSecond(p)) : "-", " | ",
+        chunks ? absl::StrFormat("%.1f", ChunkMBps(c)) : "-", " | ",
         chunks ? absl::StrFormat("%.1f", ChunkMBps(p)) : "-", " | ",
         series ? Ratio(SeriesPerSecond(c), SeriesPerSecond(p)) : "-", " | ",
         Ms(CpuMsPerCall(c.server_cpu_seconds, c)), " | ", Ms(CpuMsPerCall(p.server_cpu_seconds, p)),
@@ -105,21 +110,26 @@ void Targets(const BenchReport& r, std::string& out) {
   for (const RowResult& row : r.rows) {
     for (size_t l = 0; l < row.charon.size() && l < row.prom.size(); ++l) {
       if (row.query.kind == QueryKind::kSeries) {
-        double ratio = SeriesPerSecond(row.charon[l]) / std::max(1e-9, SeriesPerSecond(row.prom[l]));
+        double ratio =
+            SeriesPerSecond(row.charon[l]) / std::max(1e-9, SeriesPerSecond(row.prom[l]));
         if (ratio < worst_thr) {
           worst_thr = ratio;
-          worst_thr_row = absl::StrCat(row.query.name, ", ", r.options.concurrency[l], " client(s)");
+          worst_thr_row =
+              absl::StrCat(row.query.name, ", ", r.options.concurrency[l], " client(s)");
         }
       } else {
-        double ratio = row.charon[l].load.Percentile(50) / std::max(1e-9, row.prom[l].load.Percentile(50));
+        double ratio =
+            row.charon[l].load.Percentile(50) / std::max(1e-9, row.prom[l].load.Percentile(50));
         if (ratio > worst_meta) {
           worst_meta = ratio;
-          worst_meta_row = absl::StrCat(row.query.name, ", ", r.options.concurrency[l], " client(s)");
+          worst_meta_row =
+              absl::StrCat(row.query.name, ", ", r.options.concurrency[l], " client(s)");
         }
       }
     }
     if (last < row.charon.size() && last < row.prom.size()) {
-      double ratio = row.charon[last].load.Percentile(99) / std::max(1e-9, row.prom[last].load.Percentile(99));
+      double ratio =
+          row.charon[last].load.Percentile(99) / std::max(1e-9, row.prom[last].load.Percentile(99));
       if (ratio > worst_p99) {
         worst_p99 = ratio;
         worst_p99_row = row.query.name;
@@ -161,11 +171,13 @@ std::string RenderMarkdown(const BenchReport& r) {
     peak_promtool = std::max(peak_promtool, w.promtool_max_rss_bytes);
     per_window.push_back(Count(static_cast<double>(w.series)));
   }
-  absl::StrAppend(&out, "### Dataset `", d.size.name, "`\n\n", r.blocks, " blocks of 2h (series per block: ",
-                  absl::StrJoin(per_window, ", "), "; ", Count(static_cast<double>(samples)),
-                  " samples at 15 s), index ", Bytes(static_cast<double>(r.index_bytes)),
-                  ", chunks and meta ", Bytes(static_cast<double>(r.chunk_file_bytes)),
-                  ". promtool peak RSS per window: ", Bytes(static_cast<double>(peak_promtool)), ".\n");
+  absl::StrAppend(&out, "### Dataset `", d.size.name, "`\n\n", r.blocks,
+                  " blocks of 2h (series per block: ", absl::StrJoin(per_window, ", "), "; ",
+                  Count(static_cast<double>(samples)), " samples at 15 s), index ",
+                  Bytes(static_cast<double>(r.index_bytes)), ", chunks and meta ",
+                  Bytes(static_cast<double>(r.chunk_file_bytes)),
+                  ". promtool peak RSS per window: ", Bytes(static_cast<double>(peak_promtool)),
+                  ".\n");
   for (size_t level = 0; level < r.options.concurrency.size(); ++level) WarmTable(r, level, out);
 
   if (r.options.cold) {
@@ -185,44 +197,53 @@ std::string RenderMarkdown(const BenchReport& r) {
                   " starts; Charon from an empty data dir), ms | ", Ms(c_ready), " | ", Ms(p_ready),
                   " | ", Ratio(c_ready, p_ready), " |\n");
   absl::StrAppend(&out, "| Start to ready, restart (Charon data dir filled), ms | ",
-                  Ms(r.charon.ready_restart_seconds), " | ", Ms(r.prom.ready_restart_seconds), " | ",
-                  Ratio(r.charon.ready_restart_seconds, r.prom.ready_restart_seconds), " |\n");
+                  Ms(r.charon.ready_restart_seconds), " | ", Ms(r.prom.ready_restart_seconds),
+                  " | ", Ratio(r.charon.ready_restart_seconds, r.prom.ready_restart_seconds),
+                  " |\n");
   absl::StrAppend(&out, "| Peak RSS (VmHWM) after the warm runs | ",
                   Bytes(static_cast<double>(r.charon.peak_rss_bytes)), " | ",
                   Bytes(static_cast<double>(r.prom.peak_rss_bytes)), " | ",
-                  Ratio(static_cast<double>(r.charon.peak_rss_bytes), static_cast<double>(r.prom.peak_rss_bytes)),
+                  Ratio(static_cast<double>(r.charon.peak_rss_bytes),
+                        static_cast<double>(r.prom.peak_rss_bytes)),
                   " |\n");
   absl::StrAppend(&out, "| Anonymous RSS at the end (RssAnon; excludes mapped files) | ",
                   Bytes(static_cast<double>(r.charon.rss_anon_bytes)), " | ",
                   Bytes(static_cast<double>(r.prom.rss_anon_bytes)), " | ",
-                  Ratio(static_cast<double>(r.charon.rss_anon_bytes), static_cast<double>(r.prom.rss_anon_bytes)),
+                  Ratio(static_cast<double>(r.charon.rss_anon_bytes),
+                        static_cast<double>(r.prom.rss_anon_bytes)),
                   " |\n");
-  out += "\nMemory of the warm processes after each row (rows run in table order, so the peak "
-         "so far carries over):\n\n| Row | C RSS | C peak so far | P RSS | P peak so far |\n"
-         "|---|---:|---:|---:|---:|\n";
+  out +=
+      "\nMemory of the warm processes after each row (rows run in table order, so the peak "
+      "so far carries over):\n\n| Row | C RSS | C peak so far | P RSS | P peak so far |\n"
+      "|---|---:|---:|---:|---:|\n";
   for (const RowResult& row : r.rows) {
-    absl::StrAppend(&out, "| ", row.query.name, " | ", Bytes(static_cast<double>(row.charon_rss_bytes)),
-                    " | ", Bytes(static_cast<double>(row.charon_hwm_bytes)), " | ",
+    absl::StrAppend(&out, "| ", row.query.name, " | ",
+                    Bytes(static_cast<double>(row.charon_rss_bytes)), " | ",
+                    Bytes(static_cast<double>(row.charon_hwm_bytes)), " | ",
                     Bytes(static_cast<double>(row.prom_rss_bytes)), " | ",
                     Bytes(static_cast<double>(row.prom_hwm_bytes)), " |\n");
   }
   const double index_gb = static_cast<double>(r.index_bytes) / 1e9;
-  absl::StrAppend(&out, "\nIndex-header on disk: ", Bytes(static_cast<double>(r.index_header_bytes)),
-                  " for ", r.blocks, " blocks = ",
-                  Bytes(static_cast<double>(r.index_header_bytes) / std::max(1, r.blocks)),
-                  " per block, ",
-                  Bytes(static_cast<double>(r.index_header_bytes) / std::max(1e-9, index_gb)),
-                  " per GB of index (", absl::StrFormat("%.1f%%", 100.0 * static_cast<double>(r.index_header_bytes) /
-                                                                   std::max<double>(1, static_cast<double>(r.index_bytes))),
-                  " of the index).\n");
+  absl::StrAppend(
+      &out, "\nIndex-header on disk: ", Bytes(static_cast<double>(r.index_header_bytes)), " for ",
+      r.blocks,
+      " blocks = ", Bytes(static_cast<double>(r.index_header_bytes) / std::max(1, r.blocks)),
+      " per block, ", Bytes(static_cast<double>(r.index_header_bytes) / std::max(1e-9, index_gb)),
+      " per GB of index (",
+      absl::StrFormat("%.1f%%", 100.0 * static_cast<double>(r.index_header_bytes) /
+                                    std::max<double>(1, static_cast<double>(r.index_bytes))),
+      " of the index).\n");
 
   out += "\n### Client overhead: decoding a captured answer from memory, per call\n\n";
-  out += "The same decoding the live client does (Charon: protobuf parse + count per message; "
-         "Prometheus: frame split, CRC-32C, protobuf parse + count, or JSON parse), compared with "
-         "the 1-client p50. Client CPU is this process' CPU time per wall second during the "
-         "busiest run of the row.\n\n";
-  out += "| Row | C answer | C decode ms | % of C p50 | P answer | P decode ms | % of P p50 | Client CPU C / P |\n"
-         "|---|---:|---:|---:|---:|---:|---:|---:|\n";
+  out +=
+      "The same decoding the live client does (Charon: protobuf parse + count per message; "
+      "Prometheus: frame split, CRC-32C, protobuf parse + count, or JSON parse), compared with "
+      "the 1-client p50. Client CPU is this process' CPU time per wall second during the "
+      "busiest run of the row.\n\n";
+  out +=
+      "| Row | C answer | C decode ms | % of C p50 | P answer | P decode ms | % of P p50 | Client "
+      "CPU C / P |\n"
+      "|---|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const RowResult& row : r.rows) {
     if (row.charon.empty() || row.prom.empty()) continue;
     const double cp50 = row.charon[0].load.Percentile(50), pp50 = row.prom[0].load.Percentile(50);
@@ -245,10 +266,18 @@ std::string RenderMarkdown(const BenchReport& r) {
   for (const RowResult& row : r.rows) {
     const char* api = "";
     switch (row.query.kind) {
-      case QueryKind::kSeries: api = "Series / remote read STREAMED_XOR_CHUNKS"; break;
-      case QueryKind::kSeriesSkipChunks: api = "Series skip_chunks / GET /api/v1/series"; break;
-      case QueryKind::kLabelNames: api = "LabelNames / GET /api/v1/labels"; break;
-      case QueryKind::kLabelValues: api = "LabelValues / GET /api/v1/label/<name>/values"; break;
+      case QueryKind::kSeries:
+        api = "Series / remote read STREAMED_XOR_CHUNKS";
+        break;
+      case QueryKind::kSeriesSkipChunks:
+        api = "Series skip_chunks / GET /api/v1/series";
+        break;
+      case QueryKind::kLabelNames:
+        api = "LabelNames / GET /api/v1/labels";
+        break;
+      case QueryKind::kLabelValues:
+        api = "LabelValues / GET /api/v1/label/<name>/values";
+        break;
     }
     std::string desc = Describe(row.query);
     std::string escaped;

@@ -1,8 +1,11 @@
 #include "bench/bench_runner.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -85,7 +88,8 @@ absl::Status Runner::Prepare() {
   std::error_code ec;
   fs::remove_all(options_.work_dir, ec);
   fs::create_directories(options_.work_dir, ec);
-  if (ec) return absl::UnavailableError(absl::StrCat("mkdir ", options_.work_dir, ": ", ec.message()));
+  if (ec)
+    return absl::UnavailableError(absl::StrCat("mkdir ", options_.work_dir, ": ", ec.message()));
   // Prometheus gets its own copy: it writes a WAL and a lock file next to the blocks.
   fs::copy(report_.dataset.blocks_dir, options_.work_dir + "/prometheus-data",
            fs::copy_options::recursive, ec);
@@ -112,10 +116,10 @@ absl::Status Runner::ColdRow(RowResult& row) {
   {
     CHARON_ASSIGN_OR_RETURN(std::unique_ptr<BenchServer> s, StartCharon(CharonOptions(data_dir)));
     report_.charon.ready_empty_seconds.push_back(s->ready_seconds());
-    CHARON_ASSIGN_OR_RETURN(std::unique_ptr<CharonClient> c,
-                            CharonClient::Connect(absl::StrCat("127.0.0.1:", s->query_port()),
-                                                  options_.charon_batch_size,
-                                                  options_.call_timeout_seconds));
+    CHARON_ASSIGN_OR_RETURN(
+        std::unique_ptr<CharonClient> c,
+        CharonClient::Connect(absl::StrCat("127.0.0.1:", s->query_port()),
+                              options_.charon_batch_size, options_.call_timeout_seconds));
     Clock::time_point t0 = Clock::now();
     absl::StatusOr<CallCounts> r = c->Call(row.query);
     row.charon_cold_seconds = Since(t0);
@@ -124,9 +128,10 @@ absl::Status Runner::ColdRow(RowResult& row) {
   {
     CHARON_ASSIGN_OR_RETURN(std::unique_ptr<BenchServer> s, StartPrometheus(PromOptions()));
     report_.prom.ready_empty_seconds.push_back(s->ready_seconds());
-    CHARON_ASSIGN_OR_RETURN(std::unique_ptr<PrometheusClient> c,
-                            PrometheusClient::Create(absl::StrCat("http://127.0.0.1:", s->query_port()),
-                                                                     options_.call_timeout_seconds));
+    CHARON_ASSIGN_OR_RETURN(
+        std::unique_ptr<PrometheusClient> c,
+        PrometheusClient::Create(absl::StrCat("http://127.0.0.1:", s->query_port()),
+                                 options_.call_timeout_seconds));
     Clock::time_point t0 = Clock::now();
     absl::StatusOr<CallCounts> r = c->Call(row.query);
     row.prom_cold_seconds = Since(t0);
@@ -159,7 +164,8 @@ void Runner::WarmRow(RowResult& row) {
     Fail(row, absl::StrCat("charon: ", c.status().ToString()));
   } else {
     row.charon_items = c->items;
-    for (const std::string& m : charon_capture) row.charon_wire_bytes += static_cast<int64_t>(m.size());
+    for (const std::string& m : charon_capture)
+      row.charon_wire_bytes += static_cast<int64_t>(m.size());
     row.charon_decode_seconds = TimeDecode([&] { (void)CharonClient::Decode(q, charon_capture); });
   }
   charon_capture = {};
@@ -174,7 +180,8 @@ void Runner::WarmRow(RowResult& row) {
   }
   prom_capture = {};
   if (c.ok() && p.ok() && row.charon_items != row.prom_items) {
-    Fail(row, absl::StrCat("count differs: charon ", row.charon_items, ", prometheus ", row.prom_items));
+    Fail(row,
+         absl::StrCat("count differs: charon ", row.charon_items, ", prometheus ", row.prom_items));
   }
   // A system that could not answer the warm-up call is not measured under load (it would only
   // wait for the same error once per client).
@@ -203,14 +210,15 @@ absl::Status Runner::WarmRows() {
   int max_clients = 1;
   for (int n : options_.concurrency) max_clients = std::max(max_clients, n);
   for (int i = 0; i < max_clients; ++i) {
-    CHARON_ASSIGN_OR_RETURN(std::unique_ptr<CharonClient> c,
-                            CharonClient::Connect(absl::StrCat("127.0.0.1:", charon_->query_port()),
-                                                  options_.charon_batch_size,
-                                                  options_.call_timeout_seconds));
+    CHARON_ASSIGN_OR_RETURN(
+        std::unique_ptr<CharonClient> c,
+        CharonClient::Connect(absl::StrCat("127.0.0.1:", charon_->query_port()),
+                              options_.charon_batch_size, options_.call_timeout_seconds));
     charon_clients_.push_back(std::move(c));
-    CHARON_ASSIGN_OR_RETURN(std::unique_ptr<PrometheusClient> p,
-                            PrometheusClient::Create(absl::StrCat("http://127.0.0.1:", prom_->query_port()),
-                                                                     options_.call_timeout_seconds));
+    CHARON_ASSIGN_OR_RETURN(
+        std::unique_ptr<PrometheusClient> p,
+        PrometheusClient::Create(absl::StrCat("http://127.0.0.1:", prom_->query_port()),
+                                 options_.call_timeout_seconds));
     prom_clients_.push_back(std::move(p));
   }
   for (RowResult& row : report_.rows) {
@@ -221,7 +229,8 @@ absl::Status Runner::WarmRows() {
     row.prom_rss_bytes = ProcStatusBytes(prom_->pid(), "VmRSS").value_or(0);
     row.prom_hwm_bytes = ProcStatusBytes(prom_->pid(), "VmHWM").value_or(0);
     fmt::print(stderr, "warm {:<22} charon {:>8} prometheus {:>8} {} ({:.1f}s)\n", row.query.name,
-               row.charon_items, row.prom_items, row.wrong ? "WRONG: " + row.note : "ok", Since(t0));
+               row.charon_items, row.prom_items, row.wrong ? "WRONG: " + row.note : "ok",
+               Since(t0));
   }
   report_.charon.peak_rss_bytes = ProcStatusBytes(charon_->pid(), "VmHWM").value_or(0);
   report_.charon.rss_anon_bytes = ProcStatusBytes(charon_->pid(), "RssAnon").value_or(0);

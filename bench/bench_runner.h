@@ -30,9 +30,9 @@ struct BenchOptions {
   int min_calls = 3;     // per client and row
   double seconds = 3.0;  // per client and row, after min_calls
   bool cold = true;
-  int charon_batch_size = 0;  // SeriesRequest.response_batch_size
+  int charon_batch_size = 0;          // SeriesRequest.response_batch_size
   double call_timeout_seconds = 600;  // a call taking longer fails the row
-  std::string only_rows;      // comma-separated row names; empty = all
+  std::string only_rows;              // comma-separated row names; empty = all
 };
 
 // One system's answers to one row at one concurrency.

@@ -1,6 +1,7 @@
 #include "bench/bench_servers.h"
 
 #include <chrono>
+#include <functional>
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
@@ -61,7 +62,8 @@ absl::StatusOr<std::unique_ptr<BenchServer>> StartCharon(const CharonServerOptio
       /*separate_http_port=*/true, options.log_path);
 }
 
-absl::StatusOr<std::unique_ptr<BenchServer>> StartPrometheus(const PrometheusServerOptions& options) {
+absl::StatusOr<std::unique_ptr<BenchServer>> StartPrometheus(
+    const PrometheusServerOptions& options) {
   const std::string config = options.work_dir + "/prometheus.yml";
   CHARON_RETURN_IF_ERROR(testing::WriteFile(config, "scrape_configs: []\n"));
   return StartAndWait(

@@ -55,7 +55,8 @@ struct PrometheusServerOptions {
 
 // Unavailable or DeadlineExceeded (with the log's tail) if the server does not become ready.
 absl::StatusOr<std::unique_ptr<BenchServer>> StartCharon(const CharonServerOptions& options);
-absl::StatusOr<std::unique_ptr<BenchServer>> StartPrometheus(const PrometheusServerOptions& options);
+absl::StatusOr<std::unique_ptr<BenchServer>> StartPrometheus(
+    const PrometheusServerOptions& options);
 
 }  // namespace charon::bench
 

@@ -65,26 +65,25 @@ absl::StatusOr<WindowBuild> BuildWindow(const DatasetSize& size, int window, con
   b.series = stats->series;
   b.samples = stats->samples;
   b.text_bytes = stats->bytes;
-  b.generate_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  b.generate_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const std::string log = tmp + "/promtool.log";
-  CHARON_ASSIGN_OR_RETURN(
-      MeasuredRun run,
-      RunMeasured({promtool, "tsdb", "create-blocks-from", "openmetrics", "--quiet", text,
-                   tmp + "/blocks"},
-                  log));
+  CHARON_ASSIGN_OR_RETURN(MeasuredRun run,
+                          RunMeasured({promtool, "tsdb", "create-blocks-from", "openmetrics",
+                                       "--quiet", text, tmp + "/blocks"},
+                                      log));
   std::error_code ec;
   fs::remove(text, ec);
   if (run.exit_code != 0) {
-    return absl::UnavailableError(absl::StrCat("promtool exited with ", run.exit_code,
-                                               " on window ", window, "; see ", log));
+    return absl::UnavailableError(
+        absl::StrCat("promtool exited with ", run.exit_code, " on window ", window, "; see ", log));
   }
   b.promtool_seconds = run.seconds;
   b.promtool_max_rss_bytes = run.max_rss_bytes;
-  fmt::print(stderr, "window {}/{}: {} series, {} samples, {:.1f} MB text in {:.1f}s; promtool {:.1f}s, "
-           "peak RSS {:.0f} MB\n",
-           window + 1, size.windows, b.series, b.samples, b.text_bytes / 1e6, b.generate_seconds,
-           b.promtool_seconds, b.promtool_max_rss_bytes / 1e6);
+  fmt::print(stderr,
+             "window {}/{}: {} series, {} samples, {:.1f} MB text in {:.1f}s; promtool {:.1f}s, "
+             "peak RSS {:.0f} MB\n",
+             window + 1, size.windows, b.series, b.samples, b.text_bytes / 1e6, b.generate_seconds,
+             b.promtool_seconds, b.promtool_max_rss_bytes / 1e6);
   return b;
 }
 
@@ -113,7 +112,8 @@ absl::StatusOr<Dataset> EnsureDataset(const DatasetSize& size, const std::string
   const std::string tmp = absl::StrCat(d.dir, ".tmp-", getpid(), "-", rd());
   fs::create_directories(tmp + "/blocks", ec);
   if (ec) return absl::UnavailableError(absl::StrCat("mkdir ", tmp, ": ", ec.message()));
-  fmt::print(stderr, "building the {} dataset ({} windows of 2h) in {}\n", size.name, size.windows, tmp);
+  fmt::print(stderr, "building the {} dataset ({} windows of 2h) in {}\n", size.name, size.windows,
+             tmp);
   for (int w = 0; w < size.windows; ++w) {
     CHARON_ASSIGN_OR_RETURN(WindowBuild b, BuildWindow(size, w, tmp, promtool));
     d.windows.push_back(b);

@@ -13,10 +13,10 @@ namespace {
 
 constexpr int kSamplesPerWindow = static_cast<int>(kWindowMs / kScrapeIntervalMs);
 constexpr std::array<std::string_view, 12> kDeploymentWords = {
-    "api", "web", "worker", "cache", "auth", "billing", "search", "ingest", "notifier", "gateway",
-    "scheduler", "reporter"};
-constexpr std::array<std::string_view, 8> kCpuModes = {"idle",    "user", "system", "iowait",
-                                                        "irq",     "nice", "softirq", "steal"};
+    "api",    "web",    "worker",   "cache",   "auth",      "billing",
+    "search", "ingest", "notifier", "gateway", "scheduler", "reporter"};
+constexpr std::array<std::string_view, 8> kCpuModes = {"idle", "user", "system",  "iowait",
+                                                       "irq",  "nice", "softirq", "steal"};
 constexpr std::array<std::string_view, 9> kBucketBounds = {"0.005", "0.01", "0.025", "0.05", "0.1",
                                                            "0.25",  "0.5",  "1",     "+Inf"};
 constexpr std::array<double, 9> kBucketShare = {0.08, 0.2, 0.41, 0.62, 0.8, 0.92, 0.97, 0.995, 1.0};
@@ -143,8 +143,9 @@ class Writer {
     char tmp[48];
     std::to_chars_result res;
     if (quantum >= 1) {
-      res = std::to_chars(tmp, tmp + sizeof(tmp),
-                          static_cast<int64_t>(std::llround(v / quantum)) * static_cast<int64_t>(quantum));
+      res = std::to_chars(
+          tmp, tmp + sizeof(tmp),
+          static_cast<int64_t>(std::llround(v / quantum)) * static_cast<int64_t>(quantum));
     } else {
       int decimals = static_cast<int>(std::lround(-std::log10(quantum)));
       res = std::to_chars(tmp, tmp + sizeof(tmp), std::round(v / quantum) * quantum,
@@ -174,7 +175,9 @@ class Writer {
 // A counter growing by about `rate` per sample, strictly monotonic.
 auto Counter(uint64_t seed, double rate) {
   const double offset = Unit(Mix(seed, 1)) * 1e6 * rate;
-  return [=](int64_t i) { return offset + rate * (static_cast<double>(i) + 0.9 * Unit(Mix(seed, i))); };
+  return [=](int64_t i) {
+    return offset + rate * (static_cast<double>(i) + 0.9 * Unit(Mix(seed, i)));
+  };
 }
 // A gauge wandering around `base` by up to `spread`.
 auto Gauge(uint64_t seed, double base, double spread) {
@@ -226,8 +229,10 @@ absl::StatusOr<WindowStats> WriteWindow(const DatasetSize& size, int window, std
     for (std::string_view c : ContainersOf(p)) {
       uint64_t seed = Mix(p.seed, std::hash<std::string_view>()(c), 1);
       w.Series(absl::StrCat("container_cpu_usage_seconds_total{", Quoted("container", c), ",",
-                            Quoted("cpu", "total"), ",", Quoted("image", absl::StrCat("registry.example.com/", p.deployment, ":v1.", p.seed % 7)), ",",
-                            Quoted("instance", p.instance), ",", Quoted("job", "kubelet"), ",",
+                            Quoted("cpu", "total"), ",",
+                            Quoted("image", absl::StrCat("registry.example.com/", p.deployment,
+                                                         ":v1.", p.seed % 7)),
+                            ",", Quoted("instance", p.instance), ",", Quoted("job", "kubelet"), ",",
                             Quoted("namespace", p.ns), ",", Quoted("node", p.node), ",",
                             Quoted("pod", p.name), "}"),
                Counter(seed, 0.05 + Unit(seed) * 2), 0.001);
@@ -269,52 +274,57 @@ absl::StatusOr<WindowStats> WriteWindow(const DatasetSize& size, int window, std
   }
   w.Type("kube_pod_info", "gauge");
   for (const Pod& p : pods) {
-    w.Series(absl::StrCat("kube_pod_info{", Quoted("created_by_kind", "ReplicaSet"), ",",
-                          Quoted("host_ip", p.instance.substr(0, p.instance.find(':'))), ",",
-                          Quoted("instance", "kube-state-metrics:8080"), ",",
-                          Quoted("job", "kube-state-metrics"), ",", Quoted("namespace", p.ns), ",",
-                          Quoted("node", p.node), ",", Quoted("pod", p.name), ",",
-                          Quoted("pod_ip", p.pod_ip), "}"),
-             [](int64_t) { return 1.0; }, 1);
+    w.Series(
+        absl::StrCat("kube_pod_info{", Quoted("created_by_kind", "ReplicaSet"), ",",
+                     Quoted("host_ip", p.instance.substr(0, p.instance.find(':'))), ",",
+                     Quoted("instance", "kube-state-metrics:8080"), ",",
+                     Quoted("job", "kube-state-metrics"), ",", Quoted("namespace", p.ns), ",",
+                     Quoted("node", p.node), ",", Quoted("pod", p.name), ",",
+                     Quoted("pod_ip", p.pod_ip), "}"),
+        [](int64_t) { return 1.0; }, 1);
   }
   w.Type("kube_pod_status_ready", "gauge");
   for (const Pod& p : pods) {
-    w.Series(absl::StrCat("kube_pod_status_ready{", Quoted("condition", "true"), ",",
-                          Quoted("instance", "kube-state-metrics:8080"), ",",
-                          Quoted("job", "kube-state-metrics"), ",", Quoted("namespace", p.ns), ",",
-                          Quoted("pod", p.name), "}"),
-             [seed = p.seed](int64_t i) { return Unit(Mix(seed, i / 40)) < 0.02 ? 0.0 : 1.0; }, 1);
+    w.Series(
+        absl::StrCat("kube_pod_status_ready{", Quoted("condition", "true"), ",",
+                     Quoted("instance", "kube-state-metrics:8080"), ",",
+                     Quoted("job", "kube-state-metrics"), ",", Quoted("namespace", p.ns), ",",
+                     Quoted("pod", p.name), "}"),
+        [seed = p.seed](int64_t i) { return Unit(Mix(seed, i / 40)) < 0.02 ? 0.0 : 1.0; }, 1);
   }
   w.Type("http_request_duration_seconds", "histogram");
   for (const Pod& p : pods) {
     for (std::string_view handler : HandlersOf(p)) {
       uint64_t seed = Mix(p.seed, handler.size(), 5);
-      const std::string common =
-          absl::StrCat(Quoted("handler", handler), ",", Quoted("instance", absl::StrCat(p.pod_ip, ":8080")), ",",
-                       Quoted("job", p.deployment), ",", Quoted("method", "GET"), ",",
-                       Quoted("namespace", p.ns), ",", Quoted("pod", p.name));
+      const std::string common = absl::StrCat(
+          Quoted("handler", handler), ",", Quoted("instance", absl::StrCat(p.pod_ip, ":8080")), ",",
+          Quoted("job", p.deployment), ",", Quoted("method", "GET"), ",", Quoted("namespace", p.ns),
+          ",", Quoted("pod", p.name));
       auto count = Counter(seed, 1 + Unit(seed) * 40);
       for (size_t b = 0; b < kBucketBounds.size(); ++b) {
         const double share = kBucketShare[b];
-        w.Series(absl::StrCat("http_request_duration_seconds_bucket{", common, ",",
-                              Quoted("le", kBucketBounds[b]), "}"),
-                 [count, share](int64_t i) { return std::floor(count(i) * share); }, 1);
+        w.Series(
+            absl::StrCat("http_request_duration_seconds_bucket{", common, ",",
+                         Quoted("le", kBucketBounds[b]), "}"),
+            [count, share](int64_t i) { return std::floor(count(i) * share); }, 1);
       }
-      w.Series(absl::StrCat("http_request_duration_seconds_sum{", common, "}"),
-               [count](int64_t i) { return count(i) * 0.043; }, 0.001);
-      w.Series(absl::StrCat("http_request_duration_seconds_count{", common, "}"),
-               [count](int64_t i) { return std::floor(count(i)); }, 1);
+      w.Series(
+          absl::StrCat("http_request_duration_seconds_sum{", common, "}"),
+          [count](int64_t i) { return count(i) * 0.043; }, 0.001);
+      w.Series(
+          absl::StrCat("http_request_duration_seconds_count{", common, "}"),
+          [count](int64_t i) { return std::floor(count(i)); }, 1);
     }
   }
   w.Type("kube_deployment_spec_replicas", "gauge");
   for (int d = 0; d < size.namespaces * size.deployments_per_namespace; ++d) {
     const int ns = d / size.deployments_per_namespace;
-    w.Series(absl::StrCat("kube_deployment_spec_replicas{",
-                          Quoted("deployment", DeploymentName(d)),
-                          ",", Quoted("instance", "kube-state-metrics:8080"), ",",
-                          Quoted("job", "kube-state-metrics"), ",",
-                          Quoted("namespace", absl::StrCat("ns-", ns / 10, ns % 10)), "}"),
-             [n = size.pods_per_deployment](int64_t) { return static_cast<double>(n); }, 1);
+    w.Series(
+        absl::StrCat("kube_deployment_spec_replicas{", Quoted("deployment", DeploymentName(d)), ",",
+                     Quoted("instance", "kube-state-metrics:8080"), ",",
+                     Quoted("job", "kube-state-metrics"), ",",
+                     Quoted("namespace", absl::StrCat("ns-", ns / 10, ns % 10)), "}"),
+        [n = size.pods_per_deployment](int64_t) { return static_cast<double>(n); }, 1);
   }
   w.Type("node_cpu_seconds_total", "counter");
   for (int n = 0; n < size.nodes; ++n) {
@@ -329,32 +339,35 @@ absl::StatusOr<WindowStats> WriteWindow(const DatasetSize& size, int window, std
       }
     }
   }
-  for (std::string_view gauge : {"node_memory_MemAvailable_bytes", "node_memory_MemTotal_bytes",
-                                 "node_load1"}) {
+  for (std::string_view gauge :
+       {"node_memory_MemAvailable_bytes", "node_memory_MemTotal_bytes", "node_load1"}) {
     w.Type(gauge, "gauge");
     for (int n = 0; n < size.nodes; ++n) {
       uint64_t seed = Mix(n, std::hash<std::string_view>()(gauge), 6);
       const bool bytes = gauge != "node_load1";
-      w.Series(absl::StrCat(base::Absl(gauge), "{", Quoted("instance", absl::StrCat(NodeIp(n), ":9100")), ",",
-                            Quoted("job", "node-exporter"), ",", Quoted("node", NodeName(n)), "}"),
-               Gauge(seed, bytes ? 3.2e10 : 2, bytes ? 4e9 : 1.5), bytes ? 4096 : 0.01);
+      w.Series(
+          absl::StrCat(base::Absl(gauge), "{", Quoted("instance", absl::StrCat(NodeIp(n), ":9100")),
+                       ",", Quoted("job", "node-exporter"), ",", Quoted("node", NodeName(n)), "}"),
+          Gauge(seed, bytes ? 3.2e10 : 2, bytes ? 4e9 : 1.5), bytes ? 4096 : 0.01);
     }
   }
   w.Type("up", "gauge");
   for (int n = 0; n < size.nodes; ++n) {
     for (std::string_view job : {"node-exporter", "kubelet"}) {
-      w.Series(absl::StrCat("up{",
-                            Quoted("instance", absl::StrCat(NodeIp(n), job == "kubelet" ? ":10250" : ":9100")),
-                            ",", Quoted("job", job), ",", Quoted("node", NodeName(n)), "}"),
-               [](int64_t) { return 1.0; }, 1);
+      w.Series(
+          absl::StrCat(
+              "up{",
+              Quoted("instance", absl::StrCat(NodeIp(n), job == "kubelet" ? ":10250" : ":9100")),
+              ",", Quoted("job", job), ",", Quoted("node", NodeName(n)), "}"),
+          [](int64_t) { return 1.0; }, 1);
     }
   }
   w.Type("kubelet_running_pods", "gauge");
   for (int n = 0; n < size.nodes; ++n) {
-    w.Series(absl::StrCat("kubelet_running_pods{",
-                          Quoted("instance", absl::StrCat(NodeIp(n), ":10250")), ",",
-                          Quoted("job", "kubelet"), ",", Quoted("node", NodeName(n)), "}"),
-             Gauge(Mix(n, 8), 30, 10), 1);
+    w.Series(
+        absl::StrCat("kubelet_running_pods{", Quoted("instance", absl::StrCat(NodeIp(n), ":10250")),
+                     ",", Quoted("job", "kubelet"), ",", Quoted("node", NodeName(n)), "}"),
+        Gauge(Mix(n, 8), 30, 10), 1);
   }
   return w.Finish();
 }

@@ -25,7 +25,8 @@ int main(int argc, char** argv) {
     } else if (a == "--out") {
       out = next();
     } else {
-      fmt::print(stderr, "usage: {} --size tiny|default|large [--cache DIR] [--window N --out FILE]\n",
+      fmt::print(stderr,
+                 "usage: {} --size tiny|default|large [--cache DIR] [--window N --out FILE]\n",
                  argv[0]);
       return 2;
     }

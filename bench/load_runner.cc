@@ -22,8 +22,8 @@ LoadResult RunLoad(const LoadOptions& options,
   LoadResult result;
   std::mutex mu;
   const Clock::time_point start = Clock::now();
-  const Clock::time_point until =
-      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.seconds));
+  const Clock::time_point until = start + std::chrono::duration_cast<Clock::duration>(
+                                              std::chrono::duration<double>(options.seconds));
   auto client_loop = [&](int client) {
     std::vector<double> latencies;
     CallCounts total;

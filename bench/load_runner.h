@@ -17,9 +17,9 @@ namespace charon::bench {
 
 struct LoadOptions {
   int clients = 1;
-  int min_calls = 3;      // per client
-  int max_calls = 1000;   // per client
-  double seconds = 3.0;   // per client, after min_calls
+  int min_calls = 3;     // per client
+  int max_calls = 1000;  // per client
+  double seconds = 3.0;  // per client, after min_calls
 };
 
 struct LoadResult {

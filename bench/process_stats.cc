@@ -42,7 +42,8 @@ absl::StatusOr<MeasuredRun> RunMeasured(const std::vector<std::string>& argv,
   int status = 0;
   struct rusage usage {};
   while (wait4(pid, &status, 0, &usage) < 0) {
-    if (errno != EINTR) return absl::UnavailableError(absl::StrCat("wait4: ", std::strerror(errno)));
+    if (errno != EINTR)
+      return absl::UnavailableError(absl::StrCat("wait4: ", std::strerror(errno)));
   }
   MeasuredRun run;
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -59,7 +59,8 @@ class RemoteReadDecoder {
         for (const prompb::Label& l : s.labels()) previous_.emplace_back(l.name(), l.value());
       }
       counts_.chunks += s.chunks_size();
-      for (const prompb::Chunk& c : s.chunks()) counts_.chunk_bytes += static_cast<int64_t>(c.data().size());
+      for (const prompb::Chunk& c : s.chunks())
+        counts_.chunk_bytes += static_cast<int64_t>(c.data().size());
     }
     return absl::OkStatus();
   }
@@ -151,7 +152,7 @@ absl::Status Perform(CURL* h, Transfer& t, const std::string& url) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<PrometheusClient>> PrometheusClient::Create(std::string base_url,
-                                                                        double timeout_seconds) {
+                                                                           double timeout_seconds) {
   GlobalInitOnce();
   auto curl = std::make_unique<Curl>();
   curl->handle = curl_easy_init();
@@ -164,7 +165,8 @@ absl::StatusOr<std::unique_ptr<PrometheusClient>> PrometheusClient::Create(std::
                         "X-Prometheus-Remote-Read-Version: 0.1.0"}) {
     curl->read_headers = curl_slist_append(curl->read_headers, h);
   }
-  return std::unique_ptr<PrometheusClient>(new PrometheusClient(std::move(base_url), std::move(curl)));
+  return std::unique_ptr<PrometheusClient>(
+      new PrometheusClient(std::move(base_url), std::move(curl)));
 }
 
 PrometheusClient::PrometheusClient(std::string base_url, std::unique_ptr<Curl> curl)

@@ -5,10 +5,18 @@
 namespace charon::bench {
 namespace {
 
-MatcherSpec Eq(std::string n, std::string v) { return {MatchType::kEq, std::move(n), std::move(v)}; }
-MatcherSpec Neq(std::string n, std::string v) { return {MatchType::kNeq, std::move(n), std::move(v)}; }
-MatcherSpec Re(std::string n, std::string v) { return {MatchType::kRe, std::move(n), std::move(v)}; }
-MatcherSpec Nre(std::string n, std::string v) { return {MatchType::kNre, std::move(n), std::move(v)}; }
+MatcherSpec Eq(std::string n, std::string v) {
+  return {MatchType::kEq, std::move(n), std::move(v)};
+}
+MatcherSpec Neq(std::string n, std::string v) {
+  return {MatchType::kNeq, std::move(n), std::move(v)};
+}
+MatcherSpec Re(std::string n, std::string v) {
+  return {MatchType::kRe, std::move(n), std::move(v)};
+}
+MatcherSpec Nre(std::string n, std::string v) {
+  return {MatchType::kNre, std::move(n), std::move(v)};
+}
 
 std::string Quote(const std::string& s) {
   std::string out = "\"";
@@ -36,13 +44,13 @@ std::vector<BenchQuery> QuerySet(const DatasetSize& size) {
   rows.push_back(series("medium", {Eq("__name__", "container_memory_working_set_bytes"),
                                    Re("namespace", "ns-0[0-9]")}));
   rows.push_back(series("broad", {Re("__name__", "http_request_duration_seconds_.*")}));
-  rows.push_back(series("regex", {Eq("__name__", "container_cpu_usage_seconds_total"),
-                                  Re("namespace", "ns-0[0-7]|ns-1[2-5]"),
-                                  Re("pod", "(api|web|cache|auth)-.*"),
-                                  Re("container", "app|istio-.+")}));
-  rows.push_back(series("negative", {Eq("__name__", "container_memory_working_set_bytes"),
-                                     Neq("namespace", "ns-00"), Neq("container", "istio-proxy"),
-                                     Nre("pod", "worker-.*|cache-.*")}));
+  rows.push_back(series(
+      "regex",
+      {Eq("__name__", "container_cpu_usage_seconds_total"), Re("namespace", "ns-0[0-7]|ns-1[2-5]"),
+       Re("pod", "(api|web|cache|auth)-.*"), Re("container", "app|istio-.+")}));
+  rows.push_back(series(
+      "negative", {Eq("__name__", "container_memory_working_set_bytes"), Neq("namespace", "ns-00"),
+                   Neq("container", "istio-proxy"), Nre("pod", "worker-.*|cache-.*")}));
   BenchQuery skip = series("series only", {Eq("__name__", "container_memory_working_set_bytes"),
                                            Re("namespace", "ns-0[0-9]")});
   skip.kind = QueryKind::kSeriesSkipChunks;

@@ -59,7 +59,10 @@ void BM_IntersectRawPostings(benchmark::State& state) {
   state.counters["result"] = static_cast<double>(n);
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(p.a.size() + p.b.size()));
 }
-BENCHMARK(BM_IntersectRawPostings)->Args({100'000, 100'000})->Args({10'000, 500'000})->Args({500'000, 500'000});
+BENCHMARK(BM_IntersectRawPostings)
+    ->Args({100'000, 100'000})
+    ->Args({10'000, 500'000})
+    ->Args({500'000, 500'000});
 
 void BM_Baseline_StdSetIntersection(benchmark::State& state) {
   const Pair p = MakePair(state);
@@ -72,7 +75,10 @@ void BM_Baseline_StdSetIntersection(benchmark::State& state) {
   state.counters["result"] = static_cast<double>(out.size());
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(p.a.size() + p.b.size()));
 }
-BENCHMARK(BM_Baseline_StdSetIntersection)->Args({100'000, 100'000})->Args({10'000, 500'000})->Args({500'000, 500'000});
+BENCHMARK(BM_Baseline_StdSetIntersection)
+    ->Args({100'000, 100'000})
+    ->Args({10'000, 500'000})
+    ->Args({500'000, 500'000});
 
 }  // namespace
 }  // namespace charon::bench

@@ -28,7 +28,8 @@ std::vector<store::ByteRange> Ranges(int n, int64_t mean_gap) {
 }
 
 void BM_PartitionRanges(benchmark::State& state) {
-  const std::vector<store::ByteRange> ranges = Ranges(static_cast<int>(state.range(0)), state.range(1));
+  const std::vector<store::ByteRange> ranges =
+      Ranges(static_cast<int>(state.range(0)), state.range(1));
   size_t parts = 0;
   for (auto _ : state) {
     std::vector<store::Part> p = store::PartitionRanges(ranges);
@@ -39,11 +40,15 @@ void BM_PartitionRanges(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 // 100k series entries with dense (2 kB) and sparse (1 MB) mean gaps.
-BENCHMARK(BM_PartitionRanges)->Args({100'000, 2'000})->Args({100'000, 1'000'000})->Args({1'000, 2'000});
+BENCHMARK(BM_PartitionRanges)
+    ->Args({100'000, 2'000})
+    ->Args({100'000, 1'000'000})
+    ->Args({1'000, 2'000});
 
 // Floor: read every range once and write one output record per range.
 void BM_Baseline_OnePass(benchmark::State& state) {
-  const std::vector<store::ByteRange> ranges = Ranges(static_cast<int>(state.range(0)), state.range(1));
+  const std::vector<store::ByteRange> ranges =
+      Ranges(static_cast<int>(state.range(0)), state.range(1));
   std::vector<store::ByteRange> out;
   for (auto _ : state) {
     out.clear();
@@ -53,7 +58,10 @@ void BM_Baseline_OnePass(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
-BENCHMARK(BM_Baseline_OnePass)->Args({100'000, 2'000})->Args({100'000, 1'000'000})->Args({1'000, 2'000});
+BENCHMARK(BM_Baseline_OnePass)
+    ->Args({100'000, 2'000})
+    ->Args({100'000, 1'000'000})
+    ->Args({1'000, 2'000});
 
 }  // namespace
 }  // namespace charon::bench

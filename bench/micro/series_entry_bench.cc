@@ -94,7 +94,8 @@ void BM_Baseline_Crc32cOfEntries(benchmark::State& state) {
   const Entries& e = Make(static_cast<int>(state.range(0)));
   for (auto _ : state) {
     uint32_t acc = 0;
-    for (const auto& [off, len] : e.bodies) acc ^= base::Crc32c(std::string_view(e.bytes).substr(off, len));
+    for (const auto& [off, len] : e.bodies)
+      acc ^= base::Crc32c(std::string_view(e.bytes).substr(off, len));
     benchmark::DoNotOptimize(acc);
   }
   state.SetItemsProcessed(state.iterations() * kEntries);

@@ -23,7 +23,8 @@ const Fixture& Make(int chunks) {
   static auto* cache = new std::vector<Fixture>(64);
   Fixture& f = (*cache)[static_cast<size_t>(chunks)];
   if (!f.series.empty()) return f;
-  for (int i = 0; i < 64 * chunks; ++i) f.chunk_bytes.push_back(std::string(150, static_cast<char>('a' + i % 26)));
+  for (int i = 0; i < 64 * chunks; ++i)
+    f.chunk_bytes.push_back(std::string(150, static_cast<char>('a' + i % 26)));
   for (int s = 0; s < 64; ++s) {
     store::SeriesOut out;
     out.labels = {{"__name__", "container_memory_working_set_bytes"},
@@ -37,7 +38,8 @@ const Fixture& Make(int chunks) {
       store::AggrChunk ac;
       ac.min_time = 1699999200000 + c * 1800000;
       ac.max_time = ac.min_time + 1785000;
-      ac.raw = store::ChunkData{0, f.chunk_bytes[static_cast<size_t>(s * chunks + c)], 0x1234567 + static_cast<uint64_t>(c)};
+      ac.raw = store::ChunkData{0, f.chunk_bytes[static_cast<size_t>(s * chunks + c)],
+                                0x1234567 + static_cast<uint64_t>(c)};
       out.chunks.push_back(ac);
     }
     f.series.push_back(std::move(out));
@@ -71,7 +73,8 @@ void BM_SeriesFrameBatch64(benchmark::State& state) {
   int64_t bytes = 0;
   for (auto _ : state) {
     frame.Clear();
-    for (const store::SeriesOut& s : f.series) server::SeriesToProto(s, frame.mutable_batch()->add_series());
+    for (const store::SeriesOut& s : f.series)
+      server::SeriesToProto(s, frame.mutable_batch()->add_series());
     wire.clear();
     frame.SerializeToString(&wire);
     bytes += static_cast<int64_t>(wire.size());
