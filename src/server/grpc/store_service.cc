@@ -21,9 +21,11 @@ class FrameSink final : public store::SeriesSink {
     ++series_;
     chunks_ += static_cast<int64_t>(series.chunks.size());
     if (batch_size_ <= 1) {
-      thanos::SeriesResponse frame;
-      SeriesToProto(series, frame.mutable_series());
-      return Write(frame);
+      // One frame object for the whole call: Clear() keeps its label and chunk elements and their
+      // string capacity, so building the next frame mostly reuses memory.
+      frame_.Clear();
+      SeriesToProto(series, frame_.mutable_series());
+      return Write(frame_);
     }
     SeriesToProto(series, pending_.mutable_batch()->add_series());
     if (pending_.batch().series_size() >= batch_size_) return FlushLocked();
@@ -74,6 +76,7 @@ class FrameSink final : public store::SeriesSink {
   const int64_t batch_size_;
   mutable absl::Mutex mu_;
   thanos::SeriesResponse pending_ ABSL_GUARDED_BY(mu_);
+  thanos::SeriesResponse frame_ ABSL_GUARDED_BY(mu_);
   int64_t series_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t chunks_ ABSL_GUARDED_BY(mu_) = 0;
 };
