@@ -3,8 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <atomic>
+#include <filesystem>
 #include <map>
 #include <thread>
 
@@ -28,8 +28,15 @@ struct FixtureBlocks {
   std::vector<std::string> block_ids;
 };
 
+// The fixture sets written so far. A function-local static, destroyed at exit, so the temporary
+// directories are removed when the test binary ends.
+std::map<std::string, std::unique_ptr<FixtureBlocks>>* FixtureCache() {
+  static std::map<std::string, std::unique_ptr<FixtureBlocks>> cache;
+  return &cache;
+}
+
 const FixtureBlocks& Blocks(const std::string& set) {
-  static auto* cache = new std::map<std::string, std::unique_ptr<FixtureBlocks>>();
+  auto* cache = FixtureCache();
   auto it = cache->find(set);
   if (it != cache->end()) return *it->second;
   BlockBuilder b = set == "tricky"     ? charon::testing::TrickyLabels()
@@ -68,7 +75,8 @@ TEST_P(RealBlockTest, HeaderIsByteIdenticalAndAnswersLikeTheFullIndex) {
     EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
 
     ASSERT_OK_AND_ASSIGN(std::string header, charon::testing::ReadFile(path));
-    EXPECT_TRUE(header == ExpectedIndexHeader(index)) << "index-header differs from the expected bytes";
+    EXPECT_TRUE(header == ExpectedIndexHeader(index))
+        << "index-header differs from the expected bytes";
 
     ASSERT_OK_AND_ASSIGN(std::unique_ptr<tsdb::IndexReader> oracle, tsdb::IndexReader::Open(index));
     ASSERT_OK_AND_ASSIGN(std::unique_ptr<IndexHeaderReader> reader, IndexHeaderReader::Open(path));
