@@ -23,6 +23,8 @@ constexpr const char* kUsage = R"(usage: charon_bench --charon-binary PATH [flag
   --min-calls N               minimum calls per client, row and system (default: 3)
   --rows LIST                 only these rows (names as in the table)
   --batch-size N              SeriesRequest.response_batch_size sent to Charon (default: 0)
+  --batched-size N            Series rows measured again with this batch size, as Thanos
+                              queriers since v0.41 send (default: 64; 0 = skip)
   --call-timeout S            a call taking longer fails its row (default: 600)
   --no-cold                   skip the cold (fresh process) measurements
 )";
@@ -65,6 +67,8 @@ int main(int argc, char** argv) {
       o.only_rows = next();
     } else if (a == "--batch-size") {
       ok = absl::SimpleAtoi(next(), &o.charon_batch_size);
+    } else if (a == "--batched-size") {
+      ok = absl::SimpleAtoi(next(), &o.charon_batched_size) && o.charon_batched_size >= 0;
     } else if (a == "--call-timeout") {
       ok = absl::SimpleAtod(next(), &o.call_timeout_seconds) && o.call_timeout_seconds > 0;
     } else if (a == "--no-cold") {

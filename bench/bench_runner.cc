@@ -78,6 +78,7 @@ class Runner {
   const BenchOptions& options_;
   BenchReport report_;
   std::vector<std::unique_ptr<CharonClient>> charon_clients_;
+  std::vector<std::unique_ptr<CharonClient>> charon_batched_clients_;  // charon_batched_size
   std::vector<std::unique_ptr<PrometheusClient>> prom_clients_;
   std::unique_ptr<BenchServer> charon_, prom_;
 };
@@ -199,6 +200,19 @@ void Runner::WarmRow(RowResult& row) {
       }
     }
   }
+  if (charon_batched_clients_.empty() || !(q.is_series() || q.kind == QueryKind::kSeriesSkipChunks))
+    return;
+  for (int n : options_.concurrency) {
+    row.charon_batched.push_back(
+        Measure(*charon_, n, [&](int i) { return charon_batched_clients_[i]->Call(q); }));
+    const LoadResult& load = row.charon_batched.back().load;
+    if (!load.error.ok()) {
+      Fail(row, absl::StrCat("charon batched with ", n, " clients: ", load.error.ToString()));
+    } else if (!load.items_consistent || load.items_per_call != row.charon_items) {
+      Fail(row, absl::StrCat("charon batched answered ", load.items_per_call, " items, unbatched ",
+                             row.charon_items));
+    }
+  }
 }
 
 absl::Status Runner::WarmRows() {
@@ -215,6 +229,13 @@ absl::Status Runner::WarmRows() {
         CharonClient::Connect(absl::StrCat("127.0.0.1:", charon_->query_port()),
                               options_.charon_batch_size, options_.call_timeout_seconds));
     charon_clients_.push_back(std::move(c));
+    if (options_.charon_batched_size > 0) {
+      CHARON_ASSIGN_OR_RETURN(
+          std::unique_ptr<CharonClient> b,
+          CharonClient::Connect(absl::StrCat("127.0.0.1:", charon_->query_port()),
+                                options_.charon_batched_size, options_.call_timeout_seconds));
+      charon_batched_clients_.push_back(std::move(b));
+    }
     CHARON_ASSIGN_OR_RETURN(
         std::unique_ptr<PrometheusClient> p,
         PrometheusClient::Create(absl::StrCat("http://127.0.0.1:", prom_->query_port()),
@@ -238,6 +259,7 @@ absl::Status Runner::WarmRows() {
   report_.prom.rss_anon_bytes = ProcStatusBytes(prom_->pid(), "RssAnon").value_or(0);
   report_.index_header_bytes = FileBytesUnder(data_dir, "index-header");
   charon_clients_.clear();
+  charon_batched_clients_.clear();
   prom_clients_.clear();
   charon_.reset();
   prom_.reset();

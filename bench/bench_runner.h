@@ -3,6 +3,9 @@
 // the same number of series (or label values) per row, and gathers the server figures. The
 // markdown rendering is in bench_report.h.
 //
+// Series rows are also measured with batched responses, as current Thanos queriers ask for them;
+// the Prometheus figures they are compared with are the same runs.
+//
 // Cold: for each row a fresh process of each system (Charon also with an empty data dir, so the
 // index-headers are built first) answers the row's query once. Warm: one process of each system
 // answers every row after one warm-up call; rows run one after another.
@@ -30,7 +33,10 @@ struct BenchOptions {
   int min_calls = 3;     // per client and row
   double seconds = 3.0;  // per client and row, after min_calls
   bool cold = true;
-  int charon_batch_size = 0;          // SeriesRequest.response_batch_size
+  int charon_batch_size = 0;  // SeriesRequest.response_batch_size
+  // Series rows are measured again with this response_batch_size (Thanos queriers since v0.41
+  // ask for 64 series per frame); 0 = not measured.
+  int charon_batched_size = 64;
   double call_timeout_seconds = 600;  // a call taking longer fails the row
   std::string only_rows;              // comma-separated row names; empty = all
 };
@@ -52,6 +58,8 @@ struct RowResult {
   double prom_cold_seconds = -1;
   std::vector<SystemRun> charon;  // one per concurrency level
   std::vector<SystemRun> prom;
+  // Series rows only: Charon again with options.charon_batched_size, one per concurrency level.
+  std::vector<SystemRun> charon_batched;
   // The client's own cost: decoding a captured answer from memory, per call.
   double charon_decode_seconds = 0;
   double prom_decode_seconds = 0;

@@ -38,7 +38,11 @@ TEST(BenchSmoke, TinyDatasetRowsAgree) {
     EXPECT_FALSE(row.wrong) << row.note;
     EXPECT_EQ(row.charon_items, row.prom_items);
     EXPECT_GT(row.charon_items, 0);
+    // Series rows are measured a second time with batched frames, at every concurrency level.
+    const bool series = row.query.is_series() || row.query.kind == QueryKind::kSeriesSkipChunks;
+    EXPECT_EQ(row.charon_batched.size(), series ? o.concurrency.size() : 0u);
   }
+  EXPECT_NE(table.find("response_batch_size 64"), std::string::npos);
   EXPECT_GT(report->index_header_bytes, 0);
   EXPECT_GT(report->charon.peak_rss_bytes, 0);
 }
