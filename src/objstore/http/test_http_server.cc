@@ -3,7 +3,12 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -18,15 +23,74 @@
 namespace charon::objstore::http {
 namespace {
 
-bool WriteAll(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<size_t>(n));
+// OpenSSL's queued errors for this thread, "; "-separated (and cleared); "" if there are none.
+std::string OpenSslErrors() {
+  std::string out;
+  while (unsigned long e = ERR_get_error()) {
+    char buf[256];
+    ERR_error_string_n(e, buf, sizeof(buf));
+    absl::StrAppend(&out, out.empty() ? "" : "; ", buf);
   }
-  return true;
+  return out;
 }
+
+// One accepted connection: the socket, and in TLS mode the session over it. Reads and writes go
+// through the session when there is one.
+class Conn {
+ public:
+  Conn(int fd, SSL* ssl) : fd_(fd), ssl_(ssl) {}
+  Conn(const Conn&) = delete;
+  Conn& operator=(const Conn&) = delete;
+  ~Conn() {
+    if (ssl_ != nullptr) SSL_free(ssl_);
+  }
+
+  // Whether decrypted bytes are buffered already (poll() on the socket would not see them).
+  bool HasBuffered() const { return ssl_ != nullptr && SSL_pending(ssl_) > 0; }
+
+  // Up to `size` bytes into `out`; <= 0 on end of stream or error.
+  ssize_t Read(char* out, size_t size) {
+    if (ssl_ == nullptr) {
+      ssize_t n;
+      do {
+        n = ::recv(fd_, out, size, 0);
+      } while (n < 0 && errno == EINTR);
+      return n;
+    }
+    ERR_clear_error();
+    return SSL_read(ssl_, out, static_cast<int>(size));
+  }
+
+  bool WriteAll(std::string_view data) {
+    while (!data.empty()) {
+      ssize_t n;
+      if (ssl_ == nullptr) {
+        n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+      } else {
+        ERR_clear_error();
+        n = SSL_write(ssl_, data.data(), static_cast<int>(data.size()));
+      }
+      if (n <= 0) return false;
+      data.remove_prefix(static_cast<size_t>(n));
+    }
+    return true;
+  }
+
+  // Ends the connection: in TLS mode with a close_notify alert when `graceful`, then a TCP shutdown
+  // of both directions (the descriptor is closed by the server's destructor).
+  void Close(bool graceful) {
+    if (ssl_ != nullptr && graceful) {
+      ERR_clear_error();
+      (void)SSL_shutdown(ssl_);
+    }
+    ::shutdown(fd_, SHUT_RDWR);
+  }
+
+ private:
+  int fd_;
+  SSL* ssl_;  // owned; null = plain HTTP
+};
 
 const char* Reason(int status) {
   switch (status) {
@@ -65,6 +129,51 @@ std::string RecordedRequest::Header(const std::string& lower_name) const {
 }
 
 absl::StatusOr<std::unique_ptr<TestHttpServer>> TestHttpServer::Start(Handler handler) {
+  return Listen(std::move(handler), nullptr);
+}
+
+absl::StatusOr<std::unique_ptr<TestHttpServer>> TestHttpServer::Start(Handler handler,
+                                                                      const TlsServerOptions& tls) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+  if (ctx == nullptr) {
+    return absl::InternalError(absl::StrCat("SSL_CTX_new: ", OpenSslErrors()));
+  }
+  // The session id context lets clients resume sessions also when client certificates are
+  // verified (OpenSSL refuses resumption without one then).
+  static constexpr unsigned char kSessionContext[] = "charon-test-http-server";
+  std::string error;
+  if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
+      SSL_CTX_set_session_id_context(ctx, kSessionContext, sizeof(kSessionContext) - 1) != 1) {
+    error = "TLS settings";
+  } else if (SSL_CTX_use_certificate_chain_file(ctx, tls.cert_file.c_str()) != 1) {
+    error = absl::StrCat("certificate ", tls.cert_file);
+  } else if (SSL_CTX_use_PrivateKey_file(ctx, tls.key_file.c_str(), SSL_FILETYPE_PEM) != 1 ||
+             SSL_CTX_check_private_key(ctx) != 1) {
+    error = absl::StrCat("private key ", tls.key_file);
+  } else if (!tls.client_ca_file.empty()) {
+    STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(tls.client_ca_file.c_str());
+    if (names == nullptr ||
+        SSL_CTX_load_verify_locations(ctx, tls.client_ca_file.c_str(), nullptr) != 1) {
+      if (names != nullptr) sk_X509_NAME_pop_free(names, X509_NAME_free);
+      error = absl::StrCat("client CA file ", tls.client_ca_file);
+    } else {
+      SSL_CTX_set_client_CA_list(ctx, names);  // takes `names`
+      SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+    }
+  }
+  if (!error.empty()) {
+    std::string detail = OpenSslErrors();
+    SSL_CTX_free(ctx);
+    return absl::InvalidArgumentError(
+        absl::StrCat("test server TLS: ", error, detail.empty() ? "" : ": ", detail));
+  }
+  auto server = Listen(std::move(handler), ctx);
+  if (!server.ok()) SSL_CTX_free(ctx);
+  return server;
+}
+
+absl::StatusOr<std::unique_ptr<TestHttpServer>> TestHttpServer::Listen(Handler handler,
+                                                                       ssl_ctx_st* ssl_ctx) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return absl::UnavailableError(absl::StrCat("socket: ", std::strerror(errno)));
   int one = 1;
@@ -87,6 +196,7 @@ absl::StatusOr<std::unique_ptr<TestHttpServer>> TestHttpServer::Start(Handler ha
   }
   std::unique_ptr<TestHttpServer> server(
       new TestHttpServer(std::move(handler), fd, ntohs(addr.sin_port), pipefd[0], pipefd[1]));
+  server->ssl_ctx_ = ssl_ctx;
   server->accept_thread_ = std::thread([s = server.get()] { s->AcceptLoop(); });
   return server;
 }
@@ -110,9 +220,12 @@ TestHttpServer::~TestHttpServer() {
   ::close(listen_fd_);
   ::close(wake_read_);
   ::close(wake_write_);
+  if (ssl_ctx_ != nullptr) SSL_CTX_free(ssl_ctx_);
 }
 
-std::string TestHttpServer::url() const { return absl::StrCat("http://127.0.0.1:", port_); }
+std::string TestHttpServer::url() const {
+  return absl::StrCat(ssl_ctx_ != nullptr ? "https" : "http", "://127.0.0.1:", port_);
+}
 
 int TestHttpServer::accepted_connections() const {
   absl::MutexLock lock(&mu_);
@@ -122,6 +235,24 @@ int TestHttpServer::accepted_connections() const {
 std::vector<RecordedRequest> TestHttpServer::requests() const {
   absl::MutexLock lock(&mu_);
   return requests_;
+}
+
+int TestHttpServer::failed_handshakes() const {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int>(handshake_errors_.size());
+}
+
+std::vector<std::string> TestHttpServer::handshake_errors() const {
+  absl::MutexLock lock(&mu_);
+  return handshake_errors_;
+}
+
+bool TestHttpServer::WaitForFailedHandshakes(int n, absl::Duration timeout) const {
+  absl::MutexLock lock(&mu_);
+  auto enough = [this, n]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return static_cast<int>(handshake_errors_.size()) >= n;
+  };
+  return mu_.AwaitWithTimeout(absl::Condition(&enough), timeout);
 }
 
 bool TestHttpServer::WaitReadable(int fd, absl::Duration timeout) {
@@ -142,6 +273,10 @@ void TestHttpServer::AcceptLoop() {
     if (!WaitReadable(listen_fd_, absl::InfiniteDuration())) continue;
     int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) continue;
+    // Small writes (a TLS 1.3 server's session tickets after its handshake) go out at once instead
+    // of waiting for the client's delayed ACK.
+    int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     absl::MutexLock lock(&mu_);
     int connection = ++connections_;
     fds_.push_back(fd);
@@ -150,19 +285,68 @@ void TestHttpServer::AcceptLoop() {
 }
 
 void TestHttpServer::Serve(int fd, int connection) {
+  // OpenSSL writes with write(), not send(MSG_NOSIGNAL): with SIGPIPE blocked in this thread, a
+  // write to a closed connection fails with EPIPE instead of killing the test (the pending signal
+  // is discarded when the thread ends).
+  sigset_t sigpipe;
+  sigemptyset(&sigpipe);
+  sigaddset(&sigpipe, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &sigpipe, nullptr);
+
+  SSL* ssl = nullptr;
+  if (ssl_ctx_ != nullptr) {
+    ssl = SSL_new(ssl_ctx_);
+    if (ssl == nullptr || SSL_set_fd(ssl, fd) != 1) {
+      if (ssl != nullptr) SSL_free(ssl);
+      absl::MutexLock lock(&mu_);
+      handshake_errors_.push_back(absl::StrCat("SSL_new: ", OpenSslErrors()));
+      ::shutdown(fd, SHUT_RDWR);
+      return;
+    }
+  }
+  Conn conn(fd, ssl);
+  if (ssl != nullptr) {
+    // The socket is blocking: the handshake waits for the client, and the destructor's shutdown()
+    // of the socket ends that wait.
+    if (!WaitReadable(fd, absl::InfiniteDuration())) return;
+    ERR_clear_error();
+    const int rc = SSL_accept(ssl);
+    if (rc != 1) {
+      const int err = SSL_get_error(ssl, rc);
+      std::string reason = OpenSslErrors();
+      if (reason.empty()) {
+        reason = err == SSL_ERROR_SYSCALL ? "connection closed during the handshake"
+                                          : absl::StrCat("SSL_accept error ", err);
+      }
+      {
+        absl::MutexLock lock(&mu_);
+        handshake_errors_.push_back(std::move(reason));
+      }
+      conn.Close(/*graceful=*/false);
+      return;
+    }
+  }
+  const char* sni = ssl == nullptr ? nullptr : SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+
   std::string buf;
   char chunk[65536];
+  // Appends what arrives next to `buf`; false on end of stream, error or shutdown.
+  auto read_more = [&]() {
+    if (!conn.HasBuffered() && !WaitReadable(fd, absl::InfiniteDuration())) return false;
+    ssize_t n = conn.Read(chunk, sizeof(chunk));
+    if (n <= 0) return false;
+    buf.append(chunk, static_cast<size_t>(n));
+    return true;
+  };
   while (!stopping_) {
     // Read one request: headers up to the blank line, then Content-Length bytes of body.
     size_t end;
     while ((end = buf.find("\r\n\r\n")) == std::string::npos) {
-      if (!WaitReadable(fd, absl::InfiniteDuration())) return;
-      ssize_t n = ::recv(fd, chunk, sizeof(chunk), 0);
-      if (n <= 0) return;
-      buf.append(chunk, static_cast<size_t>(n));
+      if (!read_more()) return;
     }
     RecordedRequest req;
     req.connection = connection;
+    if (sni != nullptr) req.sni = sni;
     std::string_view head(buf.data(), end);
     size_t line_end = head.find("\r\n");
     std::string_view request_line = head.substr(0, line_end);
@@ -187,13 +371,10 @@ void TestHttpServer::Serve(int fd, int connection) {
     }
     buf.erase(0, end + 4);
     if (req.Header("expect") == "100-continue") {
-      if (!WriteAll(fd, "HTTP/1.1 100 Continue\r\n\r\n")) return;
+      if (!conn.WriteAll("HTTP/1.1 100 Continue\r\n\r\n")) return;
     }
     while (buf.size() < content_length) {
-      if (!WaitReadable(fd, absl::InfiniteDuration())) return;
-      ssize_t n = ::recv(fd, chunk, sizeof(chunk), 0);
-      if (n <= 0) return;
-      buf.append(chunk, static_cast<size_t>(n));
+      if (!read_more()) return;
     }
     req.body = buf.substr(0, content_length);
     buf.erase(0, content_length);
@@ -204,14 +385,12 @@ void TestHttpServer::Serve(int fd, int connection) {
 
     TestResponse resp = handler_(req);
     if (resp.drop) {
-      ::shutdown(fd, SHUT_RDWR);
+      conn.Close(/*graceful=*/false);
       return;
     }
     if (resp.hang) {
-      // Wait for shutdown (or the client closing the connection).
-      while (WaitReadable(fd, absl::InfiniteDuration())) {
-        if (::recv(fd, chunk, sizeof(chunk), 0) <= 0) return;
-      }
+      // Wait for shutdown (or the client closing the connection), discarding what arrives.
+      while (read_more()) buf.clear();
       return;
     }
     if (resp.delay > absl::ZeroDuration()) {
@@ -226,8 +405,9 @@ void TestHttpServer::Serve(int fd, int connection) {
     if (resp.close_after_body) absl::StrAppend(&out, "Connection: close\r\n");
     absl::StrAppend(&out, "\r\n");
     if (req.method != "HEAD") out += resp.body;
-    if (!WriteAll(fd, out) || resp.close_after_body) {
-      ::shutdown(fd, SHUT_RDWR);
+    const bool written = conn.WriteAll(out);
+    if (!written || resp.close_after_body) {
+      conn.Close(/*graceful=*/written);
       return;
     }
   }

@@ -4,6 +4,9 @@
 // was sent and how many connections it took. Keep-alive is supported; a response may also hang
 // (never answer) or close the connection.
 //
+// TLS mode (Start with TlsServerOptions) serves HTTPS with OpenSSL: every behaviour above works the
+// same over TLS, a client certificate can be required, and failed handshakes are recorded.
+//
 // Thread-safe: the handler runs on the connection's thread (one thread per connection), so it may
 // be called concurrently; the accessors may be called from any thread.
 #ifndef CHARON_OBJSTORE_HTTP_TEST_HTTP_SERVER_H_
@@ -23,6 +26,8 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
+struct ssl_ctx_st;  // OpenSSL's SSL_CTX
+
 namespace charon::objstore::http {
 
 struct RecordedRequest {
@@ -31,6 +36,7 @@ struct RecordedRequest {
   std::vector<std::pair<std::string, std::string>> headers{};  // names lower-cased, in order
   std::string body{};
   int connection = 0;  // 1 for the first accepted connection, 2 for the next...
+  std::string sni{};   // TLS mode: the server name the client sent in the handshake, "" if none
 
   // The value of the first header named `lower_name`, "" if absent.
   std::string Header(const std::string& lower_name) const;
@@ -48,12 +54,24 @@ struct TestResponse {
   bool close_after_body = false;  // close the connection after writing the response
 };
 
+// PEM files for a TLS server (e.g. from GenerateTestCerts in test_certs.h).
+struct TlsServerOptions {
+  std::string cert_file{};  // the server's certificate, optionally followed by its chain
+  std::string key_file{};   // its private key
+  // When set, the handshake requires a client certificate issued by one of the CAs in this file;
+  // "" = no client certificate is asked for.
+  std::string client_ca_file{};
+};
+
 class TestHttpServer {
  public:
   using Handler = std::function<TestResponse(const RecordedRequest&)>;
 
   // Listens on 127.0.0.1 on a port the kernel picks. Unavailable if it cannot listen.
   static absl::StatusOr<std::unique_ptr<TestHttpServer>> Start(Handler handler);
+  // The same, serving HTTPS (TLS 1.2 or 1.3). InvalidArgument if the PEM files cannot be loaded.
+  static absl::StatusOr<std::unique_ptr<TestHttpServer>> Start(Handler handler,
+                                                               const TlsServerOptions& tls);
 
   TestHttpServer(const TestHttpServer&) = delete;
   TestHttpServer& operator=(const TestHttpServer&) = delete;
@@ -61,9 +79,17 @@ class TestHttpServer {
   ~TestHttpServer();
 
   int port() const { return port_; }
-  std::string url() const;  // "http://127.0.0.1:<port>"
+  std::string url() const;  // "http://127.0.0.1:<port>", or "https://..." in TLS mode
+  // Connections accepted, including those whose TLS handshake failed.
   int accepted_connections() const;
   std::vector<RecordedRequest> requests() const;
+  // TLS mode: handshakes that failed, and OpenSSL's reason for each, in order (e.g. "...:tlsv1
+  // alert unknown ca" when the client rejected the server's certificate).
+  int failed_handshakes() const;
+  std::vector<std::string> handshake_errors() const;
+  // Waits until at least `n` handshakes have failed; false if that did not happen within
+  // `timeout`. (The client may report its error before the server has read its alert.)
+  bool WaitForFailedHandshakes(int n, absl::Duration timeout) const;
 
  private:
   TestHttpServer(Handler handler, int listen_fd, int port, int wake_read, int wake_write)
@@ -72,6 +98,8 @@ class TestHttpServer {
         port_(port),
         wake_read_(wake_read),
         wake_write_(wake_write) {}
+  static absl::StatusOr<std::unique_ptr<TestHttpServer>> Listen(Handler handler,
+                                                                ssl_ctx_st* ssl_ctx);
   void AcceptLoop();
   void Serve(int fd, int connection);
   // Waits until `fd` is readable; false on shutdown or error.
@@ -80,7 +108,8 @@ class TestHttpServer {
   Handler handler_;
   int listen_fd_;
   int port_;
-  int wake_read_, wake_write_;  // a byte in this pipe wakes every thread for shutdown
+  int wake_read_, wake_write_;     // a byte in this pipe wakes every thread for shutdown
+  ssl_ctx_st* ssl_ctx_ = nullptr;  // owned; null = plain HTTP
   std::atomic<bool> stopping_{false};
   std::thread accept_thread_;
   mutable absl::Mutex mu_;
@@ -88,6 +117,7 @@ class TestHttpServer {
   std::vector<int> fds_ ABSL_GUARDED_BY(mu_);
   int connections_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<RecordedRequest> requests_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> handshake_errors_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace charon::objstore::http
