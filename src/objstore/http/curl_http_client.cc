@@ -15,7 +15,8 @@
 //   max_conns_per_host       how many requests may be in flight at once (0 = unlimited); the
 //                            clients are per bucket, so one host
 //   tls_config.server_name   SNI and the certificate check use this name while the connection
-//                            goes to the URL's host (CURLOPT_CONNECT_TO), as Go's ServerName does
+//                            goes to the URL's host (CURLOPT_CONNECT_TO), as Go's ServerName does;
+//                            whether to use a proxy is still decided by the URL's host
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -37,6 +38,7 @@
 #include "base/strings.h"
 #include "objstore/http/crypto.h"
 #include "objstore/http/http_client.h"
+#include "objstore/http/no_proxy.h"
 
 namespace charon::objstore::http {
 namespace {
@@ -326,6 +328,9 @@ class CurlHttpClient final : public HttpClient {
         size_t host_at = url.find(host, 8);
         url.replace(host_at, host.size(), server_name_);
         curl_easy_setopt(curl, CURLOPT_CONNECT_TO, connect_to.get());
+        // libcurl checks NO_PROXY against the URL's host, now `server_name_`; the real host decides
+        // (a loopback host is never proxied, and a proxy CONNECTs to the real host).
+        curl_easy_setopt(curl, CURLOPT_NOPROXY, NoProxyExempts(no_proxy_, host) ? "*" : "");
       }
     }
     if (request.sigv4.has_value()) {

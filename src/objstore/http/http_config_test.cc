@@ -6,6 +6,7 @@
 #include "config/yaml_fields.h"
 #include "objstore/http/crypto.h"
 #include "objstore/http/http_client.h"
+#include "objstore/http/no_proxy.h"
 #include "testing/status_matchers.h"
 
 namespace charon::objstore::http {
@@ -172,6 +173,38 @@ TEST(Crypto, Sha256AndHmacKnownAnswers) {
   EXPECT_EQ(Base64Encode("f"), "Zg==");
   EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
   EXPECT_EQ(Base64Encode(std::string("\xff\xfe", 2)), "//4=");
+}
+
+TEST(NoProxy, NamesMatchThemselvesAndSubdomains) {
+  EXPECT_TRUE(NoProxyExempts("*", "anything.example"));
+  EXPECT_TRUE(NoProxyExempts("example.com", "example.com"));
+  EXPECT_TRUE(NoProxyExempts("example.com", "www.Example.COM"));
+  EXPECT_TRUE(NoProxyExempts(".example.com", "www.example.com"));
+  EXPECT_TRUE(NoProxyExempts("example.com.", "example.com."));
+  EXPECT_FALSE(NoProxyExempts("example.com", "nonexample.com"));
+  EXPECT_FALSE(NoProxyExempts("www.example.com", "example.com"));
+  EXPECT_TRUE(NoProxyExempts("a.test, b.test ,c.test", "b.test"));
+  EXPECT_TRUE(NoProxyExempts("a.test,,c.test", "c.test"));
+  EXPECT_FALSE(NoProxyExempts("", "example.com"));
+  EXPECT_FALSE(NoProxyExempts("*,x", "example.com"));  // "*" only alone
+  EXPECT_FALSE(NoProxyExempts("example.com", ""));
+}
+
+TEST(NoProxy, AddressesMatchThemselvesAndRanges) {
+  EXPECT_TRUE(NoProxyExempts("localhost,127.0.0.1,::1", "127.0.0.1"));
+  EXPECT_TRUE(NoProxyExempts("localhost,127.0.0.1,::1", "[::1]"));
+  EXPECT_TRUE(NoProxyExempts("localhost,127.0.0.1,::1", "localhost"));
+  EXPECT_FALSE(NoProxyExempts("localhost,127.0.0.1,::1", "127.0.0.2"));
+  EXPECT_TRUE(NoProxyExempts("10.0.0.0/8", "10.200.3.4"));
+  EXPECT_FALSE(NoProxyExempts("10.0.0.0/8", "11.0.0.1"));
+  EXPECT_TRUE(NoProxyExempts("192.168.1.0/25", "192.168.1.127"));
+  EXPECT_FALSE(NoProxyExempts("192.168.1.0/25", "192.168.1.128"));
+  EXPECT_TRUE(NoProxyExempts("fd00::/8", "[fd12:3456::1]"));
+  EXPECT_FALSE(NoProxyExempts("fd00::/8", "[fe80::1]"));
+  EXPECT_FALSE(NoProxyExempts("10.0.0.0/33", "10.0.0.0"));
+  // An address is not matched as a name, nor a name as an address.
+  EXPECT_FALSE(NoProxyExempts("0.0.1", "10.0.0.1"));
+  EXPECT_FALSE(NoProxyExempts("10.0.0.0/8", "host.10.0.0.0"));
 }
 
 }  // namespace

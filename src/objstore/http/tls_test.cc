@@ -2,8 +2,10 @@
 // against TestHttpServer in TLS mode, with certificates generated for the test run.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
@@ -236,6 +238,63 @@ TEST_F(TlsTest, ServerNameTheCertificateDoesNotHaveFails) {
   auto result = client->Do(Get(server->url() + "/obj"));
   EXPECT_THAT(result, StatusIs(absl::StatusCode::kUnavailable, "other.internal"));
   EXPECT_THAT(server->requests(), IsEmpty());
+}
+
+// Sets an environment variable for its lifetime, then restores what was there.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value) : name_(name) {
+    const char* old = std::getenv(name);
+    if (old != nullptr) old_ = old;
+    ::setenv(name, value.c_str(), 1);
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+  ~ScopedEnv() {
+    if (old_.has_value()) {
+      ::setenv(name_, old_->c_str(), 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+TEST_F(TlsTest, ServerNameDoesNotGetALoopbackHostProxied) {
+  auto server = StartTls(StorageInternalCert());
+  ASSERT_NE(server, nullptr);
+  // A proxy nobody listens on: a proxied request would fail. The URL's host is loopback, which is
+  // never proxied, whatever server_name says.
+  ScopedEnv proxy("https_proxy", "http://127.0.0.1:9");
+  HttpConfig config = TrustingTheCa();
+  config.tls_config.server_name = "storage.internal";
+  auto client = MakeClient(config);
+  ASSERT_OK_AND_ASSIGN(HttpResponse resp, client->Do(Get(server->url() + "/obj")));
+  EXPECT_EQ(resp.body, "hello /obj");
+}
+
+TEST_F(TlsTest, ServerNameDoesNotDecideAboutTheProxy) {
+  // A plain-HTTP proxy that refuses every CONNECT and records it.
+  auto proxy_server =
+      TestHttpServer::Start([](const RecordedRequest&) { return TestResponse{.status = 403}; });
+  ASSERT_THAT(proxy_server, IsOk());
+  ScopedEnv proxy("https_proxy", (*proxy_server)->url());
+  // NO_PROXY names server_name, not the URL's host: the request still goes through the proxy, to
+  // the URL's host (TLS then names storage.internal inside the tunnel).
+  ScopedEnv no_proxy("NO_PROXY", "storage.internal");
+  ScopedEnv no_proxy_lower("no_proxy", "storage.internal");
+  HttpConfig config = TrustingTheCa();
+  config.tls_config.server_name = "storage.internal";
+  auto client = MakeClient(config);
+  auto result = client->Do(Get("https://objects.invalid:8443/obj"));
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kUnavailable, "CONNECT"));
+  auto requests = (*proxy_server)->requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].method, "CONNECT");
+  EXPECT_EQ(requests[0].target, "objects.invalid:8443");
 }
 
 TEST_F(TlsTest, ClientCertificateIsRequiredAndVerified) {
