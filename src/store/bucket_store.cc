@@ -4,11 +4,13 @@
 #include <filesystem>
 #include <set>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/container/node_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "base/parallel.h"
 #include "base/logging.h"
+#include "base/parallel.h"
 #include "base/status_macros.h"
 #include "store/block_postings.h"
 #include "store/block_series_stream.h"
@@ -89,7 +91,8 @@ absl::Status BucketStore::LoadBlock(std::shared_ptr<const tsdb::BlockMeta> meta)
     metrics_.block_load_failures.Increment();
     // A failed block must not leave a half-built local directory behind.
     std::error_code ec;
-    std::filesystem::remove_all(std::filesystem::path(options_.load.data_dir) / meta->ulid.ToString(), ec);
+    std::filesystem::remove_all(
+        std::filesystem::path(options_.load.data_dir) / meta->ulid.ToString(), ec);
     return block.status();
   }
   metrics_.block_load_duration.Observe(Seconds(start));
@@ -151,7 +154,8 @@ absl::Status BucketStore::SyncBlocks() {
 absl::Status BucketStore::InitialSync() {
   absl::Status s = SyncBlocks();
   if (!s.ok() && options_.log) {
-    options_.log("warn", "initial sync: bucket view incomplete", {{"err", std::string(s.message())}});
+    options_.log("warn", "initial sync: bucket view incomplete",
+                 {{"err", std::string(s.message())}});
   }
   std::set<std::string> keep;
   for (const auto& b : Blocks()) keep.insert(b->id());
@@ -177,7 +181,9 @@ std::vector<BucketStore::Selected> BucketStore::SelectSeriesBlocks(const SeriesR
   for (const auto& b : Blocks()) {
     std::string key = LabelSetKey(b->external_labels());
     auto [it, inserted] = groups.try_emplace(key);
-    int r = b->meta().downsample_resolution == 3600000 ? 0 : b->meta().downsample_resolution == 300000 ? 1 : 2;
+    int r = b->meta().downsample_resolution == 3600000  ? 0
+            : b->meta().downsample_resolution == 300000 ? 1
+                                                        : 2;
     it->second.by_res[r].push_back(b);
   }
   std::vector<Selected> out;
@@ -187,7 +193,8 @@ std::vector<BucketStore::Selected> BucketStore::SelectSeriesBlocks(const SeriesR
     const Block* any = nullptr;
     for (auto& list : g.by_res) {
       std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) {
-        if (a->meta().min_time != b->meta().min_time) return a->meta().min_time < b->meta().min_time;
+        if (a->meta().min_time != b->meta().min_time)
+          return a->meta().min_time < b->meta().min_time;
         return a->meta().max_time < b->meta().max_time;
       });
       if (!list.empty()) any = list.front().get();
@@ -318,12 +325,13 @@ absl::Status BucketStore::SeriesUnlogged(const SeriesRequest& req, SeriesSink& s
   base.chunks_limiter = options_.samples_limit > 0 ? &chunks_limiter : nullptr;
   base.stats = &stats;
   std::vector<std::unique_ptr<BlockSeriesStream>> streams(selected.size());
-  CHARON_RETURN_IF_ERROR(base::ParallelFor(selected.size(), options_.block_open_concurrency, [&](size_t i) {
-    BlockQuery q = base;
-    q.matchers = selected[i].matchers;
-    CHARON_ASSIGN_OR_RETURN(streams[i], BlockSeriesStream::Open(selected[i].block, q));
-    return absl::OkStatus();
-  }));
+  CHARON_RETURN_IF_ERROR(
+      base::ParallelFor(selected.size(), options_.block_open_concurrency, [&](size_t i) {
+        BlockQuery q = base;
+        q.matchers = selected[i].matchers;
+        CHARON_ASSIGN_OR_RETURN(streams[i], BlockSeriesStream::Open(selected[i].block, q));
+        return absl::OkStatus();
+      }));
   metrics_.series_get_all_duration.Observe(Seconds(get_all_start));
   metrics_.series_blocks_queried.Observe(static_cast<double>(selected.size()));
   if (result) {
@@ -397,7 +405,8 @@ namespace {
 absl::Status ForEachSeriesLabels(const Block& block, const std::vector<tsdb::Matcher>& matchers,
                                  const std::vector<std::string>& replica, Limiter* series_limiter,
                                  const std::function<void(const tsdb::Labels&)>& fn) {
-  CHARON_ASSIGN_OR_RETURN(std::vector<uint64_t> refs, ExpandBlockPostings(block, matchers, nullptr));
+  CHARON_ASSIGN_OR_RETURN(std::vector<uint64_t> refs,
+                          ExpandBlockPostings(block, matchers, nullptr));
   CHARON_RETURN_IF_ERROR(series_limiter->Reserve(refs.size()));
   SeriesTransform transform(block.external_labels(), block.label_names(), replica);
   absl::node_hash_map<uint32_t, std::string> symbols;  // views must survive insertions
@@ -406,8 +415,8 @@ absl::Status ForEachSeriesLabels(const Block& block, const std::vector<tsdb::Mat
     if (it != symbols.end()) return std::string_view(it->second);
     auto sym = block.index_header().LookupSymbol(ref);
     if (!sym.ok()) {
-      return absl::DataLossError(absl::StrCat("block ", block.id(), ": symbol ", ref, ": ",
-                                              sym.status().message()));
+      return absl::DataLossError(
+          absl::StrCat("block ", block.id(), ": symbol ", ref, ": ", sym.status().message()));
     }
     return std::string_view(symbols.emplace(ref, std::move(sym).value()).first->second);
   };
@@ -428,7 +437,57 @@ absl::Status ForEachSeriesLabels(const Block& block, const std::vector<tsdb::Mat
           fn(ls);
           return absl::OkStatus();
         },
-        begin + kBatch < refs.size() ? std::optional<uint64_t>(refs[begin + kBatch]) : std::nullopt));
+        begin + kBatch < refs.size() ? std::optional<uint64_t>(refs[begin + kBatch])
+                                     : std::nullopt));
+  }
+  return absl::OkStatus();
+}
+
+// Values of `label` over the series selected by `matchers` in one block (no time filtering per
+// series, as Prometheus' label APIs with matchers do), added to `values`. Series are compared by
+// symbol reference: each distinct label name and each distinct value is looked up once per call,
+// never per series, and series without the label are skipped as they are read.
+absl::Status CollectLabelValues(const Block& block, const std::vector<tsdb::Matcher>& matchers,
+                                const std::string& label, Limiter* series_limiter,
+                                std::set<std::string>& values) {
+  CHARON_ASSIGN_OR_RETURN(std::vector<uint64_t> refs,
+                          ExpandBlockPostings(block, matchers, nullptr));
+  CHARON_RETURN_IF_ERROR(series_limiter->Reserve(refs.size()));
+  auto lookup = [&](uint32_t ref) -> absl::StatusOr<std::string> {
+    auto sym = block.index_header().LookupSymbol(ref);
+    if (!sym.ok()) {
+      return absl::DataLossError(
+          absl::StrCat("block ", block.id(), ": symbol ", ref, ": ", sym.status().message()));
+    }
+    return std::move(sym).value();
+  };
+  absl::flat_hash_map<uint32_t, bool> is_label;  // name symbol → whether it is `label`
+  absl::flat_hash_set<uint32_t> value_refs;
+  constexpr size_t kBatch = 4096;
+  for (size_t begin = 0; begin < refs.size(); begin += kBatch) {
+    std::span<const uint64_t> batch(refs.data() + begin, std::min(kBatch, refs.size() - begin));
+    CHARON_RETURN_IF_ERROR(LoadSeriesEntries(
+        block, batch, kEstimatedMaxSeriesSize, nullptr,
+        [&](size_t, const tsdb::SeriesEntry& e) -> absl::Status {
+          for (const auto& [n, v] : e.label_refs) {
+            auto [it, inserted] = is_label.try_emplace(n, false);
+            if (inserted) {
+              CHARON_ASSIGN_OR_RETURN(std::string name, lookup(n));
+              it->second = name == label;
+            }
+            if (it->second) {
+              value_refs.insert(v);
+              break;
+            }
+          }
+          return absl::OkStatus();
+        },
+        begin + kBatch < refs.size() ? std::optional<uint64_t>(refs[begin + kBatch])
+                                     : std::nullopt));
+  }
+  for (uint32_t ref : value_refs) {
+    CHARON_ASSIGN_OR_RETURN(std::string value, lookup(ref));
+    if (!value.empty()) values.insert(std::move(value));
   }
   return absl::OkStatus();
 }
@@ -441,15 +500,14 @@ std::vector<std::string> Finish(std::set<std::string> values, int64_t limit) {
 
 }  // namespace
 
-absl::StatusOr<LabelsResult> BucketStore::CollectLabels(int64_t req_start, int64_t req_end,
-                                                       const std::vector<tsdb::Matcher>& matchers,
-                                                       const std::vector<tsdb::Matcher>& block_matchers,
-                                                       const std::string& tenant, int64_t limit,
-                                                       const PerBlockLabels& per_block_fn) {
+absl::StatusOr<LabelsResult> BucketStore::CollectLabels(
+    int64_t req_start, int64_t req_end, const std::vector<tsdb::Matcher>& matchers,
+    const std::vector<tsdb::Matcher>& block_matchers, const std::string& tenant, int64_t limit,
+    const PerBlockLabels& per_block_fn) {
   if (!Ready()) return NotReady();
   if (req_start > req_end) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid time range: start ", req_start,
-                                                   " is greater than end ", req_end));
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid time range: start ", req_start, " is greater than end ", req_end));
   }
   int64_t start = std::max(req_start, MinTimeFlag());
   int64_t end = std::min(req_end, MaxTimeFlag());
@@ -459,9 +517,9 @@ absl::StatusOr<LabelsResult> BucketStore::CollectLabels(int64_t req_start, int64
   Limiter series_limiter("series", options_.series_limit,
                          [&] { metrics_.QueryDropped("series", tenant); });
   std::vector<std::set<std::string>> per_block(selected.size());
-  CHARON_RETURN_IF_ERROR(base::ParallelFor(selected.size(), options_.block_open_concurrency, [&](size_t i) {
-    return per_block_fn(selected[i], series_limiter, per_block[i]);
-  }));
+  CHARON_RETURN_IF_ERROR(base::ParallelFor(
+      selected.size(), options_.block_open_concurrency,
+      [&](size_t i) { return per_block_fn(selected[i], series_limiter, per_block[i]); }));
   std::set<std::string> all;
   for (auto& s : per_block) all.merge(s);
   result.values = Finish(std::move(all), limit);
@@ -470,21 +528,22 @@ absl::StatusOr<LabelsResult> BucketStore::CollectLabels(int64_t req_start, int64
 }
 
 absl::StatusOr<LabelsResult> BucketStore::LabelNames(const LabelNamesRequest& req) {
-  return Logged("label_names", CollectLabels(
-      req.start, req.end, req.matchers, req.block_matchers, req.tenant, req.limit,
-      [&](const Selected& sel, Limiter& limiter, std::set<std::string>& names) {
-        const Block& b = *sel.block;
-        if (req.matchers.empty()) {
-          names.insert(b.label_names().begin(), b.label_names().end());
-          for (const auto& l : b.external_labels()) names.insert(l.name);
-          for (const auto& r : req.without_replica_labels) names.erase(r);
-          return absl::OkStatus();
-        }
-        return ForEachSeriesLabels(b, sel.matchers, req.without_replica_labels, &limiter,
-                                   [&](const tsdb::Labels& ls) {
-                                     for (const auto& l : ls) names.insert(l.name);
-                                   });
-      }));
+  return Logged(
+      "label_names",
+      CollectLabels(req.start, req.end, req.matchers, req.block_matchers, req.tenant, req.limit,
+                    [&](const Selected& sel, Limiter& limiter, std::set<std::string>& names) {
+                      const Block& b = *sel.block;
+                      if (req.matchers.empty()) {
+                        names.insert(b.label_names().begin(), b.label_names().end());
+                        for (const auto& l : b.external_labels()) names.insert(l.name);
+                        for (const auto& r : req.without_replica_labels) names.erase(r);
+                        return absl::OkStatus();
+                      }
+                      return ForEachSeriesLabels(b, sel.matchers, req.without_replica_labels,
+                                                 &limiter, [&](const tsdb::Labels& ls) {
+                                                   for (const auto& l : ls) names.insert(l.name);
+                                                 });
+                    }));
 }
 
 absl::StatusOr<LabelsResult> BucketStore::LabelValues(const LabelValuesRequest& req) {
@@ -494,36 +553,39 @@ absl::StatusOr<LabelsResult> BucketStore::LabelValues(const LabelValuesRequest& 
     if (!Ready()) return NotReady();
     return LabelsResult{};
   }
-  return Logged("label_values", CollectLabels(
-      req.start, req.end, req.matchers, req.block_matchers, req.tenant, req.limit,
-      [&](const Selected& sel, Limiter& limiter, std::set<std::string>& values) {
-        const Block& b = *sel.block;
-        std::string_view ext = tsdb::GetLabel(b.external_labels(), req.label);
-        if (req.matchers.empty()) {
-          if (!ext.empty()) {
-            values.insert(std::string(ext));
-            return absl::OkStatus();
-          }
-          auto v = b.index_header().LabelValues(req.label);
-          if (!v.ok()) {
-            return absl::Status(v.status().code(),
-                                absl::StrCat("block ", b.id(), ": ", v.status().message()));
-          }
-          values.insert(v->begin(), v->end());
-          return absl::OkStatus();
-        }
-        std::vector<tsdb::Matcher> matchers = sel.matchers;
-        if (ext.empty()) {
-          // Only series that have the label can contribute a value.
-          auto has = tsdb::Matcher::Make(tsdb::MatchType::kNotEqual, req.label, "");
-          if (has.ok()) matchers.push_back(*has);
-        }
-        return ForEachSeriesLabels(b, matchers, req.without_replica_labels, &limiter,
-                                   [&](const tsdb::Labels& ls) {
-                                     std::string_view v = tsdb::GetLabel(ls, req.label);
-                                     if (!v.empty()) values.insert(std::string(v));
-                                   });
-      }));
+  return Logged(
+      "label_values",
+      CollectLabels(req.start, req.end, req.matchers, req.block_matchers, req.tenant, req.limit,
+                    [&](const Selected& sel, Limiter& limiter, std::set<std::string>& values) {
+                      const Block& b = *sel.block;
+                      std::string_view ext = tsdb::GetLabel(b.external_labels(), req.label);
+                      // No matchers left once the external labels matched: every series of the
+                      // block counts.
+                      if (sel.matchers.empty()) {
+                        if (!ext.empty()) {
+                          values.insert(std::string(ext));
+                          return absl::OkStatus();
+                        }
+                        auto v = b.index_header().LabelValues(req.label);
+                        if (!v.ok()) {
+                          return absl::Status(
+                              v.status().code(),
+                              absl::StrCat("block ", b.id(), ": ", v.status().message()));
+                        }
+                        values.insert(v->begin(), v->end());
+                        return absl::OkStatus();
+                      }
+                      if (!ext.empty()) {
+                        // The external label replaces the series' own: any selected series gives
+                        // its value.
+                        CHARON_ASSIGN_OR_RETURN(std::vector<uint64_t> refs,
+                                                ExpandBlockPostings(b, sel.matchers, nullptr));
+                        CHARON_RETURN_IF_ERROR(limiter.Reserve(refs.size()));
+                        if (!refs.empty()) values.insert(std::string(ext));
+                        return absl::OkStatus();
+                      }
+                      return CollectLabelValues(b, sel.matchers, req.label, &limiter, values);
+                    }));
 }
 
 StoreInfo BucketStore::Info() {

@@ -427,6 +427,8 @@ std::vector<LabelCase> LabelCases() {
       {"values, case-insensitive matcher", "kind", {Re("kind", "(?i)foo")}},
       {"values, escaped bar", "path", {Name("weird"), Re("path", ".*[|].*")}},
       {"values, optional label", "env", {Name("svc_info")}},
+      {"values, negative matcher only", "instance", {Nre("job", "node|")}},
+      {"values of the matched label itself", "job", {Re("job", "n.*|b.*")}},
       {"values of the middle-only label, part of a block", "batch_id", {}, sub_block},
   };
 }
