@@ -400,95 +400,89 @@ std::vector<BucketStore::Selected> BucketStore::SelectLabelBlocks(
 
 namespace {
 
-// Final label sets of the series selected by `matchers` in one block, without time filtering per
-// series (as Prometheus' label APIs with matchers do), fed to `fn`.
-absl::Status ForEachSeriesLabels(const Block& block, const std::vector<tsdb::Matcher>& matchers,
-                                 const std::vector<std::string>& replica, Limiter* series_limiter,
-                                 const std::function<void(const tsdb::Labels&)>& fn) {
+// The symbol `ref` of `block`; DataLoss naming the block if it cannot be read.
+absl::StatusOr<std::string> BlockSymbol(const Block& block, uint32_t ref) {
+  auto sym = block.index_header().LookupSymbol(ref);
+  if (!sym.ok()) {
+    return absl::DataLossError(
+        absl::StrCat("block ", block.id(), ": symbol ", ref, ": ", sym.status().message()));
+  }
+  return std::move(sym).value();
+}
+
+// Reads the series entries selected by `matchers` in one block, without time filtering per series
+// (as Prometheus' label APIs with matchers do), and feeds them to `fn`. Returns how many series
+// were selected. The label APIs work on symbol references and look up each distinct symbol once.
+absl::StatusOr<size_t> ForEachSelectedEntry(
+    const Block& block, const std::vector<tsdb::Matcher>& matchers, Limiter* series_limiter,
+    const std::function<void(const tsdb::SeriesEntry&)>& fn) {
   CHARON_ASSIGN_OR_RETURN(std::vector<uint64_t> refs,
                           ExpandBlockPostings(block, matchers, nullptr));
   CHARON_RETURN_IF_ERROR(series_limiter->Reserve(refs.size()));
-  SeriesTransform transform(block.external_labels(), block.label_names(), replica);
-  absl::node_hash_map<uint32_t, std::string> symbols;  // views must survive insertions
-  auto symbol = [&](uint32_t ref) -> absl::StatusOr<std::string_view> {
-    auto it = symbols.find(ref);
-    if (it != symbols.end()) return std::string_view(it->second);
-    auto sym = block.index_header().LookupSymbol(ref);
-    if (!sym.ok()) {
-      return absl::DataLossError(
-          absl::StrCat("block ", block.id(), ": symbol ", ref, ": ", sym.status().message()));
-    }
-    return std::string_view(symbols.emplace(ref, std::move(sym).value()).first->second);
-  };
-  tsdb::Labels ls;
   constexpr size_t kBatch = 4096;
   for (size_t begin = 0; begin < refs.size(); begin += kBatch) {
     std::span<const uint64_t> batch(refs.data() + begin, std::min(kBatch, refs.size() - begin));
     CHARON_RETURN_IF_ERROR(LoadSeriesEntries(
         block, batch, kEstimatedMaxSeriesSize, nullptr,
         [&](size_t, const tsdb::SeriesEntry& e) -> absl::Status {
-          ls.clear();
-          for (const auto& [n, v] : e.label_refs) {
-            CHARON_ASSIGN_OR_RETURN(std::string_view name, symbol(n));
-            CHARON_ASSIGN_OR_RETURN(std::string_view value, symbol(v));
-            ls.push_back({std::string(name), std::string(value)});
-          }
-          transform.Apply(ls);
-          fn(ls);
+          fn(e);
           return absl::OkStatus();
         },
         begin + kBatch < refs.size() ? std::optional<uint64_t>(refs[begin + kBatch])
                                      : std::nullopt));
+  }
+  return refs.size();
+}
+
+// Values of `label` (not an external label of the block) over the series `matchers` select in one
+// block, added to `values`. Series without the label are skipped as they are read.
+absl::Status CollectLabelValues(const Block& block, const std::vector<tsdb::Matcher>& matchers,
+                                const std::string& label, Limiter* series_limiter,
+                                std::set<std::string>& values) {
+  absl::flat_hash_map<uint32_t, bool> is_label;  // name symbol → whether it is `label`
+  absl::flat_hash_set<uint32_t> value_refs;
+  absl::Status lookup_error;
+  CHARON_RETURN_IF_ERROR(
+      ForEachSelectedEntry(block, matchers, series_limiter, [&](const tsdb::SeriesEntry& e) {
+        for (const auto& [n, v] : e.label_refs) {
+          auto [it, inserted] = is_label.try_emplace(n, false);
+          if (inserted) {
+            absl::StatusOr<std::string> name = BlockSymbol(block, n);
+            if (!name.ok()) lookup_error.Update(name.status());
+            it->second = name.ok() && *name == label;
+          }
+          if (it->second) {
+            value_refs.insert(v);
+            return;
+          }
+        }
+      }).status());
+  CHARON_RETURN_IF_ERROR(lookup_error);
+  for (uint32_t ref : value_refs) {
+    CHARON_ASSIGN_OR_RETURN(std::string value, BlockSymbol(block, ref));
+    if (!value.empty()) values.insert(std::move(value));
   }
   return absl::OkStatus();
 }
 
-// Values of `label` over the series selected by `matchers` in one block (no time filtering per
-// series, as Prometheus' label APIs with matchers do), added to `values`. Series are compared by
-// symbol reference: each distinct label name and each distinct value is looked up once per call,
-// never per series, and series without the label are skipped as they are read.
-absl::Status CollectLabelValues(const Block& block, const std::vector<tsdb::Matcher>& matchers,
-                                const std::string& label, Limiter* series_limiter,
-                                std::set<std::string>& values) {
-  CHARON_ASSIGN_OR_RETURN(std::vector<uint64_t> refs,
-                          ExpandBlockPostings(block, matchers, nullptr));
-  CHARON_RETURN_IF_ERROR(series_limiter->Reserve(refs.size()));
-  auto lookup = [&](uint32_t ref) -> absl::StatusOr<std::string> {
-    auto sym = block.index_header().LookupSymbol(ref);
-    if (!sym.ok()) {
-      return absl::DataLossError(
-          absl::StrCat("block ", block.id(), ": symbol ", ref, ": ", sym.status().message()));
-    }
-    return std::move(sym).value();
-  };
-  absl::flat_hash_map<uint32_t, bool> is_label;  // name symbol → whether it is `label`
-  absl::flat_hash_set<uint32_t> value_refs;
-  constexpr size_t kBatch = 4096;
-  for (size_t begin = 0; begin < refs.size(); begin += kBatch) {
-    std::span<const uint64_t> batch(refs.data() + begin, std::min(kBatch, refs.size() - begin));
-    CHARON_RETURN_IF_ERROR(LoadSeriesEntries(
-        block, batch, kEstimatedMaxSeriesSize, nullptr,
-        [&](size_t, const tsdb::SeriesEntry& e) -> absl::Status {
-          for (const auto& [n, v] : e.label_refs) {
-            auto [it, inserted] = is_label.try_emplace(n, false);
-            if (inserted) {
-              CHARON_ASSIGN_OR_RETURN(std::string name, lookup(n));
-              it->second = name == label;
-            }
-            if (it->second) {
-              value_refs.insert(v);
-              break;
-            }
-          }
-          return absl::OkStatus();
-        },
-        begin + kBatch < refs.size() ? std::optional<uint64_t>(refs[begin + kBatch])
-                                     : std::nullopt));
+// Label names of the series `matchers` select in one block as the store returns them (external
+// labels added, replica labels removed), added to `names`.
+absl::Status CollectLabelNames(const Block& block, const std::vector<tsdb::Matcher>& matchers,
+                               const std::vector<std::string>& replica, Limiter* series_limiter,
+                               std::set<std::string>& names) {
+  absl::flat_hash_set<uint32_t> name_refs;
+  CHARON_ASSIGN_OR_RETURN(
+      size_t selected,
+      ForEachSelectedEntry(block, matchers, series_limiter, [&](const tsdb::SeriesEntry& e) {
+        for (const auto& label : e.label_refs) name_refs.insert(label.first);
+      }));
+  if (selected == 0) return absl::OkStatus();
+  for (uint32_t ref : name_refs) {
+    CHARON_ASSIGN_OR_RETURN(std::string name, BlockSymbol(block, ref));
+    names.insert(std::move(name));
   }
-  for (uint32_t ref : value_refs) {
-    CHARON_ASSIGN_OR_RETURN(std::string value, lookup(ref));
-    if (!value.empty()) values.insert(std::move(value));
-  }
+  for (const auto& l : block.external_labels()) names.insert(l.name);
+  for (const auto& r : replica) names.erase(r);
   return absl::OkStatus();
 }
 
@@ -539,10 +533,8 @@ absl::StatusOr<LabelsResult> BucketStore::LabelNames(const LabelNamesRequest& re
                         for (const auto& r : req.without_replica_labels) names.erase(r);
                         return absl::OkStatus();
                       }
-                      return ForEachSeriesLabels(b, sel.matchers, req.without_replica_labels,
-                                                 &limiter, [&](const tsdb::Labels& ls) {
-                                                   for (const auto& l : ls) names.insert(l.name);
-                                                 });
+                      return CollectLabelNames(b, sel.matchers, req.without_replica_labels,
+                                               &limiter, names);
                     }));
 }
 
