@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <set>
 
 #include "absl/container/flat_hash_map.h"
@@ -17,6 +18,7 @@
 #include "store/limiter.h"
 #include "store/series_loader.h"
 #include "store/series_merger.h"
+#include "store/sorted_union.h"
 
 namespace charon::store {
 namespace {
@@ -435,10 +437,10 @@ absl::StatusOr<size_t> ForEachSelectedEntry(
 }
 
 // Values of `label` (not an external label of the block) over the series `matchers` select in one
-// block, added to `values`. Series without the label are skipped as they are read.
-absl::Status CollectLabelValues(const Block& block, const std::vector<tsdb::Matcher>& matchers,
-                                const std::string& label, Limiter* series_limiter,
-                                std::set<std::string>& values) {
+// block: sorted, unique. Series without the label are skipped as they are read.
+absl::StatusOr<std::vector<std::string>> CollectLabelValues(
+    const Block& block, const std::vector<tsdb::Matcher>& matchers, const std::string& label,
+    Limiter* series_limiter) {
   absl::flat_hash_map<uint32_t, bool> is_label;  // name symbol → whether it is `label`
   absl::flat_hash_set<uint32_t> value_refs;
   absl::Status lookup_error;
@@ -458,38 +460,50 @@ absl::Status CollectLabelValues(const Block& block, const std::vector<tsdb::Matc
         }
       }).status());
   CHARON_RETURN_IF_ERROR(lookup_error);
+  std::vector<std::string> values;
+  values.reserve(value_refs.size());
   for (uint32_t ref : value_refs) {
     CHARON_ASSIGN_OR_RETURN(std::string value, BlockSymbol(block, ref));
-    if (!value.empty()) values.insert(std::move(value));
+    if (!value.empty()) values.push_back(std::move(value));
   }
-  return absl::OkStatus();
+  std::sort(values.begin(), values.end());  // distinct symbols are distinct strings
+  return values;
+}
+
+// Sorts `names`, drops duplicates, then the replica labels.
+std::vector<std::string> SortedNames(std::vector<std::string> names,
+                                     const std::vector<std::string>& replica) {
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  std::erase_if(names, [&](const std::string& n) {
+    return std::find(replica.begin(), replica.end(), n) != replica.end();
+  });
+  return names;
 }
 
 // Label names of the series `matchers` select in one block as the store returns them (external
-// labels added, replica labels removed), added to `names`.
-absl::Status CollectLabelNames(const Block& block, const std::vector<tsdb::Matcher>& matchers,
-                               const std::vector<std::string>& replica, Limiter* series_limiter,
-                               std::set<std::string>& names) {
+// labels added, replica labels removed): sorted, unique.
+absl::StatusOr<std::vector<std::string>> CollectLabelNames(
+    const Block& block, const std::vector<tsdb::Matcher>& matchers,
+    const std::vector<std::string>& replica, Limiter* series_limiter) {
   absl::flat_hash_set<uint32_t> name_refs;
   CHARON_ASSIGN_OR_RETURN(
       size_t selected,
       ForEachSelectedEntry(block, matchers, series_limiter, [&](const tsdb::SeriesEntry& e) {
         for (const auto& label : e.label_refs) name_refs.insert(label.first);
       }));
-  if (selected == 0) return absl::OkStatus();
+  std::vector<std::string> names;
+  if (selected == 0) return names;
   for (uint32_t ref : name_refs) {
     CHARON_ASSIGN_OR_RETURN(std::string name, BlockSymbol(block, ref));
-    names.insert(std::move(name));
+    names.push_back(std::move(name));
   }
-  for (const auto& l : block.external_labels()) names.insert(l.name);
-  for (const auto& r : replica) names.erase(r);
-  return absl::OkStatus();
+  for (const auto& l : block.external_labels()) names.push_back(l.name);
+  return SortedNames(std::move(names), replica);
 }
 
-std::vector<std::string> Finish(std::set<std::string> values, int64_t limit) {
-  std::vector<std::string> out(values.begin(), values.end());
-  if (limit > 0 && out.size() > static_cast<size_t>(limit)) out.resize(static_cast<size_t>(limit));
-  return out;
+absl::Status WithBlock(const Block& block, const absl::Status& status) {
+  return absl::Status(status.code(), absl::StrCat("block ", block.id(), ": ", status.message()));
 }
 
 }  // namespace
@@ -510,13 +524,14 @@ absl::StatusOr<LabelsResult> BucketStore::CollectLabels(
   auto selected = SelectLabelBlocks(start, end, matchers, block_matchers);
   Limiter series_limiter("series", options_.series_limit,
                          [&] { metrics_.QueryDropped("series", tenant); });
-  std::vector<std::set<std::string>> per_block(selected.size());
-  CHARON_RETURN_IF_ERROR(base::ParallelFor(
-      selected.size(), options_.block_open_concurrency,
-      [&](size_t i) { return per_block_fn(selected[i], series_limiter, per_block[i]); }));
-  std::set<std::string> all;
-  for (auto& s : per_block) all.merge(s);
-  result.values = Finish(std::move(all), limit);
+  std::vector<std::vector<std::string>> per_block(selected.size());
+  // Without matchers every block answers from its index-header alone, in microseconds: handing
+  // blocks to pool threads would cost more than it saves.
+  const int concurrency = matchers.empty() ? 1 : options_.block_open_concurrency;
+  CHARON_RETURN_IF_ERROR(base::ParallelFor(selected.size(), concurrency, [&](size_t i) {
+    return per_block_fn(selected[i], series_limiter, per_block[i]);
+  }));
+  result.values = SortedUnion(std::move(per_block), limit);
   for (const auto& s : selected) result.queried_blocks.push_back(s.block->id());
   return result;
 }
@@ -525,16 +540,20 @@ absl::StatusOr<LabelsResult> BucketStore::LabelNames(const LabelNamesRequest& re
   return Logged(
       "label_names",
       CollectLabels(req.start, req.end, req.matchers, req.block_matchers, req.tenant, req.limit,
-                    [&](const Selected& sel, Limiter& limiter, std::set<std::string>& names) {
+                    [&](const Selected& sel, Limiter& limiter, std::vector<std::string>& names) {
                       const Block& b = *sel.block;
-                      if (req.matchers.empty()) {
-                        names.insert(b.label_names().begin(), b.label_names().end());
-                        for (const auto& l : b.external_labels()) names.insert(l.name);
-                        for (const auto& r : req.without_replica_labels) names.erase(r);
+                      // No matchers left once the external labels matched: every series of the
+                      // block counts.
+                      if (sel.matchers.empty()) {
+                        names.assign(b.label_names().begin(), b.label_names().end());
+                        for (const auto& l : b.external_labels()) names.push_back(l.name);
+                        names = SortedNames(std::move(names), req.without_replica_labels);
                         return absl::OkStatus();
                       }
-                      return CollectLabelNames(b, sel.matchers, req.without_replica_labels,
-                                               &limiter, names);
+                      CHARON_ASSIGN_OR_RETURN(
+                          names,
+                          CollectLabelNames(b, sel.matchers, req.without_replica_labels, &limiter));
+                      return absl::OkStatus();
                     }));
 }
 
@@ -548,35 +567,35 @@ absl::StatusOr<LabelsResult> BucketStore::LabelValues(const LabelValuesRequest& 
   return Logged(
       "label_values",
       CollectLabels(req.start, req.end, req.matchers, req.block_matchers, req.tenant, req.limit,
-                    [&](const Selected& sel, Limiter& limiter, std::set<std::string>& values) {
+                    [&](const Selected& sel, Limiter& limiter, std::vector<std::string>& values) {
                       const Block& b = *sel.block;
                       std::string_view ext = tsdb::GetLabel(b.external_labels(), req.label);
-                      // No matchers left once the external labels matched: every series of the
-                      // block counts.
-                      if (sel.matchers.empty()) {
-                        if (!ext.empty()) {
-                          values.insert(std::string(ext));
-                          return absl::OkStatus();
-                        }
-                        auto v = b.index_header().LabelValues(req.label);
-                        if (!v.ok()) {
-                          return absl::Status(
-                              v.status().code(),
-                              absl::StrCat("block ", b.id(), ": ", v.status().message()));
-                        }
-                        values.insert(v->begin(), v->end());
-                        return absl::OkStatus();
-                      }
                       if (!ext.empty()) {
                         // The external label replaces the series' own: any selected series gives
                         // its value.
-                        CHARON_ASSIGN_OR_RETURN(std::vector<uint64_t> refs,
-                                                ExpandBlockPostings(b, sel.matchers, nullptr));
-                        CHARON_RETURN_IF_ERROR(limiter.Reserve(refs.size()));
-                        if (!refs.empty()) values.insert(std::string(ext));
+                        if (!sel.matchers.empty()) {
+                          CHARON_ASSIGN_OR_RETURN(std::vector<uint64_t> refs,
+                                                  ExpandBlockPostings(b, sel.matchers, nullptr));
+                          CHARON_RETURN_IF_ERROR(limiter.Reserve(refs.size()));
+                          if (refs.empty()) return absl::OkStatus();
+                        }
+                        values.emplace_back(ext);
                         return absl::OkStatus();
                       }
-                      return CollectLabelValues(b, sel.matchers, req.label, &limiter, values);
+                      // No matchers left once the external labels matched: every series of the
+                      // block counts, and the index holds the values.
+                      if (sel.matchers.empty()) {
+                        auto v = b.index_header().LabelValues(req.label);
+                        if (!v.ok()) return WithBlock(b, v.status());
+                        values = std::move(v).value();
+                        if (!std::is_sorted(values.begin(), values.end())) {
+                          std::sort(values.begin(), values.end());
+                        }
+                        return absl::OkStatus();
+                      }
+                      CHARON_ASSIGN_OR_RETURN(
+                          values, CollectLabelValues(b, sel.matchers, req.label, &limiter));
+                      return absl::OkStatus();
                     }));
 }
 

@@ -1,7 +1,8 @@
 // BucketStore: serves the blocks of one bucket over the StoreApi. It keeps the set of loaded
 // blocks in step with the bucket (SyncBlocks: load new blocks concurrently, drop vanished ones once
 // the view is complete) and answers Series by streaming a k-way merge of per-block streams, so
-// memory per request is bounded by the chunks fetched at a time x blocks queried, not by the answer.
+// memory per request is bounded by the chunks fetched at a time x blocks queried, not by the
+// answer.
 //
 // Thread-safe: queries run concurrently with each other and with SyncBlocks; a query holds
 // shared_ptrs to the blocks it reads, so a dropped block lives until the query ends.
@@ -59,7 +60,7 @@ struct BucketStoreOptions {
   int64_t estimated_series_size = 64 * 1024;  // --debug.estimated-max-series-size
   int64_t estimated_chunk_size = 16000;       // --debug.estimated-max-chunk-size
   size_t series_batch_size = 4096;  // --debug.series-batch-size, capped at kMaxSeriesPerRead
-  size_t chunks_per_fetch = 4096;  // chunks fetched at a time per block and request
+  size_t chunks_per_fetch = 4096;   // chunks fetched at a time per block and request
   // Parallel postings expansion across the blocks of one request.
   int block_open_concurrency = 8;
   // Structured log sink (level "debug"|"info"|"warn"|"error", message, key/values); may be empty.
@@ -96,15 +97,17 @@ class BucketStore : public StoreApi {
     std::vector<tsdb::Matcher> matchers;  // request matchers minus those on external labels
   };
   // Blocks for a Series call: per external-label set, by time and resolution (Thanos getFor).
-  std::vector<Selected> SelectSeriesBlocks(const SeriesRequest& req, int64_t mint, int64_t maxt) const;
+  std::vector<Selected> SelectSeriesBlocks(const SeriesRequest& req, int64_t mint,
+                                           int64_t maxt) const;
   // Blocks overlapping [start, end] (all resolutions), for the label calls.
   std::vector<Selected> SelectLabelBlocks(int64_t start, int64_t end,
                                           const std::vector<tsdb::Matcher>& matchers,
                                           const std::vector<tsdb::Matcher>& block_matchers) const;
   // The shared frame of LabelNames and LabelValues: validation, block selection, one call of
-  // `per_block_fn` per block in parallel, then a sorted union cut to `limit`.
+  // `per_block_fn` per block in parallel (each gives a sorted, duplicate-free list), then their
+  // sorted union cut to `limit`.
   using PerBlockLabels =
-      std::function<absl::Status(const Selected&, Limiter&, std::set<std::string>&)>;
+      std::function<absl::Status(const Selected&, Limiter&, std::vector<std::string>&)>;
   absl::StatusOr<LabelsResult> CollectLabels(int64_t start, int64_t end,
                                              const std::vector<tsdb::Matcher>& matchers,
                                              const std::vector<tsdb::Matcher>& block_matchers,

@@ -51,19 +51,21 @@ BlockBuilder GroupA() {
   }
   for (const char* code : {"200", "404", "500"}) {
     for (const char* method : {"GET", "POST"}) {
-      b.AddRegularSeries(L({{"__name__", "http_requests_total"}, {"code", code}, {"method", method}}),
-                         kFixtureStartMs, kStep, n, [](int i) { return i * 2.5; });
+      b.AddRegularSeries(
+          L({{"__name__", "http_requests_total"}, {"code", code}, {"method", method}}),
+          kFixtureStartMs, kStep, n, [](int i) { return i * 2.5; });
     }
   }
   // Prefix relations that external labels reorder: {m} < {m, a=..} in the index, but with the
   // external label "cluster" inserted, {m, a=1, cluster} < {m, cluster}.
   b.AddRegularSeries(L({{"__name__", "prefix_metric"}}), kFixtureStartMs, kStep, n);
   b.AddRegularSeries(L({{"__name__", "prefix_metric"}, {"a", "1"}}), kFixtureStartMs, kStep, n);
-  b.AddRegularSeries(L({{"__name__", "prefix_metric"}, {"a", "1"}, {"b", "2"}}), kFixtureStartMs, kStep, n);
+  b.AddRegularSeries(L({{"__name__", "prefix_metric"}, {"a", "1"}, {"b", "2"}}), kFixtureStartMs,
+                     kStep, n);
   b.AddRegularSeries(L({{"__name__", "prefix_metric"}, {"z", "1"}}), kFixtureStartMs, kStep, n);
   // Sparse series living only in the middle block.
-  b.AddRegularSeries(L({{"__name__", "middle_only"}, {"job", "api"}}), kFixtureStartMs + kTwoHoursMs + 5 * kStep,
-                     kStep, 10);
+  b.AddRegularSeries(L({{"__name__", "middle_only"}, {"job", "api"}}),
+                     kFixtureStartMs + kTwoHoursMs + 5 * kStep, kStep, 10);
   b.SetThanosMeta({.external_labels = {{"cluster", "a"}, {"replica", "r1"}}});
   return b;
 }
@@ -72,7 +74,8 @@ BlockBuilder GroupAOverlap() {
   BlockBuilder b;
   b.AddRegularSeries(L({{"__name__", "up"}, {"job", "api"}, {"instance", "i-1"}}), kFixtureStartMs,
                      kStep, 30);
-  b.AddRegularSeries(L({{"__name__", "overlap_only"}, {"job", "x"}}), kFixtureStartMs + 30 * kStep, kStep, 30);
+  b.AddRegularSeries(L({{"__name__", "overlap_only"}, {"job", "x"}}), kFixtureStartMs + 30 * kStep,
+                     kStep, 30);
   b.SetThanosMeta({.external_labels = {{"cluster", "a"}, {"replica", "r1"}}});
   return b;
 }
@@ -145,8 +148,8 @@ class BucketStoreTest : public ::testing::Test {
         EXPECT_LT(tsdb::CompareLabels((*got)[i - 1].labels, s.labels), 0)
             << "not strictly sorted at " << tsdb::LabelsToString(s.labels);
       }
-      EXPECT_FALSE(s.samples.empty()) << "series without samples in range: "
-                                      << tsdb::LabelsToString(s.labels);
+      EXPECT_FALSE(s.samples.empty())
+          << "series without samples in range: " << tsdb::LabelsToString(s.labels);
       have[s.labels] = s.samples;
     }
     EXPECT_EQ(have.size(), want.size());
@@ -206,27 +209,43 @@ TEST_F(BucketStoreTest, SelectorsMatchOracle) {
   };
   const std::vector<Case> cases = {
       {"eq", ParseMatchers({{MatchType::kEqual, "__name__", "up"}})},
-      {"eq two", ParseMatchers({{MatchType::kEqual, "__name__", "up"}, {MatchType::kEqual, "job", "api"}})},
-      {"neq", ParseMatchers({{MatchType::kEqual, "__name__", "up"}, {MatchType::kNotEqual, "job", "api"}})},
+      {"eq two",
+       ParseMatchers({{MatchType::kEqual, "__name__", "up"}, {MatchType::kEqual, "job", "api"}})},
+      {"neq", ParseMatchers(
+                  {{MatchType::kEqual, "__name__", "up"}, {MatchType::kNotEqual, "job", "api"}})},
       {"re alternation", ParseMatchers({{MatchType::kRegexMatch, "job", "api|web"}})},
       {"re prefix", ParseMatchers({{MatchType::kRegexMatch, "__name__", "http.*"}})},
-      {"nre", ParseMatchers({{MatchType::kEqual, "__name__", "up"}, {MatchType::kRegexNoMatch, "instance", "i-.*"}})},
-      {"empty eq selects absent", ParseMatchers({{MatchType::kEqual, "__name__", "prefix_metric"}, {MatchType::kEqual, "a", ""}})},
-      {"neq empty requires label", ParseMatchers({{MatchType::kEqual, "__name__", "prefix_metric"}, {MatchType::kNotEqual, "a", ""}})},
-      {"re optional", ParseMatchers({{MatchType::kEqual, "__name__", "prefix_metric"}, {MatchType::kRegexMatch, "a", "1?"}})},
+      {"nre", ParseMatchers({{MatchType::kEqual, "__name__", "up"},
+                             {MatchType::kRegexNoMatch, "instance", "i-.*"}})},
+      {"empty eq selects absent", ParseMatchers({{MatchType::kEqual, "__name__", "prefix_metric"},
+                                                 {MatchType::kEqual, "a", ""}})},
+      {"neq empty requires label", ParseMatchers({{MatchType::kEqual, "__name__", "prefix_metric"},
+                                                  {MatchType::kNotEqual, "a", ""}})},
+      {"re optional", ParseMatchers({{MatchType::kEqual, "__name__", "prefix_metric"},
+                                     {MatchType::kRegexMatch, "a", "1?"}})},
       {"prefix metric all", ParseMatchers({{MatchType::kEqual, "__name__", "prefix_metric"}})},
       {"external only", ParseMatchers({{MatchType::kEqual, "cluster", "b"}})},
-      {"external re", ParseMatchers({{MatchType::kRegexMatch, "cluster", "a|b"}, {MatchType::kEqual, "job", "api"}})},
-      {"external mismatch", ParseMatchers({{MatchType::kEqual, "cluster", "c"}, {MatchType::kEqual, "__name__", "up"}}), true},
-      {"external neq", ParseMatchers({{MatchType::kNotEqual, "cluster", "a"}, {MatchType::kRegexMatch, "__name__", ".+"}})},
-      {"dot star", ParseMatchers({{MatchType::kRegexMatch, "__name__", ".*"}, {MatchType::kEqual, "job", "db"}})},
+      {"external re", ParseMatchers({{MatchType::kRegexMatch, "cluster", "a|b"},
+                                     {MatchType::kEqual, "job", "api"}})},
+      {"external mismatch",
+       ParseMatchers({{MatchType::kEqual, "cluster", "c"}, {MatchType::kEqual, "__name__", "up"}}),
+       true},
+      {"external neq", ParseMatchers({{MatchType::kNotEqual, "cluster", "a"},
+                                      {MatchType::kRegexMatch, "__name__", ".+"}})},
+      {"dot star", ParseMatchers({{MatchType::kRegexMatch, "__name__", ".*"},
+                                  {MatchType::kEqual, "job", "db"}})},
       {"no match", ParseMatchers({{MatchType::kEqual, "__name__", "nope"}}), true},
-      {"missing label empty", ParseMatchers({{MatchType::kEqual, "__name__", "up"}, {MatchType::kEqual, "missing", ""}})},
-      {"missing label nonempty", ParseMatchers({{MatchType::kEqual, "__name__", "up"}, {MatchType::kNotEqual, "missing", ""}}), true},
+      {"missing label empty",
+       ParseMatchers({{MatchType::kEqual, "__name__", "up"}, {MatchType::kEqual, "missing", ""}})},
+      {"missing label nonempty",
+       ParseMatchers(
+           {{MatchType::kEqual, "__name__", "up"}, {MatchType::kNotEqual, "missing", ""}}),
+       true},
   };
   const std::vector<std::pair<int64_t, int64_t>> ranges = {
       {all_min, all_max},
-      {kFixtureStartMs + kTwoHoursMs - 5 * kStep, kFixtureStartMs + kTwoHoursMs + 7 * kStep},  // cuts blocks
+      {kFixtureStartMs + kTwoHoursMs - 5 * kStep,
+       kFixtureStartMs + kTwoHoursMs + 7 * kStep},                           // cuts blocks
       {kFixtureStartMs + 10 * kStep + 1, kFixtureStartMs + 10 * kStep + 5},  // between samples
       {kFixtureStartMs + 10 * kStep, kFixtureStartMs + 10 * kStep},          // one instant
   };
@@ -262,7 +281,8 @@ TEST_F(BucketStoreTest, WithoutReplicaLabelsRemovesThem) {
   SeriesRequest req;
   req.min_time = kFixtureStartMs;
   req.max_time = kFixtureStartMs + kTwoHoursMs;
-  req.matchers = ParseMatchers({{MatchType::kEqual, "__name__", "up"}, {MatchType::kEqual, "job", "api"}});
+  req.matchers =
+      ParseMatchers({{MatchType::kEqual, "__name__", "up"}, {MatchType::kEqual, "job", "api"}});
   req.without_replica_labels = {"replica"};
   auto got = Run(req);
   ASSERT_OK(got.status());
@@ -297,8 +317,8 @@ TEST_F(BucketStoreTest, LabelNamesAndValues) {
   LabelNamesRequest names;
   auto got = store_->LabelNames(names);
   ASSERT_OK(got.status());
-  std::vector<std::string> want = {"__name__", "a", "b", "cluster", "code", "cpu", "instance",
-                                   "job", "method", "mode", "replica", "z"};
+  std::vector<std::string> want = {"__name__", "a",   "b",      "cluster", "code",    "cpu",
+                                   "instance", "job", "method", "mode",    "replica", "z"};
   EXPECT_EQ(got->values, want);
 
   LabelValuesRequest values;
@@ -321,7 +341,20 @@ TEST_F(BucketStoreTest, LabelNamesAndValues) {
   names.matchers = ParseMatchers({{MatchType::kEqual, "__name__", "http_requests_total"}});
   got = store_->LabelNames(names);
   ASSERT_OK(got.status());
-  EXPECT_EQ(got->values, (std::vector<std::string>{"__name__", "cluster", "code", "method", "replica"}));
+  EXPECT_EQ(got->values,
+            (std::vector<std::string>{"__name__", "cluster", "code", "method", "replica"}));
+
+  // The limit cuts the sorted union of every block's answer.
+  values.label = "job";
+  values.matchers.clear();
+  values.limit = 3;
+  jobs = store_->LabelValues(values);
+  ASSERT_OK(jobs.status());
+  EXPECT_EQ(jobs->values, (std::vector<std::string>{"api", "batch", "db"}));
+  names.limit = 2;
+  got = store_->LabelNames(names);
+  ASSERT_OK(got.status());
+  EXPECT_EQ(got->values, (std::vector<std::string>{"__name__", "cluster"}));
 }
 
 TEST_F(BucketStoreTest, InfoAdvertisesLabelSetsAndRange) {
@@ -354,7 +387,8 @@ TEST_F(BucketStoreTest, CorruptBlockIsSkippedOthersServe) {
   CopiedStore c(bucket_dir_);
   // Corrupt one block's index TOC.
   std::string victim = std::filesystem::directory_iterator(c.dir())->path().string();
-  std::filesystem::resize_file(victim + "/index", std::filesystem::file_size(victim + "/index") - 10);
+  std::filesystem::resize_file(victim + "/index",
+                               std::filesystem::file_size(victim + "/index") - 10);
   ASSERT_OK(c.store->InitialSync());
   EXPECT_EQ(c.store->Blocks().size(), 4u);
   EXPECT_FALSE(std::filesystem::exists(c.data.path() + "/" +
@@ -386,7 +420,8 @@ TEST_F(BucketStoreTest, BucketErrorsAreUnavailableAndDeletedBlocksNotFound) {
   testing::TempDir data = testing::TempDir::Make().value();
   const std::string root = copy.path() + "/b";
   std::filesystem::copy(bucket_dir_, root, std::filesystem::copy_options::recursive);
-  auto errors = std::make_shared<objstore::ErrorBucket>(objstore::FilesystemBucket::Open(root).value());
+  auto errors =
+      std::make_shared<objstore::ErrorBucket>(objstore::FilesystemBucket::Open(root).value());
   prometheus::Registry registry;
   BucketStoreOptions opts;
   opts.load.data_dir = data.path();
