@@ -192,20 +192,63 @@ tsdb::Labels LabelsFromProto(const google::protobuf::RepeatedPtrField<thanos::La
   return out;
 }
 
+namespace {
+
+// Element `i` of `field`: the one already there (to be overwritten) or a new one.
+template <typename T>
+T* ElementAt(google::protobuf::RepeatedPtrField<T>* field, int i) {
+  return i < field->size() ? field->Mutable(i) : field->Add();
+}
+
+// Sets chunk field `which` of `out` to `in`, reusing the Chunk already there; clears it if `in`
+// is empty.
+template <typename Mutable, typename Clear>
+void RefillChunk(const std::optional<store::ChunkData>& in, bool has, Mutable mutable_chunk,
+                 Clear clear) {
+  if (in) {
+    ChunkToProto(in, mutable_chunk());
+  } else if (has) {
+    clear();
+  }
+}
+
+}  // namespace
+
 void SeriesToProto(const store::SeriesOut& series, thanos::Series* out) {
-  LabelsToProto(series.labels, out->mutable_labels());
-  out->mutable_chunks()->Reserve(static_cast<int>(series.chunks.size()));
+  auto* labels = out->mutable_labels();
+  int n = 0;
+  for (const tsdb::Label& l : series.labels) {
+    thanos::Label* pl = ElementAt(labels, n++);
+    pl->set_name(l.name);
+    pl->set_value(l.value);
+  }
+  while (labels->size() > n) labels->RemoveLast();
+
+  auto* chunks = out->mutable_chunks();
+  n = 0;
   for (const store::AggrChunk& c : series.chunks) {
-    thanos::AggrChunk* pc = out->add_chunks();
+    thanos::AggrChunk* pc = ElementAt(chunks, n++);
     pc->set_min_time(c.min_time);
     pc->set_max_time(c.max_time);
-    if (c.raw) ChunkToProto(c.raw, pc->mutable_raw());
-    if (c.count) ChunkToProto(c.count, pc->mutable_count());
-    if (c.sum) ChunkToProto(c.sum, pc->mutable_sum());
-    if (c.min) ChunkToProto(c.min, pc->mutable_min());
-    if (c.max) ChunkToProto(c.max, pc->mutable_max());
-    if (c.counter) ChunkToProto(c.counter, pc->mutable_counter());
+    RefillChunk(
+        c.raw, pc->has_raw(), [&] { return pc->mutable_raw(); }, [&] { pc->clear_raw(); });
+    if (c.count || pc->has_count() || c.sum || pc->has_sum() || c.min || pc->has_min() || c.max ||
+        pc->has_max() || c.counter || pc->has_counter()) {
+      RefillChunk(
+          c.count, pc->has_count(), [&] { return pc->mutable_count(); },
+          [&] { pc->clear_count(); });
+      RefillChunk(
+          c.sum, pc->has_sum(), [&] { return pc->mutable_sum(); }, [&] { pc->clear_sum(); });
+      RefillChunk(
+          c.min, pc->has_min(), [&] { return pc->mutable_min(); }, [&] { pc->clear_min(); });
+      RefillChunk(
+          c.max, pc->has_max(), [&] { return pc->mutable_max(); }, [&] { pc->clear_max(); });
+      RefillChunk(
+          c.counter, pc->has_counter(), [&] { return pc->mutable_counter(); },
+          [&] { pc->clear_counter(); });
+    }
   }
+  while (chunks->size() > n) chunks->RemoveLast();
 }
 
 hintspb::SeriesResponseHints SeriesResponseHintsToProto(const store::SeriesResult& result,

@@ -40,6 +40,10 @@ absl::StatusOr<store::LabelValuesRequest> LabelValuesRequestFromProto(
 void LabelsToProto(const tsdb::Labels& labels,
                    google::protobuf::RepeatedPtrField<thanos::Label>* out);
 tsdb::Labels LabelsFromProto(const google::protobuf::RepeatedPtrField<thanos::Label>& labels);
+// Sets `out` to `series`, overwriting what it held in place: its label and chunk elements and
+// their strings are reused, so a Series stream refills one frame instead of allocating per series.
+// (Protobuf's Clear() would delete the chunk sub-messages and a oneof's message, so callers keep
+// the frame and never Clear() it between series.)
 void SeriesToProto(const store::SeriesOut& series, thanos::Series* out);
 
 hintspb::SeriesResponseHints SeriesResponseHintsToProto(const store::SeriesResult& result,

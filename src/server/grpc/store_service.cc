@@ -20,15 +20,14 @@ class FrameSink final : public store::SeriesSink {
     absl::MutexLock lock(&mu_);
     ++series_;
     chunks_ += static_cast<int64_t>(series.chunks.size());
+    // One frame object for the whole call, refilled in place (see SeriesToProto).
     if (batch_size_ <= 1) {
-      // One frame object for the whole call: Clear() keeps its label and chunk elements and their
-      // string capacity, so building the next frame mostly reuses memory.
-      frame_.Clear();
       SeriesToProto(series, frame_.mutable_series());
       return Write(frame_);
     }
-    SeriesToProto(series, pending_.mutable_batch()->add_series());
-    if (pending_.batch().series_size() >= batch_size_) return FlushLocked();
+    auto* batch = pending_.mutable_batch()->mutable_series();
+    SeriesToProto(series, batch_len_ < batch->size() ? batch->Mutable(batch_len_) : batch->Add());
+    if (++batch_len_ >= batch_size_) return FlushLocked();
     return absl::OkStatus();
   }
 
@@ -57,10 +56,12 @@ class FrameSink final : public store::SeriesSink {
 
  private:
   absl::Status FlushLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (!pending_.has_batch() || pending_.batch().series_size() == 0) return absl::OkStatus();
-    absl::Status s = Write(pending_);
-    pending_.Clear();
-    return s;
+    if (batch_len_ == 0) return absl::OkStatus();
+    // A last, partial batch: drop the series left over from the previous, full one.
+    auto* batch = pending_.mutable_batch()->mutable_series();
+    while (batch->size() > batch_len_) batch->RemoveLast();
+    batch_len_ = 0;
+    return Write(pending_);
   }
 
   absl::Status Write(const thanos::SeriesResponse& frame) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -75,7 +76,8 @@ class FrameSink final : public store::SeriesSink {
   grpc::ServerWriter<thanos::SeriesResponse>* writer_;
   const int64_t batch_size_;
   mutable absl::Mutex mu_;
-  thanos::SeriesResponse pending_ ABSL_GUARDED_BY(mu_);
+  thanos::SeriesResponse pending_ ABSL_GUARDED_BY(mu_);  // its batch holds batch_len_ series
+  int batch_len_ ABSL_GUARDED_BY(mu_) = 0;
   thanos::SeriesResponse frame_ ABSL_GUARDED_BY(mu_);
   int64_t series_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t chunks_ ABSL_GUARDED_BY(mu_) = 0;
