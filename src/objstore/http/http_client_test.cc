@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "objstore/http/client_test_util.h"
 #include "objstore/http/crypto.h"
 #include "objstore/http/test_http_server.h"
 #include "testing/status_matchers.h"
@@ -21,14 +22,6 @@ using ::charon::testing::StatusIs;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-RetryPolicy FastRetries(int attempts) {
-  RetryPolicy p;
-  p.max_attempts = attempts;
-  p.initial_backoff = absl::Milliseconds(1);
-  p.max_backoff = absl::Milliseconds(5);
-  return p;
-}
-
 std::unique_ptr<HttpClient> MakeClient(RetryPolicy retry = FastRetries(1), HttpConfig config = {}) {
   auto client = HttpClient::Create(config, retry);
   EXPECT_THAT(client, IsOk());
@@ -39,12 +32,6 @@ std::unique_ptr<TestHttpServer> StartServer(TestHttpServer::Handler handler) {
   auto server = TestHttpServer::Start(std::move(handler));
   EXPECT_THAT(server, IsOk());
   return server.ok() ? *std::move(server) : nullptr;
-}
-
-HttpRequest Get(const std::string& url) {
-  HttpRequest r;
-  r.url = url;
-  return r;
 }
 
 TEST(HttpClient, ReusesOneConnectionForSequentialCalls) {

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "objstore/http/client_test_util.h"
 #include "objstore/http/http_client.h"
 #include "objstore/http/test_certs.h"
 #include "objstore/http/test_http_server.h"
@@ -29,21 +30,7 @@ using ::testing::Not;
 // How long a test waits for the server to see a handshake the client already gave up.
 constexpr absl::Duration kServerSideWait = absl::Seconds(5);
 
-RetryPolicy FastRetries(int attempts) {
-  RetryPolicy p;
-  p.max_attempts = attempts;
-  p.initial_backoff = absl::Milliseconds(1);
-  p.max_backoff = absl::Milliseconds(5);
-  return p;
-}
-
 TestResponse Hello(const RecordedRequest& r) { return TestResponse{.body = "hello " + r.target}; }
-
-HttpRequest Get(const std::string& url) {
-  HttpRequest r;
-  r.url = url;
-  return r;
-}
 
 // The message of a failed result, "" for a success.
 std::string Message(const absl::StatusOr<HttpResponse>& r) {

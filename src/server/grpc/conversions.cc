@@ -232,21 +232,17 @@ void SeriesToProto(const store::SeriesOut& series, thanos::Series* out) {
     pc->set_max_time(c.max_time);
     RefillChunk(
         c.raw, pc->has_raw(), [&] { return pc->mutable_raw(); }, [&] { pc->clear_raw(); });
-    if (c.count || pc->has_count() || c.sum || pc->has_sum() || c.min || pc->has_min() || c.max ||
-        pc->has_max() || c.counter || pc->has_counter()) {
-      RefillChunk(
-          c.count, pc->has_count(), [&] { return pc->mutable_count(); },
-          [&] { pc->clear_count(); });
-      RefillChunk(
-          c.sum, pc->has_sum(), [&] { return pc->mutable_sum(); }, [&] { pc->clear_sum(); });
-      RefillChunk(
-          c.min, pc->has_min(), [&] { return pc->mutable_min(); }, [&] { pc->clear_min(); });
-      RefillChunk(
-          c.max, pc->has_max(), [&] { return pc->mutable_max(); }, [&] { pc->clear_max(); });
-      RefillChunk(
-          c.counter, pc->has_counter(), [&] { return pc->mutable_counter(); },
-          [&] { pc->clear_counter(); });
-    }
+    RefillChunk(
+        c.count, pc->has_count(), [&] { return pc->mutable_count(); }, [&] { pc->clear_count(); });
+    RefillChunk(
+        c.sum, pc->has_sum(), [&] { return pc->mutable_sum(); }, [&] { pc->clear_sum(); });
+    RefillChunk(
+        c.min, pc->has_min(), [&] { return pc->mutable_min(); }, [&] { pc->clear_min(); });
+    RefillChunk(
+        c.max, pc->has_max(), [&] { return pc->mutable_max(); }, [&] { pc->clear_max(); });
+    RefillChunk(
+        c.counter, pc->has_counter(), [&] { return pc->mutable_counter(); },
+        [&] { pc->clear_counter(); });
   }
   while (chunks->size() > n) chunks->RemoveLast();
 }
