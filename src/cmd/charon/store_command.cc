@@ -17,6 +17,7 @@
 #include "cmd/charon/store_runtime.h"
 #include "prometheus/registry.h"
 #include "server/http/http_server.h"
+#include "server/http/remote_read_handler.h"
 
 namespace charon::cmd {
 namespace {
@@ -88,6 +89,18 @@ absl::Status RunStore(const StoreFlags& flags) {
   http_options.loaded_blocks = [&runtime_view] {
     StoreRuntime* r = runtime_view.load();
     return r != nullptr ? r->LoadedBlocks() : http::BlocksSnapshot{};
+  };
+  http::RemoteReadOptions remote_read_options;
+  remote_read_options.concurrent_limit = flags.remote_read_concurrent_limit;
+  remote_read_options.sample_limit = flags.remote_read_sample_limit;
+  remote_read_options.max_bytes_in_frame = flags.remote_read_max_bytes_in_frame;
+  remote_read_options.without_replica_labels = flags.remote_read_replica_labels;
+  http::RemoteReadHandler remote_read(std::move(remote_read_options), [&runtime_view] {
+    StoreRuntime* r = runtime_view.load();
+    return r != nullptr ? r->Store() : nullptr;
+  });
+  http_options.remote_read = [&remote_read](const http::HttpRequest& r) {
+    return remote_read.Handle(r);
   };
   http::HttpServer http_server(std::move(http_options), &registry);
   CHARON_RETURN_IF_ERROR(http_server.Start());

@@ -290,6 +290,23 @@ void RegisterStoreFlags(CLI::App* app, StoreFlags* f) {
   AddBool(app, "disable-admin-operations", &f->disable_admin_operations,
           "Disable UI/API admin operations like marking blocks for deletion and no compaction.");
 
+  app->add_option("--remote-read.concurrent-limit", f->remote_read_concurrent_limit,
+                  "Maximum number of concurrent remote read calls on /api/v1/read; the others "
+                  "wait. 0 means no limit.")
+      ->capture_default_str();
+  app->add_option("--remote-read.sample-limit", f->remote_read_sample_limit,
+                  "Maximum overall number of samples to return via the remote read interface, in "
+                  "a single query. 0 means no limit. This limit is ignored for streamed response "
+                  "types.")
+      ->capture_default_str();
+  app->add_option("--remote-read.max-bytes-in-frame", f->remote_read_max_bytes_in_frame,
+                  "Maximum number of bytes of labels and chunks in a single frame of a streamed "
+                  "remote read response (a larger single chunk gets a frame of its own).")
+      ->capture_default_str();
+  app->add_option("--remote-read.replica-label", f->remote_read_replica_labels,
+                  "External label removed from the series of remote read answers, as the "
+                  "StoreAPI's without_replica_labels. Repeatable.");
+
   AddPathOrContent(app, &f->request_logging_config,
                    "YAML file with request logging configuration.");
   AddBool(
@@ -308,6 +325,15 @@ absl::Status ValidateStoreFlags(const StoreFlags& f, absl::Time now) {
   if (f.series_max_concurrency < 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         "max concurrency value cannot be lower than 0 (got ", f.series_max_concurrency, ")"));
+  }
+  if (f.remote_read_concurrent_limit < 0 || f.remote_read_sample_limit < 0) {
+    return absl::InvalidArgumentError(
+        "--remote-read.concurrent-limit and --remote-read.sample-limit cannot be negative");
+  }
+  if (f.remote_read_max_bytes_in_frame < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--remote-read.max-bytes-in-frame must be at least 1 (got ",
+        f.remote_read_max_bytes_in_frame, ")"));
   }
   if (f.block_sync_concurrency < 1) {
     return absl::InvalidArgumentError(

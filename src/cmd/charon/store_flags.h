@@ -114,6 +114,12 @@ struct StoreFlags {
   std::string bucket_web_label;           // --bucket-web-label
   bool disable_admin_operations = false;  // --[no-]disable-admin-operations
 
+  // Prometheus remote read on the HTTP port; Prometheus' --storage.remote.read-* under our names.
+  int remote_read_concurrent_limit = 10;             // --remote-read.concurrent-limit
+  int64_t remote_read_sample_limit = 50'000'000;     // --remote-read.sample-limit
+  int64_t remote_read_max_bytes_in_frame = 1 << 20;  // --remote-read.max-bytes-in-frame
+  std::vector<std::string> remote_read_replica_labels;  // --remote-read.replica-label
+
   PathOrContent request_logging_config{
       "request.logging-config"};              // --request.logging-config[-file]
   bool advertise_compatibility_label = true;  // --[no-]debug.advertise-compatibility-label (v0.23)

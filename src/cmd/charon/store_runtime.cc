@@ -105,6 +105,8 @@ class EngineRuntime final : public StoreRuntime {
     return snapshot_;
   }
 
+  store::StoreApi* Store() override { return store_.get(); }
+
   void Shutdown(absl::Duration grpc_grace_period) override {
     if (stopped_.HasBeenNotified()) return;
     stopped_.Notify();

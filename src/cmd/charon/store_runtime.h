@@ -14,6 +14,7 @@
 #include "cmd/charon/store_flags.h"
 #include "prometheus/registry.h"
 #include "server/http/blocks_api.h"
+#include "store/store_api.h"
 
 namespace charon::cmd {
 
@@ -28,6 +29,9 @@ class StoreRuntime {
 
   // The blocks after the last meta fetch, for /api/v1/blocks?view=loaded and the blocks page.
   virtual http::BlocksSnapshot LoadedBlocks() const = 0;
+
+  // The store's query interface, for the remote-read endpoint; valid until the runtime is gone.
+  virtual store::StoreApi* Store() = 0;
 
   // Stops accepting gRPC calls, gives in-flight ones up to `grpc_grace_period`, stops the sync loop
   // and releases blocks. Called once.

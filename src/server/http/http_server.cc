@@ -64,6 +64,58 @@ void WriteResponse(mg_connection* conn, const HttpRequest& request, const HttpRe
   }
 }
 
+// Reads the request body, stopping one byte past the limit so that handlers can tell "too long".
+std::string ReadBody(mg_connection* conn) {
+  std::string body;
+  char buf[64 << 10];
+  while (body.size() <= HttpRequest::kMaxRequestBody) {
+    const int n = mg_read(conn, buf, sizeof(buf));
+    if (n <= 0) break;
+    body.append(buf, static_cast<size_t>(n));
+  }
+  if (body.size() > HttpRequest::kMaxRequestBody) body.resize(HttpRequest::kMaxRequestBody + 1);
+  return body;
+}
+
+// Runs `response->stream`, sending the header with the first piece and the body as HTTP chunks.
+// Returns false, with `*response` turned into the error response still to be written, when the
+// stream failed before writing anything.
+bool StreamBody(mg_connection* conn, HttpResponse* response) {
+  bool started = false;
+  bool client_gone = false;
+  auto start = [&] {
+    mg_response_header_start(conn, response->status);
+    mg_response_header_add(conn, "Content-Type", response->content_type.c_str(), -1);
+    mg_response_header_add(conn, "Transfer-Encoding", "chunked", -1);
+    for (const auto& [name, value] : response->headers) {
+      mg_response_header_add(conn, name.c_str(), value.c_str(), -1);
+    }
+    mg_response_header_send(conn);
+    started = true;
+  };
+  BodyWriter write = [&](std::string_view piece) {
+    if (client_gone) return false;
+    if (!started) start();
+    if (piece.empty()) return true;
+    if (mg_send_chunk(conn, piece.data(), static_cast<unsigned>(piece.size())) < 0) {
+      client_gone = true;
+    }
+    return !client_gone;
+  };
+  StreamOutcome outcome = response->stream(write);
+  response->stream = nullptr;
+  if (!started && outcome.status != 200) {
+    *response = HttpResponse::Text(outcome.status, std::move(outcome.error));
+    return false;
+  }
+  if (!started) start();
+  if (!client_gone && outcome.status != 200 && !outcome.error.empty()) {
+    mg_send_chunk(conn, outcome.error.data(), static_cast<unsigned>(outcome.error.size()));
+  }
+  if (!client_gone) mg_send_chunk(conn, "", 0);  // the last chunk
+  return true;
+}
+
 // civetweb reports why a bind failed ("cannot bind to ...: 98 (Address already in use)") only
 // through the log callback, on the thread calling mg_start2; Start picks it up from here. Only the
 // starting thread collects.
@@ -150,6 +202,7 @@ HttpServer::HttpServer(HttpServerOptions options, prometheus::Registry* registry
     AddRoute("/", "/", page);
     AddRoute("/loaded", "/loaded", page);
   }
+  if (options_.remote_read) AddRoute("/api/v1/read", "/api/v1/read", options_.remote_read);
 }
 
 HttpServer::~HttpServer() {
@@ -247,6 +300,7 @@ int HttpServer::Dispatch(mg_connection* conn, void* cbdata) {
   request.method = info->request_method != nullptr ? info->request_method : "";
   request.path = info->local_uri != nullptr ? info->local_uri : "";
   request.query = info->query_string != nullptr ? info->query_string : "";
+  request.body = ReadBody(conn);
   auto it = self->routes_.find(request.path);
   const Route* route = it == self->routes_.end() ? nullptr : &it->second;
 
@@ -258,14 +312,15 @@ int HttpServer::Dispatch(mg_connection* conn, void* cbdata) {
     ++self->inflight_requests_;
   }
   HttpResponse response;
+  bool written = false;
   if (route == nullptr) {
     response = HttpResponse::Text(404, "404 page not found\n");
   } else if (stopping && !route->probe) {
     response = HttpResponse::Text(503, "server is shutting down\n");
   } else {
-    response = self->Serve(*route, request);
+    response = self->Serve(*route, request, conn, &written);
   }
-  WriteResponse(conn, request, response);
+  if (!written) WriteResponse(conn, request, response);
   {
     absl::MutexLock lock(&self->mu_);
     --self->inflight_requests_;
@@ -273,7 +328,8 @@ int HttpServer::Dispatch(mg_connection* conn, void* cbdata) {
   return response.status;
 }
 
-HttpResponse HttpServer::Serve(const Route& route, const HttpRequest& request) {
+HttpResponse HttpServer::Serve(const Route& route, const HttpRequest& request, mg_connection* conn,
+                               bool* written) {
   const std::string method = absl::AsciiStrToLower(request.method);
   prometheus::Gauge& inflight =
       inflight_->Add({{"handler", route.handler_label}, {"method", method}});
@@ -288,6 +344,7 @@ HttpResponse HttpServer::Serve(const Route& route, const HttpRequest& request) {
     response = route.handler(request);
   }
   if (route.api && !options_.disable_cors) AddCorsHeaders(&response);
+  if (response.stream) *written = StreamBody(conn, &response);
 
   const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
   inflight.Decrement();

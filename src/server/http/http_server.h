@@ -7,6 +7,7 @@
 //   /api/v1/blocks           blocks JSON (see blocks_api.h); ?view=loaded for the loaded blocks
 //   /, /loaded               HTML table of the loaded blocks
 //   /debug/pprof/            profile?seconds=N, heap (see pprof_handlers.h)
+//   /api/v1/read             Prometheus remote read, when `remote_read` is set
 // The API and the pages are off with `disable_web`; /api/v1 answers carry CORS headers unless
 // `disable_cors`. Every request is counted in http_requests_total{code,handler,method} and timed in
 // http_request_duration_seconds{code,handler,method}; thanos_status{component,check} mirrors the
@@ -57,6 +58,8 @@ struct HttpServerOptions {
   std::function<bool()> ready;
   // Loaded blocks for the API and page. Unset means an empty view.
   BlocksProvider loaded_blocks;
+  // POST /api/v1/read (see remote_read_handler.h). Unset means no such route.
+  HttpHandler remote_read;
 };
 
 class HttpServer {
@@ -93,7 +96,9 @@ class HttpServer {
   static int Dispatch(mg_connection* conn, void* cbdata);
   void AddRoute(std::string path, std::string label, HttpHandler handler, bool api = false,
                 bool probe = false);
-  HttpResponse Serve(const Route& route, const HttpRequest& request);
+  // Streamed bodies are written here, and `*written` set, so their time counts in the metrics.
+  HttpResponse Serve(const Route& route, const HttpRequest& request, mg_connection* conn,
+                     bool* written);
   bool Ready() const;
   void SleepUnlessStopping(absl::Duration d);
 
