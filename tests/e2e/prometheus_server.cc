@@ -10,7 +10,7 @@ namespace charon::e2e {
 absl::StatusOr<std::unique_ptr<PrometheusServer>> PrometheusServer::Start(
     PrometheusServerOptions options) {
   const std::string config = options.work_dir + "/prometheus.yml";
-  CHARON_RETURN_IF_ERROR(testing::WriteFile(config, "scrape_configs: []\n"));
+  CHARON_RETURN_IF_ERROR(testing::WriteFile(config, options.config_yaml));
   absl::Status last;
   for (int attempt = 0; attempt < 3; ++attempt) {
     CHARON_ASSIGN_OR_RETURN(int port, testing::PickFreePort());

@@ -26,6 +26,7 @@ struct PrometheusServerOptions {
   std::string binary = "prometheus";  // looked up in PATH
   std::string data_dir;               // --storage.tsdb.path, holding <ULID>/ block directories
   std::string work_dir;               // prometheus.yml and prometheus.log go here
+  std::string config_yaml = "scrape_configs: []\n";  // written to prometheus.yml
 };
 
 class PrometheusServer {

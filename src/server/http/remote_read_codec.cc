@@ -124,7 +124,7 @@ absl::StatusOr<RemoteReadRequest> DecodeReadRequest(std::string_view snappy_body
   }
   std::string raw;
   if (!snappy::Uncompress(snappy_body.data(), snappy_body.size(), &raw)) {
-    return absl::InvalidArgumentError("request body is not valid snappy");
+    return absl::InvalidArgumentError("request body is not snappy-compressed (corrupt data)");
   }
   prompb::ReadRequest pb;
   if (!pb.ParseFromString(raw)) {
