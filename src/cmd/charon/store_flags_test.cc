@@ -230,6 +230,9 @@ TEST(ValidateStoreFlags, ThanosStartupChecks) {
       {{"--grpc-server-tls-min-version=1.4"}, "grpc-server-tls-min-version must be one of"},
       {{"--objstore.config-file=b.yaml"}, "both --objstore.config-file and --objstore.config"},
       {{"--index-cache.config=a", "--index-cache.config-file=b"}, "both --index-cache.config-file"},
+      {{"--remote-read.concurrent-limit=-1"}, "cannot be negative"},
+      {{"--remote-read.sample-limit=-1"}, "cannot be negative"},
+      {{"--remote-read.max-bytes-in-frame=0"}, "max-bytes-in-frame must be at least 1"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(::testing::PrintToString(c.args));
@@ -244,6 +247,23 @@ TEST(ValidateStoreFlags, ThanosStartupChecks) {
       EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument, c.error));
     }
   }
+}
+
+TEST(StoreFlags, RemoteReadDefaultsArePrometheus) {
+  StoreFlags f;
+  ASSERT_OK(Parse({}, &f));
+  EXPECT_EQ(f.remote_read_concurrent_limit, 10);
+  EXPECT_EQ(f.remote_read_sample_limit, 50'000'000);
+  EXPECT_EQ(f.remote_read_max_bytes_in_frame, 1048576);
+  EXPECT_TRUE(f.remote_read_replica_labels.empty());
+  ASSERT_OK(Parse({"--remote-read.concurrent-limit=2", "--remote-read.sample-limit=0",
+                   "--remote-read.max-bytes-in-frame=4096", "--remote-read.replica-label=replica",
+                   "--remote-read.replica-label=rule_replica"},
+                  &f));
+  EXPECT_EQ(f.remote_read_concurrent_limit, 2);
+  EXPECT_EQ(f.remote_read_sample_limit, 0);
+  EXPECT_EQ(f.remote_read_max_bytes_in_frame, 4096);
+  EXPECT_EQ(f.remote_read_replica_labels, (std::vector<std::string>{"replica", "rule_replica"}));
 }
 
 TEST(ValidateStoreFlags, ObjstoreConfigIsRequired) {

@@ -5,6 +5,10 @@
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
 
+#include <thread>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "objstore/filesystem_bucket.h"
 #include "server/http/remote_read_test_util.h"
 #include "snappy.h"
@@ -284,6 +288,124 @@ TEST_F(RemoteReadHandlerTest, StoreLimitBeforeTheFirstFrameKeepsItsStatus) {
   EXPECT_NE(out.error.find("exceeded series limit"), std::string::npos) << out.error;
   EXPECT_TRUE(body.empty());
   store_.reset();
+}
+
+// The real store with every chunk's encoding set to HISTOGRAM, as blocks of native histograms
+// look to the handler (promtool 2.42 cannot write those).
+class HistogramEncodingStore : public store::StoreApi {
+ public:
+  explicit HistogramEncodingStore(store::StoreApi* base) : base_(base) {}
+  absl::Status Series(const store::SeriesRequest& req, store::SeriesSink& sink,
+                      store::SeriesResult* result) override {
+    struct Relabel : store::SeriesSink {
+      store::SeriesSink* out;
+      absl::Status Send(const store::SeriesOut& s) override {
+        store::SeriesOut copy = s;
+        for (store::AggrChunk& c : copy.chunks) {
+          if (c.raw) c.raw->encoding = 1;
+        }
+        return out->Send(copy);
+      }
+    } relabel;
+    relabel.out = &sink;
+    return base_->Series(req, relabel, result);
+  }
+  absl::StatusOr<store::LabelsResult> LabelNames(const store::LabelNamesRequest& r) override {
+    return base_->LabelNames(r);
+  }
+  absl::StatusOr<store::LabelsResult> LabelValues(const store::LabelValuesRequest& r) override {
+    return base_->LabelValues(r);
+  }
+  store::StoreInfo Info() override { return base_->Info(); }
+  bool Ready() const override { return base_->Ready(); }
+
+ private:
+  store::StoreApi* base_;
+};
+
+TEST_F(RemoteReadHandlerTest, HistogramChunksPassThroughStreamedAndAreRefusedAsSamples) {
+  HistogramEncodingStore histograms(store_.get());
+  RemoteReadHandler h({}, [&histograms] { return &histograms; });
+  const int64_t maxt = kFixtureStartMs + kTwoHoursMs;
+  HttpResponse r = h.Handle(
+      Post(MakeRequest(kFixtureStartMs, maxt, kUpApi, {ReadRequest::STREAMED_XOR_CHUNKS})));
+  std::string body;
+  ASSERT_EQ(Drain(r, &body).status, 200);
+  auto frames = ParseFrames(body);
+  ASSERT_OK(frames.status());
+  ASSERT_FALSE(frames->empty());
+  for (const ParsedFrame& f : *frames) {
+    for (const prompb::Chunk& c : f.msg.chunked_series(0).chunks()) {
+      EXPECT_EQ(c.type(), prompb::Chunk::HISTOGRAM);
+    }
+  }
+  r = h.Handle(Post(MakeRequest(kFixtureStartMs, maxt, kUpApi, {ReadRequest::SAMPLES})));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("native histogram chunks, which are served only as STREAMED_XOR_CHUNKS"),
+            std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("{__name__=\"up\""), std::string::npos) << r.body;
+}
+
+// The real store, with each Series call held until the test lets one more through.
+class GatedStore : public HistogramEncodingStore {
+ public:
+  explicit GatedStore(store::StoreApi* base) : HistogramEncodingStore(nullptr), base_(base) {}
+  absl::Status Series(const store::SeriesRequest& req, store::SeriesSink& sink,
+                      store::SeriesResult* result) override {
+    {
+      absl::MutexLock lock(&mu_);
+      const int me = entered_++;
+      max_inflight_ = std::max(max_inflight_, ++inflight_);
+      auto released = [this, me]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return released_ > me; };
+      mu_.Await(absl::Condition(&released));
+    }
+    absl::Status s = base_->Series(req, sink, result);
+    absl::MutexLock lock(&mu_);
+    --inflight_;
+    return s;
+  }
+  bool Ready() const override { return true; }
+
+  absl::Mutex mu_;
+  int entered_ ABSL_GUARDED_BY(mu_) = 0;
+  int inflight_ ABSL_GUARDED_BY(mu_) = 0;
+  int max_inflight_ ABSL_GUARDED_BY(mu_) = 0;
+  int released_ ABSL_GUARDED_BY(mu_) = 0;
+
+ private:
+  store::StoreApi* base_;
+};
+
+TEST_F(RemoteReadHandlerTest, ConcurrentLimitQueuesRequests) {
+  GatedStore gated(store_.get());
+  RemoteReadOptions options;
+  options.concurrent_limit = 1;
+  RemoteReadHandler h(options, [&gated] { return &gated; });
+  const HttpRequest req =
+      Post(MakeRequest(kFixtureStartMs, kFixtureStartMs + kStep, kUpApi, {ReadRequest::SAMPLES}));
+  std::vector<int> statuses(3, 0);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 3; ++i) {
+    threads.emplace_back([&, i] { statuses[i] = h.Handle(req).status; });
+  }
+  for (int release = 1; release <= 3; ++release) {
+    absl::MutexLock lock(&gated.mu_);
+    auto entered = [&gated, release]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(gated.mu_) {
+      return gated.entered_ == release;
+    };
+    // Hang guard only; the others had this long to get past the limit if it did not hold.
+    ASSERT_TRUE(gated.mu_.AwaitWithTimeout(absl::Condition(&entered), absl::Seconds(60)));
+    gated.mu_.Unlock();
+    absl::SleepFor(absl::Milliseconds(20));
+    gated.mu_.Lock();
+    EXPECT_EQ(gated.entered_, release) << "more requests than the limit reached the store";
+    ++gated.released_;
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(statuses, (std::vector<int>{200, 200, 200}));
+  absl::MutexLock lock(&gated.mu_);
+  EXPECT_EQ(gated.max_inflight_, 1);
 }
 
 TEST(RemoteReadHandler, NoStoreYetIs503) {
