@@ -37,11 +37,12 @@ fi
 
 echo "== build ($build)" >&2
 cmake -S "$root" -B "$build" -G Ninja >/dev/null
-ninja -C "$build" -j"${JOBS:-2}" charon charon_bench >&2
+ninja -C "$build" -j"${JOBS:-2}" charon charon_bench charon_remote_read_bench >&2
 
 export CHARON_BENCH_CACHE="${CHARON_BENCH_CACHE:-$build/bench-cache}"
 tables=$(mktemp)
-trap 'rm -f "$tables"' EXIT
+remote_read=$(mktemp)
+trap 'rm -f "$tables" "$remote_read"' EXIT
 echo "== run (size $size; dataset cache $CHARON_BENCH_CACHE)" >&2
 rc=0
 "$build/bench/charon_bench" --size "$size" --charon-binary "$build/src/cmd/charon/charon" \
@@ -50,6 +51,14 @@ if [ "$rc" -ge 2 ]; then
   echo "benchmark failed (exit $rc)" >&2
   exit "$rc"
 fi
+# Remote read from Charon against remote read from Prometheus, both response types (its own
+# section; a WRONG row there makes the exit status 1 as well).
+echo "== remote read" >&2
+"$build/bench/charon_remote_read_bench" --size "$size" \
+  --charon-binary "$build/src/cmd/charon/charon" --work-dir "$build/bench-work-remote-read" \
+  >"$remote_read" || rr=$?
+if [ "${rr:-0}" -eq 1 ]; then rc=1; fi
+if [ "${rr:-0}" -ge 2 ]; then echo "remote-read benchmark failed (exit $rr)" >&2; fi
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 mem=$(awk '/MemTotal/ {printf "%.1f GB", $2 / 1048576}' /proc/meminfo)
@@ -70,6 +79,10 @@ dirty=$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null | gre
   echo "  the server's (see the client overhead table)."
   echo
   cat "$tables"
+  if [ -s "$remote_read" ]; then
+    echo
+    cat "$remote_read"
+  fi
   if [ "$rc" -eq 1 ]; then
     echo
     echo "**At least one row is WRONG: the two systems disagreed on its count.**"
