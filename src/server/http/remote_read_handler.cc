@@ -34,6 +34,13 @@ int HttpStatusFor(const absl::Status& s) {
   }
 }
 
+// Limits and bad arguments are the client's business (it gets the reason); a gone client is
+// normal. Everything else (bucket errors, corrupt chunks: the message names the block) is logged.
+void LogFailure(const absl::Status& s) {
+  if (HttpStatusFor(s) == 400 || s.code() == absl::StatusCode::kCancelled) return;
+  base::LogWarn("remote read failed", {{"err", s}});
+}
+
 HttpResponse ErrorResponse(const absl::Status& s) {
   return HttpResponse::Text(HttpStatusFor(s), absl::StrCat(s.message(), "\n"));
 }
@@ -202,7 +209,10 @@ HttpResponse RemoteReadHandler::Handle(const HttpRequest& request) {
       SamplesSink sink(q, options_.sample_limit, &total, response.add_results());
       store::SeriesResult result;
       absl::Status s = store->Series(StoreRequest(q, options_), sink, &result);
-      if (!s.ok()) return ErrorResponse(s);
+      if (!s.ok()) {
+        LogFailure(s);
+        return ErrorResponse(s);
+      }
     }
     const std::string raw = response.SerializeAsString();
     HttpResponse r;
@@ -226,9 +236,7 @@ HttpResponse RemoteReadHandler::Handle(const HttpRequest& request) {
     }
     if (s.ok()) s = sink.Flush();
     if (s.ok()) return StreamOutcome{};
-    if (s.code() != absl::StatusCode::kCancelled) {
-      base::LogWarn("remote read failed", {{"err", s}});
-    }
+    LogFailure(s);
     return StreamOutcome{HttpStatusFor(s), absl::StrCat(s.message(), "\n")};
   };
   return r;
