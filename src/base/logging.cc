@@ -8,6 +8,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
 #include "base/strings.h"
 #include "spdlog/logger.h"
 #include "spdlog/sinks/ostream_sink.h"
@@ -207,6 +208,13 @@ LogField::LogField(std::string_view key, absl::Time value)
 std::string FormatLogRecord(const LogOptions& options, LogLevel level, absl::Time ts,
                             std::string_view caller, std::string_view msg,
                             std::initializer_list<LogField> fields) {
+  return FormatLogRecord(options, level, ts, caller, msg, fields.begin(), fields.size());
+}
+
+std::string FormatLogRecord(const LogOptions& options, LogLevel level, absl::Time ts,
+                            std::string_view caller, std::string_view msg,
+                            const LogField* field_data, size_t num_fields) {
+  const absl::Span<const LogField> fields(field_data, num_fields);
   std::string out;
   out.reserve(128);
   const std::string ts_text = FormatTimestamp(ts);
@@ -245,8 +253,10 @@ bool LogEnabled(LogLevel level) {
   return static_cast<int>(level) <= State().level.load(std::memory_order_relaxed);
 }
 
-void Log(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields,
-         SourceLoc loc) {
+namespace {
+
+void LogRecord(LogLevel level, std::string_view msg, const LogField* fields, size_t num_fields,
+               SourceLoc loc) {
   if (!LogEnabled(level)) return;
   LoggerState& state = State();
   std::shared_ptr<spdlog::logger> logger;
@@ -257,8 +267,20 @@ void Log(LogLevel level, std::string_view msg, std::initializer_list<LogField> f
     options = state.options;
   }
   const std::string caller = absl::StrCat(Absl(BaseName(loc.file_name())), ":", loc.line());
-  const std::string line = FormatLogRecord(options, level, absl::Now(), caller, msg, fields);
+  const std::string line =
+      FormatLogRecord(options, level, absl::Now(), caller, msg, fields, num_fields);
   logger->log(SpdlogLevel(level), "{}", line);
+}
+
+}  // namespace
+
+void Log(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields,
+         SourceLoc loc) {
+  LogRecord(level, msg, fields.begin(), fields.size(), loc);
+}
+
+void Log(LogLevel level, std::string_view msg, const std::vector<LogField>& fields, SourceLoc loc) {
+  LogRecord(level, msg, fields.data(), fields.size(), loc);
 }
 
 }  // namespace charon::base

@@ -30,6 +30,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -113,6 +114,9 @@ bool LogEnabled(LogLevel level);
 
 void Log(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields = {},
          SourceLoc loc = SourceLoc());
+// For callers whose fields are known only at run time (adapters of other libraries' loggers).
+void Log(LogLevel level, std::string_view msg, const std::vector<LogField>& fields,
+         SourceLoc loc = SourceLoc());
 
 inline void LogError(std::string_view msg, std::initializer_list<LogField> fields = {},
                      SourceLoc loc = SourceLoc()) {
@@ -136,6 +140,9 @@ inline void LogDebug(std::string_view msg, std::initializer_list<LogField> field
 std::string FormatLogRecord(const LogOptions& options, LogLevel level, absl::Time ts,
                             std::string_view caller, std::string_view msg,
                             std::initializer_list<LogField> fields);
+std::string FormatLogRecord(const LogOptions& options, LogLevel level, absl::Time ts,
+                            std::string_view caller, std::string_view msg, const LogField* fields,
+                            size_t num_fields);
 
 }  // namespace charon::base
 

@@ -1,11 +1,10 @@
 #include "block/ignore_deletion_mark_filter.h"
 
-#include <spdlog/spdlog.h>
-
 #include <optional>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "base/logging.h"
 #include "base/parallel.h"
 
 namespace charon::block {
@@ -31,10 +30,8 @@ absl::Status IgnoreDeletionMarkFilter::Filter(MetaMap& metas, SyncedCounts& sync
     }
     if (absl::IsNotFound(read.status())) continue;
     if (absl::IsDataLoss(read.status())) {
-      spdlog::warn(
-          "found partial deletion-mark.json; if it stays this way, delete it manually "
-          "(block {}): {}",
-          ids[i].ToString(), read.status().ToString());
+      base::LogWarn("found partial deletion-mark.json; if it stays this way, delete it manually",
+                    {{"block", ids[i].ToString()}, {"err", read.status()}});
       continue;
     }
     return read.status();

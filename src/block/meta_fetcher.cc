@@ -1,7 +1,5 @@
 #include "block/meta_fetcher.h"
 
-#include <spdlog/spdlog.h>
-
 #include <set>
 #include <stdexcept>
 #include <string_view>
@@ -9,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "base/logging.h"
 #include "base/parallel.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
@@ -130,17 +129,22 @@ MetaFetcher::Load MetaFetcher::LoadMeta(const base::Ulid& id) {
   }
   if (disk_cache_ != nullptr) {
     absl::StatusOr<tsdb::BlockMeta> cached = disk_cache_->Read(id);
+    if (cached.ok() && cached->ulid != id) {
+      cached =
+          absl::DataLossError(absl::StrCat("local copy names block ", cached->ulid.ToString()));
+    }
     if (cached.ok()) {
       return Load{LoadState::kLoaded, std::make_shared<const tsdb::BlockMeta>(*std::move(cached)),
                   absl::OkStatus()};
     }
     if (!absl::IsNotFound(cached.status())) {
-      spdlog::warn(
-          "best effort read of the local meta.json of block {} failed; removing it and "
-          "fetching from the bucket: {}",
-          id.ToString(), cached.status().ToString());
+      base::LogWarn(
+          "best effort read of the local meta.json failed; removing it and fetching from the "
+          "bucket",
+          {{"block", id.ToString()}, {"err", cached.status()}});
       if (absl::Status s = disk_cache_->Remove(id); !s.ok()) {
-        spdlog::warn("removing the local meta.json of block {}: {}", id.ToString(), s.ToString());
+        base::LogWarn("removing the local meta.json failed",
+                      {{"block", id.ToString()}, {"err", s}});
       }
     }
   }
@@ -157,6 +161,16 @@ MetaFetcher::Load MetaFetcher::LoadMeta(const base::Ulid& id) {
         LoadState::kCorrupted, nullptr,
         absl::DataLossError(absl::StrCat("corrupted ", name, ": ", meta.status().message()))};
   }
+  // A meta.json naming another block would hide that block's data under this one's directory
+  // (or serve this block's data under the other's external labels): the copy is corrupt.
+  if (meta->ulid != id) {
+    base::LogWarn("rejecting meta.json whose ulid differs from its block directory",
+                  {{"block", id.ToString()}, {"meta_ulid", meta->ulid.ToString()}});
+    return Load{
+        LoadState::kCorrupted, nullptr,
+        absl::DataLossError(absl::StrCat("corrupted ", name, ": ulid ", meta->ulid.ToString(),
+                                         " differs from block ", id.ToString()))};
+  }
   if (meta->version != 1) {
     return Load{LoadState::kFailed, nullptr,
                 absl::FailedPreconditionError(
@@ -164,8 +178,8 @@ MetaFetcher::Load MetaFetcher::LoadMeta(const base::Ulid& id) {
   }
   if (disk_cache_ != nullptr) {
     if (absl::Status s = disk_cache_->Write(id, *meta); !s.ok()) {
-      spdlog::warn("best effort save of the meta.json of block {} to the local dir failed: {}",
-                   id.ToString(), s.ToString());
+      base::LogWarn("best effort save of the meta.json to the local dir failed",
+                    {{"block", id.ToString()}, {"err", s}});
     }
   }
   return Load{LoadState::kLoaded, std::make_shared<const tsdb::BlockMeta>(*std::move(meta)),
@@ -229,7 +243,7 @@ FetchResult MetaFetcher::FetchUncoalesced() {
       std::set<base::Ulid> keep;
       for (const auto& [id, meta] : loaded) keep.insert(id);
       if (absl::Status s = disk_cache_->RemoveAllExcept(keep); !s.ok()) {
-        spdlog::warn("best effort cleanup of local meta.json copies failed: {}", s.ToString());
+        base::LogWarn("best effort cleanup of local meta.json copies failed", {{"err", s}});
       }
     }
   }

@@ -6,8 +6,10 @@
 
 #include <atomic>
 #include <filesystem>
+#include <sstream>
 #include <thread>
 
+#include "base/logging.h"
 #include "block/consistency_delay_filter.h"
 #include "block/deduplicate_filter.h"
 #include "block/ignore_deletion_mark_filter.h"
@@ -21,7 +23,9 @@ namespace charon::block {
 namespace {
 
 using ::charon::testing::StatusIs;
+using ::testing::AllOf;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
 
 const absl::Time kNow = absl::FromUnixSeconds(1'700'000'000);
@@ -140,6 +144,47 @@ TEST_F(MetaFetcherTest, ClassifiesPartialAndCorruptedMetasAndIgnoresNonBlocks) {
       MetricValue(registry_, "thanos_blocks_meta_modified", "modified", "replica-label-removed"),
       0);
   EXPECT_EQ(MetricValue(registry_, "thanos_blocks_meta_sync_failures_total"), 0);
+}
+
+TEST_F(MetaFetcherTest, MetaNamingAnotherBlockIsCorruptCountedAndLogged) {
+  // The meta.json under `genuine`'s directory names `other`, an existing block: neither block may
+  // be hidden or served under the other's labels.
+  base::Ulid genuine = OldUlid(1), other = OldUlid(2);
+  PutBlock({.id = other, .labels = {{"cluster", "b"}}});
+  PutBlock({.id = genuine, .labels = {{"cluster", "a"}}});
+  PutObject(genuine, "meta.json", testutil::MetaJson({.id = other, .labels = {{"cluster", "b"}}}));
+
+  std::ostringstream log;
+  base::InitLogging({}, &log);
+  auto fetcher = NewFetcher(*bucket_);
+  FetchResult r = fetcher->Fetch();
+  base::InitLogging({});
+
+  EXPECT_OK(r.err);
+  EXPECT_THAT(Keys(r.metas), ElementsAre(other));
+  EXPECT_EQ(r.metas.at(other)->ulid, other);
+  ASSERT_EQ(r.partial.count(genuine), 1u);
+  EXPECT_THAT(r.partial.at(genuine), StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_THAT(std::string(r.partial.at(genuine).message()),
+              AllOf(HasSubstr(genuine.ToString()), HasSubstr(other.ToString())));
+  EXPECT_EQ(r.synced.Get(kCorruptedMetaState), 1);
+  EXPECT_EQ(MetricValue(registry_, "thanos_blocks_meta_synced", "state", "corrupted-meta-json"), 1);
+  EXPECT_EQ(MetricValue(registry_, "thanos_blocks_meta_synced", "state", "loaded"), 1);
+  EXPECT_THAT(log.str(), AllOf(HasSubstr("level=warn"), HasSubstr("block=" + genuine.ToString()),
+                               HasSubstr("meta_ulid=" + other.ToString())));
+  // Nothing of the rejected copy is kept locally.
+  EXPECT_FALSE(testutil::FileExists(CachedMeta(genuine)));
+}
+
+TEST_F(MetaFetcherTest, LocalCopyNamingAnotherBlockIsReplacedFromBucket) {
+  base::Ulid id = OldUlid(1), other = OldUlid(2);
+  PutBlock({.id = id});
+  testutil::MustWriteFile(CachedMeta(id), testutil::MetaJson({.id = other}));
+  auto fetcher = NewFetcher(*bucket_);
+  FetchResult r = fetcher->Fetch();
+  EXPECT_OK(r.err);
+  ASSERT_THAT(Keys(r.metas), ElementsAre(id));
+  EXPECT_EQ(r.metas.at(id)->ulid, id);
 }
 
 TEST_F(MetaFetcherTest, Version2MetaMakesTheViewIncomplete) {
@@ -380,7 +425,8 @@ TEST_F(MetaFetcherTest, ConcurrentFetchesNeverOverlap) {
       ++calls_;
       // Extra listings widen the window in which an unserialized fetch would overlap.
       for (int i = 0; i < 20; ++i) {
-        (void)inner_.Iter(dir, [](std::string_view) { return absl::OkStatus(); }, options);
+        (void)inner_.Iter(
+            dir, [](std::string_view) { return absl::OkStatus(); }, options);
       }
       absl::Status s = inner_.Iter(dir, fn, options);
       --active_;

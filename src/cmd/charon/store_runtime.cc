@@ -62,18 +62,7 @@ class EngineRuntime final : public StoreRuntime {
     opts.estimated_series_size = static_cast<int64_t>(flags.estimated_max_series_size);
     opts.estimated_chunk_size = static_cast<int64_t>(flags.estimated_max_chunk_size);
     opts.series_batch_size = static_cast<size_t>(std::max(1, flags.series_batch_size));
-    opts.log = [](std::string_view level, std::string_view msg,
-                  const std::vector<std::pair<std::string, std::string>>& kv) {
-      std::string line(msg);
-      if (!base::LogEnabled(ToLevel(level))) return;
-      // Fields are few; pass them in order.
-      switch (kv.size()) {
-        case 0: base::Log(ToLevel(level), line); break;
-        case 1: base::Log(ToLevel(level), line, {{kv[0].first, kv[0].second}}); break;
-        default:
-          base::Log(ToLevel(level), line, {{kv[0].first, kv[0].second}, {kv[1].first, kv[1].second}});
-      }
-    };
+    opts.log = LogStoreRecord;
     store_ = std::make_unique<store::BucketStore>(
         bucket_, [this] { return FetchMetas(); }, std::move(opts), registry);
 
@@ -160,6 +149,15 @@ class EngineRuntime final : public StoreRuntime {
 };
 
 }  // namespace
+
+void LogStoreRecord(std::string_view level, std::string_view msg,
+                    const std::vector<std::pair<std::string, std::string>>& kv) {
+  if (!base::LogEnabled(ToLevel(level))) return;
+  std::vector<base::LogField> fields;
+  fields.reserve(kv.size());
+  for (const auto& [key, value] : kv) fields.emplace_back(key, value);
+  base::Log(ToLevel(level), msg, fields);
+}
 
 absl::StatusOr<std::unique_ptr<StoreRuntime>> StartStore(const StoreFlags& flags, prometheus::Registry& registry) {
   CHARON_ASSIGN_OR_RETURN(std::string yaml, flags.objstore_config.Content());

@@ -8,6 +8,10 @@
 #define CHARON_CMD_CHARON_STORE_RUNTIME_H_
 
 #include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -37,6 +41,11 @@ class StoreRuntime {
   // and releases blocks. Called once.
   virtual void Shutdown(absl::Duration grpc_grace_period) = 0;
 };
+
+// The store engine's log sink: one record in the process logger's format and level, with every
+// key/value in order. `level` is "debug", "info", "warn" or "error" (anything else is info).
+void LogStoreRecord(std::string_view level, std::string_view msg,
+                    const std::vector<std::pair<std::string, std::string>>& kv);
 
 // Starts the store from validated flags, registering its metrics in `registry` (which outlives the
 // runtime). Should return soon: a long initial sync belongs in the background, reported by Ready().
