@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/crc32c.h"
 #include "base/decbuf.h"
 
 namespace charon::tsdb {
@@ -399,6 +400,25 @@ PostingsPtr RawPostings(std::string_view body) {
         "postings list promises ", n, " entries but has ", body.size() - 4, " bytes")));
   }
   return std::make_unique<RawPostingsImpl>(body.data() + 4, static_cast<size_t>(n));
+}
+
+PostingsPtr CheckedRawPostings(std::string_view list) {
+  if (list.size() < 4) return RawPostings(list);
+  const uint64_t n = base::LoadBe32(list.data());
+  if ((list.size() - 4) / 4 < n || (list.size() - 4 - 4 * n) < kPostingsCrcSize) {
+    return ErrPostings(absl::DataLossError(absl::StrCat(
+        "postings list promises ", n, " entries and a CRC but has ", list.size() - 4, " bytes")));
+  }
+  const size_t body_size = static_cast<size_t>(4 + 4 * n);
+  const uint32_t stored = base::LoadBe32(list.data() + body_size);
+  const uint32_t computed = base::Crc32c(list.substr(0, body_size));
+  if (stored != computed) {
+    return ErrPostings(
+        absl::DataLossError(absl::StrCat("postings list of ", n, " entries: CRC mismatch (stored ",
+                                         absl::Hex(stored, absl::kZeroPad8), ", computed ",
+                                         absl::Hex(computed, absl::kZeroPad8), ")")));
+  }
+  return std::make_unique<RawPostingsImpl>(list.data() + 4, static_cast<size_t>(n));
 }
 
 PostingsPtr ScalePostings(PostingsPtr p, uint64_t factor) {

@@ -40,6 +40,14 @@ PostingsPtr ListPostings(std::vector<uint64_t> refs);
 // so the values handed out are always strictly increasing. Bytes after the ids are ignored. Does
 // not copy: `body` must outlive the iterator.
 PostingsPtr RawPostings(std::string_view body);
+// Bytes of the CRC32 (Castagnoli) that follows every on-disk postings list body. A list's range
+// from the index-header ([offset+4, next_offset-4)) stops before it: extend the read by this much.
+inline constexpr int64_t kPostingsCrcSize = 4;
+// RawPostings over a list read whole: `#entries | ids | crc32c(#entries | ids)`, as the index
+// format writes it. The CRC is checked first, so an entry changed to another valid series ref is
+// DataLoss (as ErrPostings) instead of a wrong answer; so is a view too short to hold the CRC.
+// Bytes after the CRC (padding) are ignored. Costs one pass over the list (see postings_bench).
+PostingsPtr CheckedRawPostings(std::string_view list);
 // Values of `p` multiplied by `factor` (16 turns v2 series ids into index byte offsets). factor
 // >= 1.
 PostingsPtr ScalePostings(PostingsPtr p, uint64_t factor);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "base/crc32c.h"
 #include "base/decbuf.h"
 #include "testing/status_matchers.h"
 
@@ -145,6 +146,48 @@ TEST(RawPostings, ShortBodyIsDataLoss) {
   std::string huge;
   base::PutBe32(&huge, 0xffffffff);
   EXPECT_THAT(RawPostings(huge)->status(), StatusIs(absl::StatusCode::kDataLoss));
+}
+
+// A list as the index stores it after its len field: body, CRC32C of the body, padding.
+std::string ListWithCrc(const std::vector<uint32_t>& ids, std::string_view padding = "") {
+  std::string list = RawBody(ids);
+  base::PutBe32(&list, base::Crc32c(list));
+  list += padding;
+  return list;
+}
+
+TEST(CheckedRawPostings, DecodesAListWithItsCrcAndIgnoresPadding) {
+  EXPECT_THAT(Expand(CheckedRawPostings(ListWithCrc({3, 7, 9}))), ElementsAre(3u, 7u, 9u));
+  EXPECT_THAT(Expand(CheckedRawPostings(ListWithCrc({2}, std::string(8, '\0')))), ElementsAre(2u));
+  EXPECT_THAT(Expand(CheckedRawPostings(ListWithCrc({}))), IsEmpty());
+}
+
+TEST(CheckedRawPostings, EntryChangedToAnotherValidRefIsDataLoss) {
+  // Still strictly increasing, so RawPostings alone hands out the wrong ref.
+  std::string list = ListWithCrc({16, 32, 48});
+  std::string changed = list;
+  changed[4 + 4 + 3] = 40;  // 32 -> 40
+  EXPECT_THAT(Expand(RawPostings(changed)), ElementsAre(16u, 40u, 48u));
+  PostingsPtr p = CheckedRawPostings(changed);
+  EXPECT_FALSE(p->Next());
+  EXPECT_THAT(p->status(), StatusIs(absl::StatusCode::kDataLoss));
+  // A flipped bit in the count or in the CRC itself is caught too.
+  for (size_t byte : {size_t{3}, list.size() - 1}) {
+    SCOPED_TRACE(byte);
+    std::string flipped = list;
+    flipped[byte] ^= 0x01;
+    EXPECT_THAT(CheckedRawPostings(flipped)->status(), StatusIs(absl::StatusCode::kDataLoss));
+  }
+}
+
+TEST(CheckedRawPostings, ViewWithoutTheWholeCrcIsDataLoss) {
+  const std::string list = ListWithCrc({1, 2, 3});
+  for (size_t len = 0; len < list.size(); ++len) {
+    SCOPED_TRACE(len);
+    PostingsPtr p = CheckedRawPostings(std::string_view(list).substr(0, len));
+    EXPECT_FALSE(p->Next());
+    EXPECT_THAT(p->status(), StatusIs(absl::StatusCode::kDataLoss));
+  }
 }
 
 TEST(RawPostings, NonIncreasingIdsAreDataLoss) {
