@@ -1,6 +1,8 @@
-// charon_bench: the end-to-end benchmark of `charon store` against Prometheus on the same blocks.
-// Prints the markdown tables on stdout (scripts/bench.sh puts them into bench/RESULTS.md) and
-// exits 1 if a row is wrong, 2 on bad flags, 3 if the benchmark could not run.
+// charon_bench: the end-to-end benchmark of `charon store` against Prometheus on the same blocks
+// (--mode filesystem), or of `charon store` on an S3 bucket behind a per-request delay (--mode
+// remote). Prints the markdown tables on stdout (scripts/bench.sh puts them into
+// bench/RESULTS.md) and exits 1 if a row is wrong, 2 on bad flags, 3 if the benchmark could not
+// run.
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -9,12 +11,16 @@
 #include "absl/strings/str_split.h"
 #include "bench/bench_report.h"
 #include "bench/bench_runner.h"
+#include "bench/remote_runner.h"
 #include "fmt/core.h"
 
 namespace {
 
 constexpr const char* kUsage = R"(usage: charon_bench --charon-binary PATH [flags]
-  --size tiny|default|large   dataset (default: default)
+  --mode filesystem|remote    FILESYSTEM bucket against Prometheus, or S3 behind a delay
+                              (default: filesystem)
+  --size tiny|small|default|large
+                              dataset (default: default; remote mode: small)
   --cache DIR                 dataset cache (default: $CHARON_BENCH_CACHE or ./bench-cache)
   --work-dir DIR              scratch directory, emptied first (default: ./bench-work)
   --prometheus-binary PATH    (default: prometheus from PATH)
@@ -27,7 +33,21 @@ constexpr const char* kUsage = R"(usage: charon_bench --charon-binary PATH [flag
                               queriers since v0.41 send (default: 64; 0 = skip)
   --call-timeout S            a call taking longer fails its row (default: 600)
   --no-cold                   skip the cold (fresh process) measurements
+remote mode:
+  --remote-blocks LIST        block counts (default: 8,64,256)
+  --delay-ms MS               delay per bucket request (default: 20)
+  --warm-calls N              timed warm calls per row (default: 3)
 )";
+
+bool ParseInts(const std::string& list, std::vector<int>* out) {
+  out->clear();
+  for (absl::string_view s : absl::StrSplit(list, ',')) {
+    int n = 0;
+    if (!absl::SimpleAtoi(s, &n) || n <= 0) return false;
+    out->push_back(n);
+  }
+  return !out->empty();
+}
 
 }  // namespace
 
@@ -35,6 +55,9 @@ int main(int argc, char** argv) {
   charon::bench::BenchOptions o;
   o.cache_root = charon::bench::DatasetCacheRoot("bench-cache");
   o.work_dir = "bench-work";
+  charon::bench::RemoteOptions remote;
+  std::string mode = "filesystem";
+  bool size_given = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -42,8 +65,12 @@ int main(int argc, char** argv) {
     if (a == "--help" || a == "-h") {
       fmt::print("{}", kUsage);
       return 0;
+    } else if (a == "--mode") {
+      mode = next();
+      ok = mode == "filesystem" || mode == "remote";
     } else if (a == "--size") {
       o.size = next();
+      size_given = true;
     } else if (a == "--cache") {
       o.cache_root = next();
     } else if (a == "--work-dir") {
@@ -53,12 +80,7 @@ int main(int argc, char** argv) {
     } else if (a == "--prometheus-binary") {
       o.prometheus_binary = next();
     } else if (a == "--clients") {
-      o.concurrency.clear();
-      for (absl::string_view s : absl::StrSplit(next(), ',')) {
-        int n = 0;
-        ok = ok && absl::SimpleAtoi(s, &n) && n > 0;
-        o.concurrency.push_back(n);
-      }
+      ok = ParseInts(next(), &o.concurrency);
     } else if (a == "--seconds") {
       ok = absl::SimpleAtod(next(), &o.seconds);
     } else if (a == "--min-calls") {
@@ -73,6 +95,12 @@ int main(int argc, char** argv) {
       ok = absl::SimpleAtod(next(), &o.call_timeout_seconds) && o.call_timeout_seconds > 0;
     } else if (a == "--no-cold") {
       o.cold = false;
+    } else if (a == "--remote-blocks") {
+      ok = ParseInts(next(), &remote.block_counts);
+    } else if (a == "--delay-ms") {
+      ok = absl::SimpleAtod(next(), &remote.delay_ms) && remote.delay_ms > 0;
+    } else if (a == "--warm-calls") {
+      ok = absl::SimpleAtoi(next(), &remote.warm_calls) && remote.warm_calls > 0;
     } else {
       ok = false;
     }
@@ -84,6 +112,25 @@ int main(int argc, char** argv) {
   if (o.charon_binary.empty() || o.concurrency.empty()) {
     fmt::print(stderr, "{}", kUsage);
     return 2;
+  }
+  if (mode == "remote") {
+    remote.size = size_given ? o.size : "small";
+    remote.cache_root = o.cache_root;
+    remote.work_dir = o.work_dir;
+    remote.charon_binary = o.charon_binary;
+    remote.cold = o.cold;
+    remote.call_timeout_seconds = o.call_timeout_seconds;
+    remote.only_rows = o.only_rows;
+    absl::StatusOr<charon::bench::RemoteReport> report = charon::bench::RunRemoteBenchmark(remote);
+    if (!report.ok()) {
+      fmt::print(stderr, "benchmark failed: {}\n", report.status().ToString());
+      return 3;
+    }
+    fmt::print("{}", charon::bench::RenderRemoteMarkdown(*report));
+    for (const charon::bench::RemoteRow& row : report->rows) {
+      if (row.wrong) return 1;
+    }
+    return 0;
   }
   absl::StatusOr<charon::bench::BenchReport> report = charon::bench::RunBenchmark(o);
   if (!report.ok()) {

@@ -51,8 +51,10 @@ absl::StatusOr<std::unique_ptr<BenchServer>> StartCharon(const CharonServerOptio
         std::vector<std::string> argv = {
             options.binary,
             "store",
-            absl::StrCat("--objstore.config=type: FILESYSTEM\nconfig:\n  directory: ",
-                         options.bucket_dir, "\n"),
+            options.objstore_yaml.empty()
+                ? absl::StrCat("--objstore.config=type: FILESYSTEM\nconfig:\n  directory: ",
+                               options.bucket_dir, "\n")
+                : "--objstore.config=" + options.objstore_yaml,
             "--data-dir=" + options.data_dir,
             absl::StrCat("--grpc-address=127.0.0.1:", grpc_port),
             absl::StrCat("--http-address=127.0.0.1:", http_port)};

@@ -1,4 +1,5 @@
-// The two systems under test as child processes: `charon store` on a FILESYSTEM bucket and
+// The two systems under test as child processes: `charon store` on a bucket (FILESYSTEM, or any
+// objstore YAML) and
 // Prometheus 2.x on a directory of blocks. Start returns once /-/ready answers 200 and records how
 // long that took from the spawn; both retry with new ports when a chosen port was taken meanwhile.
 // The process is stopped (SIGTERM, then SIGKILL) when the object dies. Not thread-safe.
@@ -41,7 +42,9 @@ class BenchServer {
 struct CharonServerOptions {
   std::string binary;      // the charon executable
   std::string bucket_dir;  // FILESYSTEM bucket root
-  std::string data_dir;    // --data-dir; created if missing
+  // When set, --objstore.config instead of a FILESYSTEM bucket on `bucket_dir`.
+  std::string objstore_yaml;
+  std::string data_dir;  // --data-dir; created if missing
   std::string log_path;
   std::vector<std::string> extra_flags;
 };

@@ -1,5 +1,6 @@
 // Runs the whole benchmark on the tiny dataset with few calls and checks that every row got the
-// same count from Charon and Prometheus. The figures themselves are not checked.
+// same count from Charon and Prometheus; and the remote-bucket mode on copies of the tiny blocks
+// in s3rver behind the delaying proxy. The figures themselves are not checked.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -7,6 +8,7 @@
 
 #include "bench/bench_report.h"
 #include "bench/bench_runner.h"
+#include "bench/remote_runner.h"
 #include "testing/temp_dir.h"
 
 namespace charon::bench {
@@ -45,6 +47,52 @@ TEST(BenchSmoke, TinyDatasetRowsAgree) {
   EXPECT_NE(table.find("response_batch_size 64"), std::string::npos);
   EXPECT_GT(report->index_header_bytes, 0);
   EXPECT_GT(report->charon.peak_rss_bytes, 0);
+}
+
+TEST(BenchSmoke, RemoteModeOnTinyBlocksAgrees) {
+  const char* binary = std::getenv("CHARON_BINARY");
+  if (binary == nullptr || *binary == '\0') GTEST_SKIP() << "CHARON_BINARY not set";
+  const char* build = std::getenv("CHARON_BINARY_DIR");
+  absl::StatusOr<testing::TempDir> work = testing::TempDir::Make("bench-smoke-remote");
+  ASSERT_TRUE(work.ok()) << work.status();
+  RemoteOptions o;
+  o.size = "tiny";
+  o.cache_root = DatasetCacheRoot(build != nullptr ? std::string(build) + "/bench-cache"
+                                                   : work->Path("cache"));
+  o.work_dir = work->Path("run");
+  o.charon_binary = binary;
+  o.block_counts = {2, 4};
+  o.delay_ms = 5;
+  o.warm_calls = 2;
+  o.only_rows = "selective,medium,series only,label names,label values+matcher";
+  o.call_timeout_seconds = 20;
+  absl::StatusOr<RemoteReport> report = RunRemoteBenchmark(o);
+  ASSERT_TRUE(report.ok()) << report.status();
+  const std::string table = RenderRemoteMarkdown(*report);
+  EXPECT_EQ(table.find("WRONG"), std::string::npos) << table;
+  ASSERT_EQ(report->rows.size(), 5u);
+  for (const RemoteRow& row : report->rows) {
+    SCOPED_TRACE(row.query.name);
+    EXPECT_FALSE(row.wrong) << row.note;
+    ASSERT_EQ(row.cells.size(), 2u);
+    for (const auto& pair : row.cells) {
+      for (const RemoteCell& cell : pair) {
+        EXPECT_GT(cell.items, 0);
+        EXPECT_GE(cell.cold_requests, 0);
+        EXPECT_GE(cell.warm_requests_per_call, 0);
+      }
+    }
+    if (row.query.is_series()) {
+      // Every block of the bucket is read: twice the blocks, more requests.
+      EXPECT_GT(row.cells[1][1].warm_requests_per_call, row.cells[0][1].warm_requests_per_call);
+      EXPECT_GT(row.cells[1][1].cold_requests, row.cells[0][1].cold_requests);
+    }
+  }
+  ASSERT_EQ(report->startup.size(), 2u);
+  for (const RemoteStartup& s : report->startup) {
+    ASSERT_FALSE(s.requests[1].empty());
+    EXPECT_GT(s.requests[1].front(), 0);  // lists the bucket and reads every meta.json
+  }
 }
 
 }  // namespace

@@ -199,6 +199,10 @@ absl::StatusOr<DatasetSize> DatasetSizeByName(std::string_view name) {
   if (name == "tiny") {
     s.windows = 2, s.namespaces = 2, s.deployments_per_namespace = 3, s.pods_per_deployment = 8;
     s.nodes = 4, s.churn = 0.5, s.long_series = 2;
+  } else if (name == "small") {
+    // The remote-bucket mode's blocks: copied up to 256 times, so a few MB each.
+    s.windows = 2, s.namespaces = 4, s.deployments_per_namespace = 4, s.pods_per_deployment = 10;
+    s.nodes = 8, s.churn = 0.5, s.long_series = 2;
   } else if (name == "default") {
     s.windows = 6, s.namespaces = 16, s.deployments_per_namespace = 6, s.pods_per_deployment = 17;
     s.nodes = 60, s.churn = 0.7, s.long_series = 4;
@@ -206,8 +210,8 @@ absl::StatusOr<DatasetSize> DatasetSizeByName(std::string_view name) {
     s.windows = 8, s.namespaces = 40, s.deployments_per_namespace = 8, s.pods_per_deployment = 20;
     s.nodes = 200, s.churn = 0.7, s.long_series = 4;
   } else {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown dataset size '", base::Absl(name), "' (tiny, default, large)"));
+    return absl::InvalidArgumentError(absl::StrCat("unknown dataset size '", base::Absl(name),
+                                                   "' (tiny, small, default, large)"));
   }
   return s;
 }

@@ -33,7 +33,7 @@ inline constexpr int64_t kWindowMs = 2 * 3600 * 1000;
 inline constexpr int64_t kScrapeIntervalMs = 15 * 1000;
 
 struct DatasetSize {
-  std::string name;  // tiny | default | large
+  std::string name;  // tiny | small | default | large
   int windows = 0;   // 2h blocks
   int namespaces = 0;
   int deployments_per_namespace = 0;
