@@ -162,7 +162,8 @@ void LogStoreRecord(std::string_view level, std::string_view msg,
 absl::StatusOr<std::unique_ptr<StoreRuntime>> StartStore(const StoreFlags& flags, prometheus::Registry& registry) {
   CHARON_ASSIGN_OR_RETURN(std::string yaml, flags.objstore_config.Content());
   CHARON_ASSIGN_OR_RETURN(std::unique_ptr<objstore::Bucket> owned,
-                          objstore::NewBucketFromYaml(yaml, SourceName(flags.objstore_config)));
+                          objstore::NewBucketFromYaml(yaml, SourceName(flags.objstore_config),
+                                                      &registry));
   // Thanos labels its object-store metrics with the provider's bucket name (S3 bucket,
   // container, directory): Name() without its "TYPE:" prefix.
   const std::string name = owned->Name();

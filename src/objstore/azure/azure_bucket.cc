@@ -14,10 +14,7 @@
 
 namespace charon::objstore {
 namespace azure {
-namespace {
-
-
-}  // namespace
+namespace {}  // namespace
 
 absl::StatusOr<std::unique_ptr<AzureBucket>> AzureBucket::Create(AzureBucketOptions options) {
   if (options.container.empty()) return absl::InvalidArgumentError("azure: empty container name");
@@ -29,8 +26,9 @@ absl::StatusOr<std::unique_ptr<AzureBucket>> AzureBucket::Create(AzureBucketOpti
   while (options.container_url.back() == '/') options.container_url.pop_back();
   CHARON_ASSIGN_OR_RETURN(SharedKeyCredential credential,
                           SharedKeyCredential::Create(options.account, options.account_key));
-  CHARON_ASSIGN_OR_RETURN(std::unique_ptr<http::HttpClient> client,
-                          http::HttpClient::Create(options.http_config, options.retry));
+  CHARON_ASSIGN_OR_RETURN(
+      std::unique_ptr<http::HttpClient> client,
+      http::HttpClient::Create(options.http_config, options.retry, options.hedging));
   return std::unique_ptr<AzureBucket>(
       new AzureBucket(std::move(options), std::move(credential), std::move(client)));
 }
@@ -155,7 +153,8 @@ std::string AzureBucket::Name() const {
 
 }  // namespace azure
 
-absl::StatusOr<std::unique_ptr<Bucket>> NewAzureBucketFromYaml(const config::YamlMap& config) {
+absl::StatusOr<std::unique_ptr<Bucket>> NewAzureBucketFromYaml(const config::YamlMap& config,
+                                                               http::HedgingPolicy hedging) {
   CHARON_ASSIGN_OR_RETURN(azure::AzureConfig parsed, azure::ParseAzureConfig(config));
   CHARON_ASSIGN_OR_RETURN(azure::AzureTarget target, azure::ResolveTarget(parsed));
   if (!parsed.msi_resource.empty()) {
@@ -169,6 +168,7 @@ absl::StatusOr<std::unique_ptr<Bucket>> NewAzureBucketFromYaml(const config::Yam
   options.account_key = std::move(target.account_key);
   options.http_config = parsed.http_config;
   options.retry = azure::RetryPolicyOf(parsed);
+  options.hedging = std::move(hedging);
   if (parsed.try_timeout > absl::ZeroDuration()) {
     // The shared client has one deadline per call, not per try: allow every try its full time.
     options.timeout = parsed.try_timeout * options.retry.max_attempts;

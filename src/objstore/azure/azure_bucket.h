@@ -36,7 +36,8 @@
 namespace charon::objstore {
 
 // The `config` map of `type: AZURE` (see objstore/azure/azure_config.h for keys and errors).
-absl::StatusOr<std::unique_ptr<Bucket>> NewAzureBucketFromYaml(const config::YamlMap& config);
+absl::StatusOr<std::unique_ptr<Bucket>> NewAzureBucketFromYaml(const config::YamlMap& config,
+                                                               http::HedgingPolicy hedging = {});
 
 namespace azure {
 
@@ -48,6 +49,7 @@ struct AzureBucketOptions {
   std::string account_key;  // base64
   http::HttpConfig http_config;
   http::RetryPolicy retry;
+  http::HedgingPolicy hedging;  // the objstore YAML's hedging_config
   // Deadline of each call (all attempts); infinite = only the http_config timeouts.
   absl::Duration timeout = absl::InfiniteDuration();
   int list_page_size = 5000;  // maxresults; the service's maximum

@@ -13,10 +13,7 @@
 
 namespace charon::objstore {
 namespace gcs {
-namespace {
-
-
-}  // namespace
+namespace {}  // namespace
 
 absl::StatusOr<std::unique_ptr<GcsBucket>> GcsBucket::Create(GcsBucketOptions options) {
   if (options.bucket.empty()) return absl::InvalidArgumentError("gcs: empty bucket name");
@@ -25,8 +22,9 @@ absl::StatusOr<std::unique_ptr<GcsBucket>> GcsBucket::Create(GcsBucketOptions op
   }
   while (!options.base_url.empty() && options.base_url.back() == '/') options.base_url.pop_back();
   if (options.base_url.empty()) return absl::InvalidArgumentError("gcs: empty base URL");
-  CHARON_ASSIGN_OR_RETURN(std::unique_ptr<http::HttpClient> client,
-                          http::HttpClient::Create(options.http_config, options.retry));
+  CHARON_ASSIGN_OR_RETURN(
+      std::unique_ptr<http::HttpClient> client,
+      http::HttpClient::Create(options.http_config, options.retry, options.hedging));
   return std::unique_ptr<GcsBucket>(new GcsBucket(std::move(options), std::move(client)));
 }
 
@@ -112,7 +110,8 @@ absl::StatusOr<std::string> GcsBucket::Read(std::string_view name, int64_t offse
                           Send(absl::StrCat(ObjectUrl(name), "?alt=media"), std::move(headers)));
   // 416: the range starts at or past the end of the object (which exists, else 404).
   if (ranged && response.status == 416) return std::string();
-  if (!http::Is2xx(response.status)) return http::StatusFromHttp(response, What("read object", name));
+  if (!http::Is2xx(response.status))
+    return http::StatusFromHttp(response, What("read object", name));
   if (ranged && response.status == 200) {
     // The whole object came back (a server that ignored the range): cut it here.
     return http::CutToRange(std::move(response.body), offset, length);
@@ -151,8 +150,10 @@ absl::StatusOr<ObjectAttributes> GcsBucket::Attributes(std::string_view name) {
 std::string GcsBucket::Name() const { return absl::StrCat("GCS:", options_.bucket); }
 
 absl::StatusOr<std::unique_ptr<Bucket>> NewGcsBucket(const GcsConfig& config,
-                                                     std::string_view emulator_host) {
+                                                     std::string_view emulator_host,
+                                                     http::HedgingPolicy hedging) {
   GcsBucketOptions options;
+  options.hedging = std::move(hedging);
   options.bucket = config.bucket;
   options.http_config = config.http_config;
   options.retry = RetryPolicyOf(config);
@@ -182,11 +183,12 @@ absl::StatusOr<std::unique_ptr<Bucket>> NewGcsBucket(const GcsConfig& config,
 
 }  // namespace gcs
 
-absl::StatusOr<std::unique_ptr<Bucket>> NewGcsBucketFromYaml(const config::YamlMap& config) {
+absl::StatusOr<std::unique_ptr<Bucket>> NewGcsBucketFromYaml(const config::YamlMap& config,
+                                                             http::HedgingPolicy hedging) {
   CHARON_ASSIGN_OR_RETURN(gcs::GcsConfig parsed, gcs::ParseGcsConfig(config));
   const char* emulator = std::getenv("STORAGE_EMULATOR_HOST");
   absl::StatusOr<std::unique_ptr<Bucket>> bucket =
-      gcs::NewGcsBucket(parsed, emulator == nullptr ? "" : emulator);
+      gcs::NewGcsBucket(parsed, emulator == nullptr ? "" : emulator, std::move(hedging));
   if (bucket.status().code() == absl::StatusCode::kUnimplemented) {
     return absl::UnimplementedError(
         absl::StrCat(config.source(), ": ", config.path(), ": ", bucket.status().message()));

@@ -33,7 +33,8 @@ namespace charon::objstore {
 
 // The `config` map of `type: GCS` (keys and errors in objstore/gcs/gcs_config.h); reads
 // STORAGE_EMULATOR_HOST from the environment.
-absl::StatusOr<std::unique_ptr<Bucket>> NewGcsBucketFromYaml(const config::YamlMap& config);
+absl::StatusOr<std::unique_ptr<Bucket>> NewGcsBucketFromYaml(const config::YamlMap& config,
+                                                             http::HedgingPolicy hedging = {});
 
 namespace gcs {
 
@@ -45,6 +46,7 @@ struct GcsBucketOptions {
   std::shared_ptr<TokenSource> tokens;     // null: no Authorization header (emulators)
   http::HttpConfig http_config;
   http::RetryPolicy retry;
+  http::HedgingPolicy hedging;                        // the objstore YAML's hedging_config
   absl::Duration timeout = absl::InfiniteDuration();  // per call, all attempts
   int list_page_size = 1000;                          // maxResults; the API's maximum
 };
@@ -53,7 +55,8 @@ struct GcsBucketOptions {
 // set, requests go there over plain HTTP without authentication (service_account is ignored);
 // otherwise service_account is required (Unimplemented without it, see gcs_config.h).
 absl::StatusOr<std::unique_ptr<Bucket>> NewGcsBucket(const GcsConfig& config,
-                                                     std::string_view emulator_host);
+                                                     std::string_view emulator_host,
+                                                     http::HedgingPolicy hedging = {});
 
 class GcsBucket final : public Bucket {
  public:

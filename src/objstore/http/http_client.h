@@ -1,6 +1,7 @@
 // The HTTP client shared by the remote buckets (S3, Azure Blob, GCS): libcurl easy handles kept in
-// a pool so connections (and TLS sessions) are reused, Thanos' `http_config` (timeouts, TLS), and
-// retries with exponential backoff on transport errors, timeouts, 429 and 5xx.
+// a pool so connections (and TLS sessions) are reused, Thanos' `http_config` (timeouts, TLS),
+// retries with exponential backoff on transport errors, timeouts, 429 and 5xx, and hedged GETs
+// (Thanos' `hedging_config`).
 //
 // Proxies come from the environment (http_proxy, HTTPS_PROXY, NO_PROXY) as in Go, and loopback
 // hosts are never proxied. Redirects are not followed. Bodies are never transparently decoded.
@@ -58,6 +59,26 @@ struct HttpConfig {
 // Go-only ones (`transport`) which are accepted and ignored.
 absl::StatusOr<HttpConfig> ParseHttpConfig(const config::YamlMap& map);
 
+// `hedging_config` of the objstore YAML (Thanos >= 0.37), with Thanos' defaults. When enabled, a
+// GET (without `on_body`) still unanswered after the `quantile` of the client's recent GET
+// latencies is sent again on another pooled handle, and again after each further such wait, up
+// to `up_to` requests in flight for the attempt (the first included, as hedgedhttp counts). The
+// first answer that is not retryable wins and the other copies are cancelled; their connections
+// are closed, the winner's stays pooled. No GET is hedged before the client has seen 16 of them.
+struct HedgingPolicy {
+  bool enabled = false;
+  int up_to = 3;
+  double quantile = 0.9;
+  // Called for every copy sent after the first, and for every attempt a later copy answered
+  // (for metrics; may be empty).
+  std::function<void()> on_hedge{};
+  std::function<void()> on_hedge_won{};
+};
+
+// Reads `hedging_config` (absent or empty: the defaults). InvalidArgument for unknown keys,
+// up_to < 1, or a quantile outside (0, 1].
+absl::StatusOr<HedgingPolicy> ParseHedgingConfig(const config::YamlMap& map);
+
 struct RetryPolicy {
   int max_attempts = 3;  // total tries, >= 1
   absl::Duration initial_backoff = absl::Milliseconds(100);
@@ -103,7 +124,8 @@ struct HttpResponse {
 class HttpClient {
  public:
   static absl::StatusOr<std::unique_ptr<HttpClient>> Create(const HttpConfig& config,
-                                                            RetryPolicy retry = {});
+                                                            RetryPolicy retry = {},
+                                                            HedgingPolicy hedging = {});
   virtual ~HttpClient() = default;
 
   // Performs the request, retrying transport errors, timeouts, 429 and 5xx answers as the policy

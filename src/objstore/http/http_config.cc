@@ -1,5 +1,6 @@
 // ParseHttpConfig, StatusFromHttp, UrlEncode and the range helpers: the parts of http_client.h
 // that do no I/O.
+#include <limits>
 #include <string>
 #include <string_view>
 
@@ -7,8 +8,6 @@
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "objstore/http/http_client.h"
-
-#include <limits>
 
 namespace charon::objstore::http {
 namespace {
@@ -39,6 +38,17 @@ absl::StatusOr<TlsConfig> ParseTlsConfig(const config::YamlMap& map) {
 }
 
 }  // namespace
+
+absl::StatusOr<HedgingPolicy> ParseHedgingConfig(const config::YamlMap& map) {
+  CHARON_RETURN_IF_ERROR(map.AllowOnly({"enabled", "up_to", "quantile"}));
+  HedgingPolicy h;
+  CHARON_RETURN_IF_ERROR(map.Bool("enabled", &h.enabled));
+  CHARON_RETURN_IF_ERROR(map.Int("up_to", &h.up_to));
+  CHARON_RETURN_IF_ERROR(map.Double("quantile", &h.quantile));
+  if (h.up_to < 1) return map.KeyError("up_to", "must be at least 1");
+  if (!(h.quantile > 0 && h.quantile <= 1)) return map.KeyError("quantile", "must be in (0, 1]");
+  return h;
+}
 
 absl::StatusOr<HttpConfig> ParseHttpConfig(const config::YamlMap& map) {
   // `transport` is a Go-only field (a RoundTripper injected by code); a YAML file may still carry

@@ -67,7 +67,7 @@ absl::StatusOr<std::unique_ptr<S3Bucket>> S3Bucket::Open(S3BucketOptions options
   retry.initial_backoff = options.initial_backoff;
   retry.max_backoff = options.max_backoff;
   CHARON_ASSIGN_OR_RETURN(std::unique_ptr<http::HttpClient> client,
-                          http::HttpClient::Create(c.http_config, retry));
+                          http::HttpClient::Create(c.http_config, retry, options.hedging));
   return std::unique_ptr<S3Bucket>(
       new S3Bucket(std::move(options), std::move(client), std::move(addressing), std::move(sse_c)));
 }
@@ -306,8 +306,10 @@ absl::StatusOr<std::string> S3Bucket::GetRange(std::string_view name, int64_t of
   return Read(name, offset, length);
 }
 
-absl::StatusOr<std::unique_ptr<Bucket>> NewS3BucketFromYaml(const config::YamlMap& config) {
+absl::StatusOr<std::unique_ptr<Bucket>> NewS3BucketFromYaml(const config::YamlMap& config,
+                                                            http::HedgingPolicy hedging) {
   S3BucketOptions options;
+  options.hedging = std::move(hedging);
   CHARON_ASSIGN_OR_RETURN(options.config, s3::ParseS3Config(config));
   absl::StatusOr<s3::Credentials> creds = s3::ResolveCredentials(options.config, s3::ProcessEnv);
   if (!creds.ok()) {

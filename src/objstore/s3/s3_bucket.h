@@ -49,6 +49,7 @@ struct S3BucketOptions {
   // Backoff between attempts; the number of attempts comes from config.max_retries.
   absl::Duration initial_backoff = absl::Milliseconds(200);
   absl::Duration max_backoff = absl::Seconds(1);
+  http::HedgingPolicy hedging{};  // the objstore YAML's hedging_config
 };
 
 class S3Bucket final : public Bucket {
@@ -102,7 +103,8 @@ class S3Bucket final : public Bucket {
 
 // `config:` of `type: S3` (see objstore/s3/s3_config.h), credentials and region from the
 // environment as S3Bucket describes. Errors as ParseS3Config, ResolveCredentials and Open.
-absl::StatusOr<std::unique_ptr<Bucket>> NewS3BucketFromYaml(const config::YamlMap& config);
+absl::StatusOr<std::unique_ptr<Bucket>> NewS3BucketFromYaml(const config::YamlMap& config,
+                                                            http::HedgingPolicy hedging = {});
 
 }  // namespace charon::objstore
 
