@@ -37,7 +37,7 @@ struct HangingServer {
     EXPECT_THAT(started, IsOk());
     if (started.ok()) server = *std::move(started);
   }
-  int hangs;
+  const int hangs;
   std::atomic<int> slow_calls{0};
   std::unique_ptr<TestHttpServer> server;
 };
@@ -87,8 +87,10 @@ TEST(Hedging, AHungGetIsAnsweredByItsHedge) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, "answered");
   EXPECT_EQ(counts.hedges - hedges, 1);
-  EXPECT_EQ(counts.wins - wins, 1);
   EXPECT_EQ(s.slow_calls.load(), 2);
+  // The server hangs whichever copy reaches it first: nearly always the first request, so the
+  // hedge wins; if the hedge overtook it, the first request answers.
+  EXPECT_LE(counts.wins - wins, 1);
 }
 
 TEST(Hedging, UpToBoundsTheRequestsInFlight) {

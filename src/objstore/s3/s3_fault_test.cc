@@ -158,7 +158,10 @@ TEST_F(S3FaultTest, HungGetIsAnsweredByItsHedge) {
   ASSERT_OK_AND_ASSIGN(std::string got, bucket->GetRange(kObject, 1000, 20));
   EXPECT_EQ(got, Payload().substr(1000, 20));
   EXPECT_EQ(hedges.load() - hedges_before, 1);
-  EXPECT_EQ(wins.load() - wins_before, 1);
+  // The fault takes whichever copy reaches the proxy first: almost always the first request,
+  // whose pooled connection is open, so the hedge answers; if the hedge overtook it, the first
+  // request answers. Either way the GET did not wait for the header timeout.
+  EXPECT_LE(wins.load() - wins_before, 1);
 }
 
 TEST_F(S3FaultTest, WithoutHedgingAHungGetWaitsForTheRetry) {
