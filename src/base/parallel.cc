@@ -10,44 +10,34 @@
 #include "absl/synchronization/mutex.h"
 
 namespace charon::base {
+
+WorkerPool::WorkerPool(size_t max_threads) : max_threads_(std::max<size_t>(1, max_threads)) {}
+
+void WorkerPool::Submit(std::function<void()> task) {
+  absl::MutexLock lock(&mu_);
+  tasks_.push_back(std::move(task));
+  if (idle_ >= tasks_.size() || threads_ >= max_threads_) return;
+  ++threads_;
+  std::thread([this] { Run(); }).detach();
+}
+
+void WorkerPool::Run() {
+  for (;;) {
+    std::function<void()> task;
+    {
+      absl::MutexLock lock(&mu_);
+      ++idle_;
+      mu_.Await(absl::Condition(
+          +[](std::deque<std::function<void()>>* q) { return !q->empty(); }, &tasks_));
+      --idle_;
+      task = std::move(tasks_.front());
+      tasks_.pop_front();
+    }
+    task();
+  }
+}
+
 namespace {
-
-// A fixed set of threads running queued tasks, for the life of the process.
-class WorkerPool {
- public:
-  explicit WorkerPool(size_t threads) {
-    for (size_t i = 0; i < threads; ++i) {
-      std::thread([this] { Run(); }).detach();
-    }
-    size_ = threads;
-  }
-
-  void Submit(std::function<void()> task) {
-    absl::MutexLock lock(&mu_);
-    tasks_.push_back(std::move(task));
-  }
-
-  size_t size() const { return size_; }
-
- private:
-  void Run() {
-    for (;;) {
-      std::function<void()> task;
-      {
-        absl::MutexLock lock(&mu_);
-        mu_.Await(absl::Condition(
-            +[](std::deque<std::function<void()>>* q) { return !q->empty(); }, &tasks_));
-        task = std::move(tasks_.front());
-        tasks_.pop_front();
-      }
-      task();
-    }
-  }
-
-  absl::Mutex mu_;
-  std::deque<std::function<void()>> tasks_ ABSL_GUARDED_BY(mu_);
-  size_t size_ = 0;
-};
 
 WorkerPool& Pool() {
   // Never destroyed: detached threads may still be parked on it at exit.
@@ -87,9 +77,14 @@ struct Call {
 
 }  // namespace
 
-size_t WorkerPoolSize() { return Pool().size(); }
+size_t WorkerPoolSize() { return Pool().max_threads(); }
 
 absl::Status ParallelFor(size_t n, int concurrency,
+                         const std::function<absl::Status(size_t i)>& fn) {
+  return ParallelFor(Pool(), n, concurrency, fn);
+}
+
+absl::Status ParallelFor(WorkerPool& pool, size_t n, int concurrency,
                          const std::function<absl::Status(size_t i)>& fn) {
   if (n == 0) return absl::OkStatus();
   const size_t helpers = std::min<size_t>(n, static_cast<size_t>(std::max(1, concurrency))) - 1;
@@ -104,7 +99,7 @@ absl::Status ParallelFor(size_t n, int concurrency,
   call->n = n;
   call->fn = &fn;
   for (size_t h = 0; h < helpers; ++h) {
-    Pool().Submit([call] { call->Work(); });
+    pool.Submit([call] { call->Work(); });
   }
   call->Work();
   absl::MutexLock lock(&call->mu);

@@ -5,9 +5,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "base/parallel.h"
 #include "base/status_macros.h"
-#include "store/range_partitioner.h"
+#include "store/range_fetcher.h"
 #include "tsdb/postings_plan.h"
 
 namespace charon::store {
@@ -15,14 +14,12 @@ namespace {
 
 using Key = std::pair<std::string, std::string>;
 
-// Parallel range reads of the coalesced parts of the index.
-constexpr int kFetchConcurrency = 4;
-
 }  // namespace
 
 absl::StatusOr<std::vector<uint64_t>> ExpandBlockPostings(const Block& block,
                                                           std::span<const tsdb::Matcher> matchers,
-                                                          FetchStats* stats) {
+                                                          QueryContext& ctx) {
+  FetchStats* stats = &ctx.stats();
   const auto& reader = block.index_header();
   tsdb::PostingsPlan plan;
   if (matchers.empty()) {
@@ -60,36 +57,23 @@ absl::StatusOr<std::vector<uint64_t>> ExpandBlockPostings(const Block& block,
   }
   std::sort(wanted.begin(), wanted.end(),
             [](const Wanted& a, const Wanted& b) { return a.range.start < b.range.start; });
-  std::vector<ByteRange> ranges;
-  ranges.reserve(wanted.size());
-  for (const auto& w : wanted) ranges.push_back(w.range);
-  std::vector<Part> parts = PartitionRanges(ranges);
-
-  std::vector<std::string> bufs(parts.size());
-  CHARON_RETURN_IF_ERROR(base::ParallelFor(parts.size(), kFetchConcurrency, [&](size_t i) {
-    auto got = block.bucket().GetRange(block.index_object(), parts[i].start,
-                                       parts[i].end - parts[i].start);
-    if (!got.ok()) return BlockReadError(block, "postings", got.status());
-    bufs[i] = std::move(got).value();
-    return absl::OkStatus();
-  }));
-
+  // Postings lists are fetched by key here, and only here.
+  RangeRead read{&block.index_object(), {}};
+  read.ranges.reserve(wanted.size());
+  for (const auto& w : wanted) read.ranges.push_back(w.range);
+  ChunkBuffers bufs;
+  CHARON_ASSIGN_OR_RETURN(FetchedRanges fetched,
+                          FetchRanges(ctx, block, "postings", {&read, 1}, bufs));
+  stats->postings_fetch_count += fetched.requests;
+  stats->postings_fetched_bytes += fetched.bytes;
   std::map<Key, std::string_view> lists;
-  for (size_t p = 0; p < parts.size(); ++p) {
-    if (stats) {
-      stats->postings_fetch_count++;
-      stats->postings_fetched_bytes += static_cast<int64_t>(bufs[p].size());
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    std::string_view view = fetched.views[0][i];
+    if (view.empty()) {
+      return BlockReadError(block, "postings",
+                            absl::DataLossError("postings range past the end of the index"));
     }
-    for (size_t i = parts[p].first; i <= parts[p].last; ++i) {
-      int64_t off = wanted[i].range.start - parts[p].start;
-      int64_t len = wanted[i].range.end - wanted[i].range.start;
-      std::string_view view(bufs[p]);
-      if (off > static_cast<int64_t>(view.size())) {
-        return BlockReadError(block, "postings", absl::DataLossError("postings range past the end of the index"));
-      }
-      lists[{*wanted[i].name, *wanted[i].value}] =
-          view.substr(static_cast<size_t>(off), static_cast<size_t>(len));
-    }
+    lists[{*wanted[i].name, *wanted[i].value}] = view;
   }
   if (stats) {
     stats->postings_touched += static_cast<int64_t>(lists.size());

@@ -10,7 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "store/block.h"
-#include "store/fetch_stats.h"
+#include "store/query_context.h"
 #include "tsdb/matcher.h"
 
 namespace charon::store {
@@ -19,7 +19,7 @@ namespace charon::store {
 // Errors (bucket, DataLoss) name the block.
 absl::StatusOr<std::vector<uint64_t>> ExpandBlockPostings(const Block& block,
                                                           std::span<const tsdb::Matcher> matchers,
-                                                          FetchStats* stats);
+                                                          QueryContext& ctx);
 
 }  // namespace charon::store
 

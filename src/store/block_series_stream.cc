@@ -1,9 +1,11 @@
 #include "store/block_series_stream.h"
 
-#include <algorithm>
 #include <xxhash.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "base/status_macros.h"
 #include "store/block_postings.h"
 #include "store/chunk_loader.h"
@@ -45,12 +47,105 @@ BlockSeriesStream::BlockSeriesStream(std::shared_ptr<const Block> block, const B
 absl::StatusOr<std::unique_ptr<BlockSeriesStream>> BlockSeriesStream::Open(
     std::shared_ptr<const Block> block, const BlockQuery& query) {
   std::unique_ptr<BlockSeriesStream> s(new BlockSeriesStream(std::move(block), query));
-  CHARON_ASSIGN_OR_RETURN(s->refs_, ExpandBlockPostings(*s->block_, s->q_.matchers, s->q_.stats));
+  s->pipeline_ = std::make_shared<BatchPipeline>();
+  CHARON_ASSIGN_OR_RETURN(s->refs_, ExpandBlockPostings(*s->block_, *s->q_.matchers, *s->q_.ctx));
   if (s->q_.series_limiter) {
     CHARON_RETURN_IF_ERROR(s->q_.series_limiter->Reserve(s->refs_.size()));
   }
   s->sorted_mode_ = !s->transform_.order_preserving();
+  CHARON_RETURN_IF_ERROR(s->TakeBatch());
   return s;
+}
+
+BlockSeriesStream::~BlockSeriesStream() {
+  BatchPipeline& p = *pipeline_;
+  absl::MutexLock lock(&p.mu);
+  p.stop = true;
+  p.queued = false;
+  p.mu.Await(absl::Condition(
+      +[](BatchPipeline* q) ABSL_NO_THREAD_SAFETY_ANALYSIS { return !q->filling; }, &p));
+}
+
+void BlockSeriesStream::FillOne() {
+  absl::Status s = FillReady();
+  uint64_t bytes = 0;
+  const ChunkBuffers* last = nullptr;
+  for (const LoadedSeries& series : filled_) {
+    if (!series.buffers || series.buffers.get() == last) continue;
+    last = series.buffers.get();
+    for (const std::string& part : last->parts) bytes += part.size();
+  }
+  BatchPipeline& p = *pipeline_;
+  absl::MutexLock lock(&p.mu);
+  if (!s.ok()) {
+    p.error = std::move(s);
+  } else if (!filled_.empty()) {
+    p.batches.push_back(std::move(filled_));
+    p.last_batch_bytes = bytes;
+  }
+  filled_.clear();
+  p.done = finished_;
+  p.filling = false;
+}
+
+void BlockSeriesStream::RunFiller(std::shared_ptr<BatchPipeline> p, BlockSeriesStream* self) {
+  {
+    absl::MutexLock lock(&p->mu);
+    if (!p->queued) return;  // claimed by the consumer, or the stream is gone
+    p->queued = false;
+  }
+  for (;;) {
+    {
+      absl::MutexLock lock(&p->mu);
+      // At the memory budget, fetching ahead stops: the batch is read when the merge needs it.
+      if (p->stop || p->done || p->filling || !p->error.ok() ||
+          p->batches.size() >= self->q_.batches_ahead ||
+          !self->q_.ctx->HasRoomFor(p->last_batch_bytes)) {
+        return;
+      }
+      p->filling = true;
+    }
+    self->FillOne();
+  }
+}
+
+void BlockSeriesStream::StartFiller() {
+  {
+    BatchPipeline& p = *pipeline_;
+    absl::MutexLock lock(&p.mu);
+    if (p.queued || p.filling || p.done || !p.error.ok() || q_.batches_ahead == 0) return;
+    p.queued = true;
+  }
+  IoPool().Submit([p = pipeline_, this] { RunFiller(p, this); });
+}
+
+absl::Status BlockSeriesStream::TakeBatch() {
+  BatchPipeline& p = *pipeline_;
+  {
+    absl::MutexLock lock(&p.mu);
+    for (;;) {
+      if (!p.batches.empty()) {
+        ready_ = std::move(p.batches.front());
+        p.batches.pop_front();
+        break;
+      }
+      if (!p.error.ok()) return p.error;
+      if (p.filling) {
+        p.mu.Await(absl::Condition(
+            +[](BatchPipeline* q) ABSL_NO_THREAD_SAFETY_ANALYSIS { return !q->filling; }, &p));
+        continue;
+      }
+      if (p.done) return absl::OkStatus();
+      // Nobody is fetching (or the filler has not started yet): load the batch here.
+      p.queued = false;
+      p.filling = true;
+      p.mu.Unlock();
+      FillOne();
+      p.mu.Lock();
+    }
+  }
+  StartFiller();
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::string_view> BlockSeriesStream::Symbol(uint32_t ref) {
@@ -58,18 +153,19 @@ absl::StatusOr<std::string_view> BlockSeriesStream::Symbol(uint32_t ref) {
   if (it != symbols_.end()) return std::string_view(it->second);
   auto sym = block_->index_header().LookupSymbol(ref);
   if (!sym.ok()) {
-    return absl::Status(absl::StatusCode::kDataLoss,
-                        absl::StrCat("block ", block_->id(), ": symbol ", ref, ": ",
-                                     sym.status().message()));
+    return absl::Status(
+        absl::StatusCode::kDataLoss,
+        absl::StrCat("block ", block_->id(), ": symbol ", ref, ": ", sym.status().message()));
   }
   auto [ins, _] = symbols_.emplace(ref, std::move(sym).value());
   return std::string_view(ins->second);
 }
 
-absl::Status BlockSeriesStream::ReadEntries(size_t begin, size_t end, std::vector<LoadedSeries>* out) {
+absl::Status BlockSeriesStream::ReadEntries(size_t begin, size_t end,
+                                            std::vector<LoadedSeries>* out) {
   std::span<const uint64_t> refs(refs_.data() + begin, end - begin);
   return LoadSeriesEntries(
-      *block_, refs, q_.estimated_series_size, q_.stats,
+      *block_, refs, q_.estimated_series_size, *q_.ctx,
       [&](size_t, const tsdb::SeriesEntry& e) -> absl::Status {
         LoadedSeries s;
         bool inside = false;  // some chunk has its first or last sample in range
@@ -87,8 +183,8 @@ absl::Status BlockSeriesStream::ReadEntries(size_t begin, size_t end, std::vecto
           CHARON_ASSIGN_OR_RETURN(std::string_view value, Symbol(v));
           s.labels.push_back({std::string(name), std::string(value)});
         }
-        s.may_defer = transform_.MayDefer(s.labels.empty() ? std::string_view()
-                                                           : std::string_view(s.labels.back().name));
+        s.may_defer = transform_.MayDefer(
+            s.labels.empty() ? std::string_view() : std::string_view(s.labels.back().name));
         transform_.Apply(s.labels);
         if (q_.shard_info && !ShardMatches(*q_.shard_info, s.labels)) return absl::OkStatus();
         if (q_.skip_chunks && !s.needs_sample_check) s.metas.clear();
@@ -109,7 +205,8 @@ absl::Status BlockSeriesStream::LoadChunksFor(std::vector<LoadedSeries>& batch) 
     if (!s.metas.empty()) ptrs.push_back(&s);
   }
   if (!ptrs.empty()) {
-    CHARON_RETURN_IF_ERROR(LoadChunks(*block_, ptrs, q_.aggregates, q_.estimated_chunk_size, q_.stats));
+    CHARON_RETURN_IF_ERROR(
+        LoadChunks(*block_, ptrs, q_.aggregates, q_.estimated_chunk_size, *q_.ctx));
   }
   std::erase_if(batch, [&](LoadedSeries& s) {
     if (!s.needs_sample_check) return false;
@@ -145,6 +242,7 @@ size_t ChunkWindowEnd(const std::vector<LoadedSeries>& v, size_t from, size_t ma
 }  // namespace
 
 absl::Status BlockSeriesStream::FillReady() {
+  CHARON_RETURN_IF_ERROR(q_.ctx->Check());
   const size_t batch = std::max<size_t>(1, q_.batch_size);
   if (sorted_mode_) {
     if (!gathered_) {
@@ -154,32 +252,33 @@ absl::Status BlockSeriesStream::FillReady() {
         CHARON_RETURN_IF_ERROR(ReadEntries(next_ref_, end, &sorted_));
         next_ref_ = end;
       }
-      std::stable_sort(sorted_.begin(), sorted_.end(), [](const LoadedSeries& a, const LoadedSeries& b) {
-        return tsdb::CompareLabels(a.labels, b.labels) < 0;
-      });
+      std::stable_sort(sorted_.begin(), sorted_.end(),
+                       [](const LoadedSeries& a, const LoadedSeries& b) {
+                         return tsdb::CompareLabels(a.labels, b.labels) < 0;
+                       });
       gathered_ = true;
     }
-    while (ready_.empty() && sorted_pos_ < sorted_.size()) {
+    while (filled_.empty() && sorted_pos_ < sorted_.size()) {
       size_t end = ChunkWindowEnd(sorted_, sorted_pos_, batch, q_.chunks_per_fetch);
       std::vector<LoadedSeries> window(std::make_move_iterator(sorted_.begin() + sorted_pos_),
                                        std::make_move_iterator(sorted_.begin() + end));
       sorted_pos_ = end;
       CHARON_RETURN_IF_ERROR(LoadChunksFor(window));
-      for (auto& s : window) ready_.push_back(std::move(s));
+      for (auto& s : window) filled_.push_back(std::move(s));
     }
-    if (ready_.empty()) {
+    if (filled_.empty()) {
       finished_ = true;
       sorted_.clear();
     }
     return absl::OkStatus();
   }
 
-  while (ready_.empty() && !finished_) {
+  while (filled_.empty() && !finished_) {
     if (entries_pos_ >= entries_.size()) {
       entries_.clear();
       entries_pos_ = 0;
       if (next_ref_ >= refs_.size()) {
-        restorer_.Finish(ready_);
+        restorer_.Finish(filled_);
         finished_ = true;
         break;
       }
@@ -195,7 +294,7 @@ absl::Status BlockSeriesStream::FillReady() {
     CHARON_RETURN_IF_ERROR(LoadChunksFor(loaded));
     for (auto& s : loaded) {
       bool defer = s.may_defer;
-      restorer_.Push(std::move(s), defer, ready_);
+      restorer_.Push(std::move(s), defer, filled_);
     }
   }
   return absl::OkStatus();
@@ -203,7 +302,7 @@ absl::Status BlockSeriesStream::FillReady() {
 
 absl::StatusOr<std::optional<LoadedSeries>> BlockSeriesStream::Next() {
   if (q_.limit > 0 && emitted_ >= q_.limit) return std::optional<LoadedSeries>();
-  if (ready_.empty() && !finished_) CHARON_RETURN_IF_ERROR(FillReady());
+  if (ready_.empty()) CHARON_RETURN_IF_ERROR(TakeBatch());
   if (ready_.empty()) return std::optional<LoadedSeries>();
   LoadedSeries s = std::move(ready_.front());
   ready_.pop_front();

@@ -2,7 +2,8 @@
 // blocks in step with the bucket (SyncBlocks: load new blocks concurrently, drop vanished ones once
 // the view is complete) and answers Series by streaming a k-way merge of per-block streams, so
 // memory per request is bounded by the chunks fetched at a time x blocks queried, not by the
-// answer.
+// answer. The blocks of a request are read concurrently, each fetching its next batch while the
+// merge consumes the current one.
 //
 // Thread-safe: queries run concurrently with each other and with SyncBlocks; a query holds
 // shared_ptrs to the blocks it reads, so a dropped block lives until the query ends.
@@ -26,6 +27,8 @@
 #include "store/block.h"
 #include "store/gate.h"
 #include "store/limiter.h"
+#include "store/memory_budget.h"
+#include "store/query_context.h"
 #include "store/store_api.h"
 #include "store/store_metrics.h"
 #include "tsdb/block_meta.h"
@@ -60,8 +63,16 @@ struct BucketStoreOptions {
   int64_t estimated_chunk_size = 16000;       // --debug.estimated-max-chunk-size
   size_t series_batch_size = 4096;  // --debug.series-batch-size, capped at kMaxSeriesPerRead
   size_t chunks_per_fetch = 4096;   // chunks fetched at a time per block and request
-  // Parallel postings expansion across the blocks of one request.
-  int block_open_concurrency = 8;
+  // Blocks of one request opened (postings, first batch) at once. Their bucket requests are
+  // bounded by the two settings below, not by this.
+  int block_open_concurrency = 1024;
+  // Bucket requests in flight per request and in the whole process (0 = unbounded). Remote
+  // requests mostly wait, so these are far above the number of cores.
+  int requests_per_query = 128;
+  int requests_per_process = 1024;
+  uint64_t downloaded_bytes_limit = 0;  // --store.grpc.downloaded-bytes-limit
+  // --chunk-pool-size: fetched index and chunk bytes all requests hold at once (0 = unbounded).
+  uint64_t chunk_pool_size = uint64_t{2} << 30;
   // Structured log sink (level "debug"|"info"|"warn"|"error", message, key/values); may be empty.
   std::function<void(std::string_view level, std::string_view msg,
                      const std::vector<std::pair<std::string, std::string>>& kv)>
@@ -82,6 +93,8 @@ class BucketStore : public StoreApi {
   absl::Status SyncBlocks();
 
   std::vector<std::shared_ptr<const Block>> Blocks() const;
+  // The --chunk-pool-size budget shared by the requests.
+  const MemoryBudget& memory_budget() const { return budget_; }
 
   absl::Status Series(const SeriesRequest& req, SeriesSink& sink, SeriesResult* result) override;
   absl::StatusOr<LabelsResult> LabelNames(const LabelNamesRequest& req) override;
@@ -93,7 +106,9 @@ class BucketStore : public StoreApi {
   absl::Status SeriesUnlogged(const SeriesRequest& req, SeriesSink& sink, SeriesResult* result);
   struct Selected {
     std::shared_ptr<const Block> block;
-    std::vector<tsdb::Matcher> matchers;  // request matchers minus those on external labels
+    // Request matchers minus those on external labels: shared by the blocks of an external-label
+    // set, never copied per block (a matcher value may be megabytes).
+    std::shared_ptr<const std::vector<tsdb::Matcher>> matchers;
   };
   // Blocks for a Series call: per external-label set, by time and resolution (Thanos getFor).
   std::vector<Selected> SelectSeriesBlocks(const SeriesRequest& req, int64_t mint,
@@ -105,14 +120,17 @@ class BucketStore : public StoreApi {
   // The shared frame of LabelNames and LabelValues: validation, block selection, one call of
   // `per_block_fn` per block in parallel (each gives a sorted, duplicate-free list), then their
   // sorted union cut to `limit`.
-  using PerBlockLabels =
-      std::function<absl::Status(const Selected&, Limiter&, std::vector<std::string>&)>;
+  using PerBlockLabels = std::function<absl::Status(const Selected&, Limiter&, QueryContext&,
+                                                    std::vector<std::string>&)>;
   absl::StatusOr<LabelsResult> CollectLabels(int64_t start, int64_t end,
                                              const std::vector<tsdb::Matcher>& matchers,
                                              const std::vector<tsdb::Matcher>& block_matchers,
                                              const std::string& tenant, int64_t limit,
+                                             const CallContext& call,
                                              const PerBlockLabels& per_block_fn);
   absl::Status LoadBlock(std::shared_ptr<const tsdb::BlockMeta> meta);
+  // The I/O settings of one request of `tenant`.
+  QueryIoOptions IoOptions(const std::string& tenant);
   int64_t MinTimeFlag() const;
   int64_t MaxTimeFlag() const;
 
@@ -121,6 +139,8 @@ class BucketStore : public StoreApi {
   BucketStoreOptions options_;
   StoreMetrics metrics_;
   Gate gate_;
+  Gate process_requests_;
+  MemoryBudget budget_;
   std::atomic<bool> ready_{false};
   absl::Mutex sync_mu_;  // one sync at a time
   mutable absl::Mutex mu_;

@@ -15,8 +15,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "store/block.h"
-#include "store/fetch_stats.h"
 #include "store/loaded_series.h"
+#include "store/query_context.h"
 #include "store/store_api.h"
 
 namespace charon::store {
@@ -28,7 +28,7 @@ inline constexpr int64_t kEstimatedMaxChunkSize = 16000;
 // aggregates; Thanos downsampled chunks (encoding 0xFF) are split into the requested aggregates
 // (a requested but absent one is an error). Errors name the block.
 absl::Status LoadChunks(const Block& block, std::span<LoadedSeries*> series,
-                        std::span<const Aggr> aggregates, int64_t estimate, FetchStats* stats);
+                        std::span<const Aggr> aggregates, int64_t estimate, QueryContext& ctx);
 
 // Splits a Thanos aggregate chunk's data into its sub-chunks (count, sum, min, max, counter):
 // each `uvarint len` then, if len > 0, encoding byte + len bytes. Absent ones are nullopt.

@@ -2,24 +2,26 @@
 
 #include <algorithm>
 
+#include "absl/time/clock.h"
+
 namespace charon::store {
 
-bool Gate::Enter(absl::Time deadline, const std::function<bool()>& cancelled) {
+absl::Status Gate::Enter(const CallContext& call) {
   absl::MutexLock lock(&mu_);
   if (max_ <= 0) {
     ++in_flight_;
-    return true;
+    return absl::OkStatus();
   }
   auto free = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return in_flight_ < max_; };
   while (!free()) {
-    // Wake up periodically to notice cancelled calls.
-    absl::Time wake = std::min(deadline, absl::Now() + absl::Milliseconds(100));
-    mu_.AwaitWithDeadline(absl::Condition(&free), wake);
-    if (free()) break;
-    if (absl::Now() >= deadline || (cancelled && cancelled())) return false;
+    // Wake up periodically to notice a client that went away (it cannot signal the mutex).
+    absl::Time wake = std::min(call.deadline, absl::Now() + kCancelPoll);
+    if (mu_.AwaitWithDeadline(absl::Condition(&free), wake)) break;
+    absl::Status s = call.Check();
+    if (!s.ok()) return s;
   }
   ++in_flight_;
-  return true;
+  return absl::OkStatus();
 }
 
 void Gate::Leave() {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "store/memory_budget.h"
 #include "store/store_api.h"
 #include "tsdb/labels.h"
 #include "tsdb/series_entry.h"
@@ -16,9 +17,11 @@
 namespace charon::store {
 
 // Fetched byte buffers shared by the series whose chunk views point into them. A deque: appending
-// never moves existing strings, so views into short (inline) strings survive.
+// never moves existing strings, so views into short (inline) strings survive. The leases hold
+// the buffers' bytes against the store's memory budget until the buffers go.
 struct ChunkBuffers {
   std::deque<std::string> parts;
+  std::vector<BudgetLease> leases;
 };
 
 struct LoadedSeries {

@@ -11,7 +11,7 @@
 
 #include "absl/status/status.h"
 #include "store/block.h"
-#include "store/fetch_stats.h"
+#include "store/query_context.h"
 #include "tsdb/series_entry.h"
 
 namespace charon::store {
@@ -23,10 +23,10 @@ inline constexpr int64_t kEstimatedMaxSeriesSize = 64 * 1024;
 // read per entry before a refetch (min'ed with meta index_stats.series_max_size when known); an
 // entry is never read past the start of the next selected one, `next_ref` being the ref that
 // follows the last of `refs` (when the caller has one), so only a final entry costs `estimate`.
-absl::Status LoadSeriesEntries(const Block& block, std::span<const uint64_t> refs,
-                               int64_t estimate, FetchStats* stats,
-                               const std::function<absl::Status(size_t, const tsdb::SeriesEntry&)>& fn,
-                               std::optional<uint64_t> next_ref = std::nullopt);
+absl::Status LoadSeriesEntries(
+    const Block& block, std::span<const uint64_t> refs, int64_t estimate, QueryContext& ctx,
+    const std::function<absl::Status(size_t, const tsdb::SeriesEntry&)>& fn,
+    std::optional<uint64_t> next_ref = std::nullopt);
 
 }  // namespace charon::store
 

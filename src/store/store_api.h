@@ -5,6 +5,7 @@
 #define CHARON_STORE_STORE_API_H_
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
@@ -13,6 +14,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "tsdb/labels.h"
 #include "tsdb/matcher.h"
 
@@ -20,6 +23,24 @@ namespace charon::store {
 
 // StoreAPI Aggr enum values.
 enum class Aggr { kRaw = 0, kCount = 1, kSum = 2, kMin = 3, kMax = 4, kCounter = 5 };
+
+// What the caller of one request tells the store about its lifetime: the client's deadline and
+// whether it went away. The store checks it at the gate, before every bucket request and between
+// batches, and stops the request with Cancelled or DeadlineExceeded.
+struct CallContext {
+  absl::Time deadline = absl::InfiniteFuture();
+  // Polled (it may be called often and from several threads); empty = never cancelled.
+  std::function<bool()> cancelled;
+
+  // Cancelled if the client went away, DeadlineExceeded past the deadline, else OK.
+  absl::Status Check() const {
+    if (cancelled && cancelled()) return absl::CancelledError("request cancelled by the client");
+    if (deadline != absl::InfiniteFuture() && absl::Now() >= deadline) {
+      return absl::DeadlineExceededError("request deadline exceeded");
+    }
+    return absl::OkStatus();
+  }
+};
 
 struct ShardInfo {
   int64_t shard_index = 0;
@@ -43,6 +64,7 @@ struct SeriesRequest {
   bool enable_query_stats = false;
   // Tenant from the thanos-tenant gRPC metadata, for metric labels.
   std::string tenant = "default-tenant";
+  CallContext call;
 };
 
 // One StoreAPI chunk: storepb encoding (XOR=0, HISTOGRAM=1, FLOAT_HISTOGRAM=2), the raw chunk data
@@ -97,6 +119,7 @@ struct LabelNamesRequest {
   int64_t limit = 0;
   std::vector<tsdb::Matcher> block_matchers;
   std::string tenant = "default-tenant";
+  CallContext call;
 };
 
 struct LabelValuesRequest {
@@ -108,6 +131,7 @@ struct LabelValuesRequest {
   int64_t limit = 0;
   std::vector<tsdb::Matcher> block_matchers;
   std::string tenant = "default-tenant";
+  CallContext call;
 };
 
 struct LabelsResult {
@@ -132,7 +156,8 @@ struct StoreInfo {
 //
 // Status codes: InvalidArgument for bad requests (min_time > max_time, unknown aggregate),
 // ResourceExhausted for limits, Unavailable/NotFound for bucket errors (message names the block
-// ULID), DataLoss for corrupt block data (names the block), Cancelled when the sink fails.
+// ULID), DataLoss for corrupt block data (names the block), Cancelled when the sink fails or the
+// client went away, DeadlineExceeded past the request's deadline.
 class StoreApi {
  public:
   virtual ~StoreApi() = default;

@@ -2,10 +2,41 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <nlohmann/json.hpp>
 
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "testing/temp_dir.h"
 #include "tsdb/xor_chunk.h"
 
 namespace charon::store {
+
+absl::StatusOr<std::string> WriteBlockCopies(const testing::BlockBuilder& builder,
+                                             const std::string& root, int n) {
+  CHARON_ASSIGN_OR_RETURN(std::vector<std::string> written,
+                          builder.WriteBlocks(root + "/template"));
+  if (written.size() != 1) {
+    return absl::InvalidArgumentError(absl::StrCat("want one block, got ", written.size()));
+  }
+  const std::string bucket = root + "/bucket";
+  std::error_code ec;
+  std::filesystem::create_directories(bucket, ec);
+  for (int i = 0; i < n; ++i) {
+    std::string id = base::Ulid::FromTime(1700000000000, 1000 + i).ToString();
+    std::string dir = bucket + "/" + id;
+    std::filesystem::copy(written.front(), dir, std::filesystem::copy_options::recursive, ec);
+    if (ec) return absl::UnavailableError(absl::StrCat("copy block: ", ec.message()));
+    CHARON_ASSIGN_OR_RETURN(std::string text, testing::ReadFile(dir + "/meta.json"));
+    nlohmann::json meta = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (meta.is_discarded()) return absl::DataLossError("meta.json of the fixture block");
+    meta["ulid"] = id;
+    meta["compaction"]["sources"] = nlohmann::json::array({id});
+    meta["thanos"]["labels"]["copy"] = absl::StrCat(i);
+    CHARON_RETURN_IF_ERROR(testing::WriteFile(dir + "/meta.json", meta.dump()));
+  }
+  return bucket;
+}
 
 MetaSource AllBlocks(std::shared_ptr<objstore::Bucket> bucket) {
   return [bucket] {
@@ -43,16 +74,17 @@ absl::Status CollectingSink::Send(const SeriesOut& s) {
   }
   std::stable_sort(c.samples.begin(), c.samples.end(),
                    [](const testing::Sample& a, const testing::Sample& b) { return a.t < b.t; });
-  c.samples.erase(std::unique(c.samples.begin(), c.samples.end(),
-                              [](const testing::Sample& a, const testing::Sample& b) { return a.t == b.t; }),
-                  c.samples.end());
+  c.samples.erase(
+      std::unique(c.samples.begin(), c.samples.end(),
+                  [](const testing::Sample& a, const testing::Sample& b) { return a.t == b.t; }),
+      c.samples.end());
   series.push_back(std::move(c));
   return absl::OkStatus();
 }
 
-testing::SeriesSamples Select(const std::vector<std::pair<testing::SeriesSamples, tsdb::Labels>>& data,
-                              const std::vector<tsdb::Matcher>& matchers, int64_t mint,
-                              int64_t maxt) {
+testing::SeriesSamples Select(
+    const std::vector<std::pair<testing::SeriesSamples, tsdb::Labels>>& data,
+    const std::vector<tsdb::Matcher>& matchers, int64_t mint, int64_t maxt) {
   testing::SeriesSamples out;
   for (const auto& [series, external] : data) {
     for (const auto& [labels, samples] : series) {
@@ -70,10 +102,12 @@ testing::SeriesSamples Select(const std::vector<std::pair<testing::SeriesSamples
       for (const auto& s : samples) {
         if (s.t >= mint && s.t <= maxt) dst.push_back(s);
       }
-      std::stable_sort(dst.begin(), dst.end(),
-                       [](const testing::Sample& a, const testing::Sample& b) { return a.t < b.t; });
-      dst.erase(std::unique(dst.begin(), dst.end(),
-                            [](const testing::Sample& a, const testing::Sample& b) { return a.t == b.t; }),
+      std::stable_sort(
+          dst.begin(), dst.end(),
+          [](const testing::Sample& a, const testing::Sample& b) { return a.t < b.t; });
+      dst.erase(std::unique(
+                    dst.begin(), dst.end(),
+                    [](const testing::Sample& a, const testing::Sample& b) { return a.t == b.t; }),
                 dst.end());
       if (dst.empty()) out.erase(ls);
     }

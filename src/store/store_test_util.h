@@ -11,6 +11,7 @@
 #include "objstore/bucket.h"
 #include "store/bucket_store.h"
 #include "store/store_api.h"
+#include "testing/block_fixtures.h"
 #include "testing/promtool_dump.h"
 #include "tsdb/matcher.h"
 
@@ -39,9 +40,14 @@ class CollectingSink : public SeriesSink {
 
 // The oracle: `data` (labels -> samples) with `external` labels set on top, selected by
 // `matchers` (absent labels read as ""), samples restricted to [mint, maxt]; empty series dropped.
-testing::SeriesSamples Select(const std::vector<std::pair<testing::SeriesSamples, tsdb::Labels>>& data,
-                              const std::vector<tsdb::Matcher>& matchers, int64_t mint,
-                              int64_t maxt);
+testing::SeriesSamples Select(
+    const std::vector<std::pair<testing::SeriesSamples, tsdb::Labels>>& data,
+    const std::vector<tsdb::Matcher>& matchers, int64_t mint, int64_t maxt);
+
+// Writes the one block `builder` makes `n` times into `<root>/bucket` under distinct ULIDs, copy i
+// with the external label copy=<i> (any other external labels kept). Returns the bucket dir.
+absl::StatusOr<std::string> WriteBlockCopies(const testing::BlockBuilder& builder,
+                                             const std::string& root, int n);
 
 std::vector<tsdb::Matcher> ParseMatchers(
     std::initializer_list<std::tuple<tsdb::MatchType, const char*, const char*>> ms);

@@ -282,7 +282,7 @@ TEST(UnimplementedFlagsInUse, ListsOnlyNonDefaultUnimplementedFlags) {
   const std::vector<Case> cases = {
       {{"--chunk-pool-size=2GB", "--index-cache-size=250MB", "--sync-block-duration=1m"}, {}},
       {{"--index-cache-size=1GB"}, {"--index-cache-size"}},
-      {{"--chunk-pool-size=1GB"}, {"--chunk-pool-size"}},
+      {{"--chunk-pool-size=1GB", "--store.grpc.downloaded-bytes-limit=1MB"}, {}},
       {{"--no-cache-index-header", "--store.caching-bucket.config=x",
         "--store.enable-lazy-expanded-postings"},
        {"--cache-index-header", "--store.enable-lazy-expanded-postings"}},

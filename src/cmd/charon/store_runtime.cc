@@ -62,6 +62,9 @@ class EngineRuntime final : public StoreRuntime {
     opts.estimated_series_size = static_cast<int64_t>(flags.estimated_max_series_size);
     opts.estimated_chunk_size = static_cast<int64_t>(flags.estimated_max_chunk_size);
     opts.series_batch_size = static_cast<size_t>(std::max(1, flags.series_batch_size));
+    opts.chunk_pool_size = static_cast<uint64_t>(std::max<int64_t>(0, flags.chunk_pool_size_bytes));
+    opts.downloaded_bytes_limit =
+        static_cast<uint64_t>(std::max<int64_t>(0, flags.downloaded_bytes_limit));
     opts.log = LogStoreRecord;
     store_ = std::make_unique<store::BucketStore>(
         bucket_, [this] { return FetchMetas(); }, std::move(opts), registry);

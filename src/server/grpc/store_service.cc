@@ -4,6 +4,8 @@
 
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "server/grpc/conversions.h"
 
 namespace charon::server {
@@ -93,6 +95,20 @@ std::vector<tsdb::Labels> AdvertisedLabelSets(const store::StoreInfo& info, bool
   return sets;
 }
 
+namespace {
+
+// The client's deadline and liveness, for the store to stop a call's work once it is over.
+store::CallContext CallContextOf(grpc::ServerContext* ctx) {
+  store::CallContext call;
+  // gRPC reports "no deadline" as the far future; keep the store's infinite future for it.
+  absl::Time deadline = absl::FromChrono(ctx->deadline());
+  if (deadline < absl::Now() + absl::Hours(24 * 365)) call.deadline = deadline;
+  call.cancelled = [ctx] { return ctx->IsCancelled(); };
+  return call;
+}
+
+}  // namespace
+
 std::string TenantFromContext(const grpc::ServerContext& ctx) {
   const auto& md = ctx.client_metadata();
   auto it = md.find(kTenantMetadataKey);
@@ -117,6 +133,7 @@ grpc::Status StoreServiceImpl::Series(grpc::ServerContext* ctx, const thanos::Se
                                       grpc::ServerWriter<thanos::SeriesResponse>* writer) {
   absl::StatusOr<store::SeriesRequest> sreq = SeriesRequestFromProto(*req, TenantFromContext(*ctx));
   if (!sreq.ok()) return ToGrpcStatus(sreq.status());
+  sreq->call = CallContextOf(ctx);
 
   FrameSink sink(ctx, writer, req->response_batch_size());
   store::SeriesResult result;
@@ -144,6 +161,7 @@ grpc::Status StoreServiceImpl::LabelNames(grpc::ServerContext* ctx,
   absl::StatusOr<store::LabelNamesRequest> lreq =
       LabelNamesRequestFromProto(*req, TenantFromContext(*ctx));
   if (!lreq.ok()) return ToGrpcStatus(lreq.status());
+  lreq->call = CallContextOf(ctx);
   absl::StatusOr<store::LabelsResult> result = store_.LabelNames(*lreq);
   if (!result.ok()) return ToGrpcStatus(result.status());
 
@@ -161,6 +179,7 @@ grpc::Status StoreServiceImpl::LabelValues(grpc::ServerContext* ctx,
   absl::StatusOr<store::LabelValuesRequest> lreq =
       LabelValuesRequestFromProto(*req, TenantFromContext(*ctx));
   if (!lreq.ok()) return ToGrpcStatus(lreq.status());
+  lreq->call = CallContextOf(ctx);
   absl::StatusOr<store::LabelsResult> result = store_.LabelValues(*lreq);
   if (!result.ok()) return ToGrpcStatus(result.status());
 
