@@ -8,8 +8,7 @@
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "cache/lru_cache.h"
-#include "cache/memcached_cache.h"
-#include "cache/memcached_client.h"
+#include "cache/remote_cache.h"
 #include "config/yaml_fields.h"
 
 namespace charon::cache {
@@ -44,15 +43,15 @@ absl::StatusOr<CachingBucketConfig> ParseCachingBucketConfig(std::string_view co
   CHARON_RETURN_IF_ERROR(m.Duration("metafile_doesnt_exist_ttl", &o.metafile_doesnt_exist_ttl));
   CHARON_RETURN_IF_ERROR(m.Duration("metafile_content_ttl", &o.metafile_content_ttl));
   if (o.chunk_subrange_size <= 0) return m.KeyError("chunk_subrange_size", "must be positive");
-  if (c.type == "REDIS" || c.type == "GROUPCACHE") {
+  if (c.type == "GROUPCACHE") {
     return absl::UnimplementedError(
         absl::StrCat(base::Absl(source), ": caching bucket type ", c.type,
-                     " is not implemented in Charon (supported: IN-MEMORY, MEMCACHED)"));
+                     " is not implemented in Charon (supported: IN-MEMORY, MEMCACHED, REDIS)"));
   }
-  if (c.type != "IN-MEMORY" && c.type != "MEMCACHED") {
+  if (c.type != "IN-MEMORY" && c.type != "MEMCACHED" && c.type != "REDIS") {
     return m.KeyError("type", absl::StrCat("\"", c.type,
                                            "\" is not a supported cache type (IN-MEMORY, "
-                                           "MEMCACHED)"));
+                                           "MEMCACHED, REDIS)"));
   }
   if (m.Has("config")) c.backend = m.node()["config"];
   return c;
@@ -70,12 +69,7 @@ absl::StatusOr<std::unique_ptr<Cache>> MakeCachingBucketCache(const CachingBucke
     if (!c.ok()) return Prefixed(source, c.status());
     return std::unique_ptr<Cache>(std::move(c).value());
   }
-  CHARON_ASSIGN_OR_RETURN(MemcachedClientConfig mc, ParseMemcachedClientConfig(backend));
-  absl::StatusOr<std::unique_ptr<MemcachedClient>> client =
-      MemcachedClient::Make(kCachingBucketCacheName, std::move(mc), registry);
-  if (!client.ok()) return Prefixed(source, client.status());
-  return std::unique_ptr<Cache>(std::make_unique<MemcachedCache>(
-      kCachingBucketCacheName, std::move(client).value(), registry));
+  return MakeRemoteCache(config.type, backend, source, kCachingBucketCacheName, registry);
 }
 
 absl::StatusOr<std::unique_ptr<CachingBucket>> NewCachingBucketFromYaml(

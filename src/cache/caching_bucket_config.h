@@ -1,7 +1,8 @@
 // The caching-bucket YAML of `--store.caching-bucket.config[-file]`, as Thanos reads it:
 //
-//   type: MEMCACHED            # or IN-MEMORY; case-insensitive
-//   config:                    # the backend's map (memcached_client_config.h, lru_cache.h)
+//   type: MEMCACHED            # or IN-MEMORY, REDIS; case-insensitive
+//   config:                    # the backend's map (memcached_client_config.h, lru_cache.h,
+//                              # redis_client_config.h)
 //     addresses: [memcached:11211]
 //   chunk_subrange_size: 16000
 //   max_chunks_get_range_requests: 3
@@ -36,19 +37,19 @@ namespace charon::cache {
 inline constexpr char kCachingBucketCacheName[] = "caching-bucket";
 
 struct CachingBucketConfig {
-  std::string type;    // upper-cased: IN-MEMORY or MEMCACHED
+  std::string type;    // upper-cased: IN-MEMORY, MEMCACHED or REDIS
   YAML::Node backend;  // the `config` map (may be null)
   CachingBucketOptions options;
 };
 
 // `source` (a file name or "--store.caching-bucket.config") starts every error message.
 // InvalidArgument: malformed YAML, an unknown top-level key, a missing or unknown type, a
-// malformed value, chunk_subrange_size <= 0. Unimplemented: type REDIS or GROUPCACHE (named).
+// malformed value, chunk_subrange_size <= 0. Unimplemented: type GROUPCACHE (named).
 absl::StatusOr<CachingBucketConfig> ParseCachingBucketConfig(std::string_view content,
                                                              std::string_view source);
 
 // The cache `config` describes, its metrics in `registry` with name="caching-bucket". Errors as
-// ParseLruCacheConfig / ParseMemcachedClientConfig / MemcachedClient::Make, prefixed by `source`.
+// ParseLruCacheConfig / MakeRemoteCache, prefixed by `source`.
 absl::StatusOr<std::unique_ptr<Cache>> MakeCachingBucketCache(const CachingBucketConfig& config,
                                                               std::string_view source,
                                                               prometheus::Registry& registry);

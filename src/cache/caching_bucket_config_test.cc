@@ -69,7 +69,6 @@ TEST(ParseCachingBucketConfig, Errors) {
       {"type: IN-MEMORY\nbogus: 1", absl::StatusCode::kInvalidArgument, "bogus"},
       {"config: {}", absl::StatusCode::kInvalidArgument, "type"},
       {"type: FOO", absl::StatusCode::kInvalidArgument, "FOO"},
-      {"type: redis", absl::StatusCode::kUnimplemented, "REDIS"},
       {"type: groupcache", absl::StatusCode::kUnimplemented, "GROUPCACHE"},
       {"type: IN-MEMORY\nchunk_subrange_size: 0", absl::StatusCode::kInvalidArgument,
        "chunk_subrange_size"},

@@ -305,7 +305,8 @@ TEST(StartStore, RefusesABadCachingBucketConfigNamingTheFlag) {
     std::string substr;
   };
   const Case cases[] = {
-      {"type: REDIS\nconfig: {addr: x}", absl::StatusCode::kUnimplemented, "REDIS"},
+      {"type: REDIS\nconfig: {addr: 'a:1,b:2'}", absl::StatusCode::kUnimplemented, "cluster"},
+      {"type: REDIS\nconfig: {addr: x}", absl::StatusCode::kInvalidArgument, "host:port"},
       {"type: IN-MEMORY\nbogus: 1", absl::StatusCode::kInvalidArgument, "bogus"},
       {"type: MEMCACHED\nconfig: {addresses: []}", absl::StatusCode::kInvalidArgument,
        "no memcached addresses"},
