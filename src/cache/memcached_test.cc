@@ -5,7 +5,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "cache/cache_conformance.h"
 #include "cache/caching_bucket_config.h"
+#include "cache/index_cache_config.h"
 #include "cache/memcached_cache.h"
 #include "cache/memcached_client.h"
 #include "cache/memcached_servers.h"
@@ -330,6 +332,70 @@ INSTANTIATE_TEST_SUITE_P(Memcached, BucketConformanceTest,
                          ::testing::Values(objstore::BucketConformanceParam{
                              "CachingMemcached", MakeCachingOverMemcached}),
                          objstore::BucketConformanceParamName);
+
+absl::StatusOr<std::unique_ptr<Cache>> MakeMemcachedCache() {
+  static prometheus::Registry* registry = new prometheus::Registry();
+  absl::Status s = SharedMemcached::Get().FlushAll();
+  if (!s.ok()) return s;
+  absl::StatusOr<std::unique_ptr<MemcachedClient>> client = MemcachedClient::Make(
+      "conformance", ClientConfig({SharedMemcached::Get().address()}), *registry);
+  if (!client.ok()) return client.status();
+  return std::unique_ptr<Cache>(
+      std::make_unique<MemcachedCache>("conformance", std::move(client).value(), *registry));
+}
+
+void SettleMemcached(Cache& c) {
+  ASSERT_TRUE(dynamic_cast<MemcachedCache&>(c).client().WaitForPendingWrites(absl::Seconds(20)));
+}
+
+INSTANTIATE_TEST_SUITE_P(Memcached, CacheConformanceTest,
+                         ::testing::Values(CacheConformanceParam{"Memcached", MakeMemcachedCache,
+                                                                 SettleMemcached}),
+                         CacheConformanceParamName);
+
+constexpr char kBlock[] = "01HQZX3V7W9J5T0G8K2M4N6P8R";
+
+std::unique_ptr<IndexCache> MemcachedIndexCache(const std::string& address,
+                                                prometheus::Registry& reg) {
+  absl::StatusOr<IndexCacheConfig> c = ParseIndexCacheConfig(
+      absl::StrCat("type: MEMCACHED\nconfig:\n  addresses: [", address, "]\n  timeout: 200ms\n"),
+      "index-cache.yaml");
+  EXPECT_TRUE(c.ok()) << c.status();
+  absl::StatusOr<std::unique_ptr<IndexCache>> cache = MakeIndexCache(*c, "index-cache.yaml", reg);
+  EXPECT_TRUE(cache.ok()) << cache.status();
+  return std::move(cache).value();
+}
+
+TEST(MemcachedIndexCache, TwoCachesShareEntriesAndAnOutageIsOnlyMisses) {
+  ASSERT_OK_AND_ASSIGN(auto server, MemcachedServer::Start());
+  prometheus::Registry reg1, reg2;
+  std::unique_ptr<IndexCache> first = MemcachedIndexCache(server->address(), reg1);
+  std::unique_ptr<IndexCache> second = MemcachedIndexCache(server->address(), reg2);
+  std::vector<std::pair<tsdb::Label, std::vector<uint64_t>>> postings = {
+      {{"job", "api"}, {1, 5, 9}}, {{"instance", std::string(400, 'i')}, {2}}};
+  first->StorePostings(kBlock, postings);
+  first->StoreExpandedPostings(kBlock, "job=\"api\"", std::vector<uint64_t>{16, 80, 144});
+  first->StoreSeries(kBlock, {{16, "series-entry"}});
+  ASSERT_TRUE(dynamic_cast<MemcachedCache&>(first->backend())
+                  .client()
+                  .WaitForPendingWrites(absl::Seconds(10)));
+  std::vector<tsdb::Label> labels = {{"job", "api"}, {"instance", std::string(400, 'i')}};
+  EXPECT_THAT(second->FetchMultiPostings(kBlock, labels),
+              ::testing::ElementsAre(::testing::Optional(::testing::ElementsAre(1, 5, 9)),
+                                     ::testing::Optional(::testing::ElementsAre(2))));
+  EXPECT_THAT(second->FetchExpandedPostings(kBlock, "job=\"api\""),
+              ::testing::Optional(::testing::ElementsAre(16, 80, 144)));
+  EXPECT_THAT(second->FetchMultiSeries(kBlock, std::vector<uint64_t>{16}),
+              UnorderedElementsAre(Pair(16, "series-entry")));
+
+  ASSERT_OK(server->Pause());
+  EXPECT_THAT(second->FetchMultiPostings(kBlock, labels),
+              ::testing::ElementsAre(std::nullopt, std::nullopt));
+  ASSERT_OK(server->Resume());
+  server->Stop();
+  EXPECT_EQ(second->FetchExpandedPostings(kBlock, "job=\"api\""), std::nullopt);
+  EXPECT_THAT(second->FetchMultiSeries(kBlock, std::vector<uint64_t>{16}), IsEmpty());
+}
 
 }  // namespace
 }  // namespace charon::cache

@@ -1,0 +1,98 @@
+#include "cache/index_cache_config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <prometheus/registry.h>
+
+#include "cache/redis_client_config.h"
+#include "testing/status_matchers.h"
+
+namespace charon::cache {
+namespace {
+
+using ::charon::testing::StatusIs;
+using ::testing::ElementsAre;
+
+TEST(ParseIndexCacheConfig, ReadsThanosYaml) {
+  ASSERT_OK_AND_ASSIGN(IndexCacheConfig c, ParseIndexCacheConfig(R"(
+type: memcached
+config:
+  addresses: [127.0.0.1:11211]
+enabled_items: [Series, ExpandedPostings]
+ttl: 1h
+)",
+                                                                 "f.yaml"));
+  EXPECT_EQ(c.type, "MEMCACHED");
+  EXPECT_THAT(c.enabled, ElementsAre(false, true, true));
+  EXPECT_EQ(c.ttl, absl::Hours(1));
+  ASSERT_OK_AND_ASSIGN(c, ParseIndexCacheConfig("type: IN-MEMORY\nttl: 0s", "f.yaml"));
+  EXPECT_THAT(c.enabled, ElementsAre(true, true, true));
+  EXPECT_EQ(c.ttl, absl::Hours(24));
+}
+
+TEST(ParseIndexCacheConfig, Errors) {
+  struct Case {
+    std::string yaml;
+    absl::StatusCode code;
+    std::string substr;
+  };
+  const Case cases[] = {
+      {"type: IN-MEMORY\nbogus: 1", absl::StatusCode::kInvalidArgument, "bogus"},
+      {"config: {}", absl::StatusCode::kInvalidArgument, "type"},
+      {"type: GROUPCACHE", absl::StatusCode::kInvalidArgument, "GROUPCACHE"},
+      {"type: REDIS\nenabled_items: [Chunks]", absl::StatusCode::kInvalidArgument, "Chunks"},
+      {"type: REDIS\nttl: -1s", absl::StatusCode::kInvalidArgument, "ttl"},
+      {"type: [", absl::StatusCode::kInvalidArgument, "f.yaml"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.yaml);
+    EXPECT_THAT(ParseIndexCacheConfig(c.yaml, "f.yaml"), StatusIs(c.code, c.substr));
+  }
+}
+
+TEST(MakeIndexCache, BackendErrorsNameTheSource) {
+  struct Case {
+    std::string yaml;
+    absl::StatusCode code;
+    std::string substr;
+  };
+  const Case cases[] = {
+      {"type: IN-MEMORY\nconfig: {max_size: 1KB, max_item_size: 2KB}",
+       absl::StatusCode::kInvalidArgument, "max item size"},
+      {"type: MEMCACHED\nconfig: {addresses: []}", absl::StatusCode::kInvalidArgument,
+       "no memcached addresses"},
+      {"type: REDIS\nconfig: {}", absl::StatusCode::kInvalidArgument, "no redis addr"},
+      {"type: REDIS\nconfig: {addr: 'a:1,b:2'}", absl::StatusCode::kUnimplemented, "cluster"},
+      {"type: REDIS\nconfig: {addr: 'a:1', master_name: m}", absl::StatusCode::kUnimplemented,
+       "sentinel"},
+      {"type: REDIS\nconfig: {addr: 'a:1', tls_enabled: true}", absl::StatusCode::kUnimplemented,
+       "TLS"},
+      {"type: REDIS\nconfig: {addr: 'a:1', tls_enabled: true, tls_config: {cert_file: c}}",
+       absl::StatusCode::kInvalidArgument, "key and certificate"},
+      {"type: REDIS\nconfig: {addr: nohost}", absl::StatusCode::kInvalidArgument, "host:port"},
+      {"type: REDIS\nconfig: {addr: 'a:1', db: x}", absl::StatusCode::kInvalidArgument, "db"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.yaml);
+    ASSERT_OK_AND_ASSIGN(IndexCacheConfig config, ParseIndexCacheConfig(c.yaml, "f.yaml"));
+    prometheus::Registry reg;
+    absl::StatusOr<std::unique_ptr<IndexCache>> cache = MakeIndexCache(config, "f.yaml", reg);
+    EXPECT_THAT(cache, StatusIs(c.code, c.substr));
+    EXPECT_THAT(cache, StatusIs(c.code, "f.yaml"));
+  }
+}
+
+TEST(MakeIndexCache, BuildsEachBackend) {
+  for (const char* yaml : {"type: IN-MEMORY\nconfig: {max_size: 1MB, max_item_size: 1MB}",
+                           "type: MEMCACHED\nconfig: {addresses: ['127.0.0.1:1']}",
+                           "type: REDIS\nconfig: {addr: '127.0.0.1:1', db: 2, prefix: 'p:'}"}) {
+    SCOPED_TRACE(yaml);
+    ASSERT_OK_AND_ASSIGN(IndexCacheConfig config, ParseIndexCacheConfig(yaml, "f.yaml"));
+    prometheus::Registry reg;
+    ASSERT_OK_AND_ASSIGN(std::unique_ptr<IndexCache> cache, MakeIndexCache(config, "f.yaml", reg));
+    EXPECT_EQ(cache->backend().Name(), "index-cache");
+  }
+}
+
+}  // namespace
+}  // namespace charon::cache
