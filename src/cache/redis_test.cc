@@ -86,8 +86,11 @@ absl::StatusOr<std::unique_ptr<Cache>> MakeRedisCache() {
   static prometheus::Registry* registry = new prometheus::Registry();
   absl::StatusOr<std::string> flushed = SharedRedis::Get().Cli({"FLUSHALL"});
   if (!flushed.ok()) return flushed.status();
+  // Generous: these tests are about semantics, and a loaded machine may be slow to answer.
+  RedisClientConfig cfg = ClientConfig(SharedRedis::Get().address());
+  cfg.dial_timeout = cfg.read_timeout = cfg.write_timeout = absl::Seconds(5);
   absl::StatusOr<std::unique_ptr<RedisClient>> client =
-      RedisClient::Make("conformance", ClientConfig(SharedRedis::Get().address()), *registry);
+      RedisClient::Make("conformance", cfg, *registry);
   if (!client.ok()) return client.status();
   return std::unique_ptr<Cache>(
       std::make_unique<RedisCache>("conformance", std::move(client).value(), *registry));
@@ -244,7 +247,7 @@ constexpr char kBlock[] = "01HQZX3V7W9J5T0G8K2M4N6P8R";
 std::unique_ptr<IndexCache> RedisIndexCache(const std::string& addr, prometheus::Registry& reg) {
   absl::StatusOr<IndexCacheConfig> c = ParseIndexCacheConfig(
       absl::StrCat("type: REDIS\nconfig:\n  addr: ", addr,
-                   "\n  read_timeout: 200ms\n  dial_timeout: 200ms\n  write_timeout: 200ms\n"),
+                   "\n  read_timeout: 1s\n  dial_timeout: 1s\n  write_timeout: 1s\n"),
       "index-cache.yaml");
   EXPECT_TRUE(c.ok()) << c.status();
   absl::StatusOr<std::unique_ptr<IndexCache>> cache = MakeIndexCache(*c, "index-cache.yaml", reg);
@@ -302,7 +305,7 @@ TEST(RedisCachingBucket, TwoBucketsShareHitsAndAStoppedRedisIsOnlyMisses) {
                                  {"01A/meta.json", R"({"ulid":"01A"})"}};
   ASSERT_OK(objstore::WriteObjects(dir.path(), objects));
   std::string yaml = absl::StrCat("type: redis\nconfig:\n  addr: ", server->address(),
-                                  "\n  read_timeout: 200ms\nchunk_subrange_size: 100\n");
+                                  "\n  read_timeout: 1s\nchunk_subrange_size: 100\n");
   auto make = [&](prometheus::Registry& reg, std::shared_ptr<objstore::CountingBucket>* counting) {
     absl::StatusOr<std::unique_ptr<objstore::FilesystemBucket>> fs =
         objstore::FilesystemBucket::Open(dir.path());

@@ -213,7 +213,8 @@ absl::StatusOr<CommandResult> RunCommand(const std::vector<std::string>& argv,
 
 absl::StatusOr<std::unique_ptr<ChildProcess>> ChildProcess::Start(ChildProcessOptions options) {
   if (options.argv.empty()) return absl::InvalidArgumentError("ChildProcess: empty argv");
-  if (options.log_path.empty()) return absl::InvalidArgumentError("ChildProcess: log_path required");
+  if (options.log_path.empty())
+    return absl::InvalidArgumentError("ChildProcess: log_path required");
   int log_fd = open(options.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log_fd < 0) return Errno(absl::StrCat("opening ", options.log_path));
   FileActions fa;
@@ -227,7 +228,8 @@ absl::StatusOr<std::unique_ptr<ChildProcess>> ChildProcess::Start(ChildProcessOp
   CArgs args(options.argv);
   CArgs env = Environment(options.env);
   pid_t pid = -1;
-  int rc = posix_spawnp(&pid, args.ptrs[0], fa.get(), attr.get(), args.ptrs.data(), env.ptrs.data());
+  int rc =
+      posix_spawnp(&pid, args.ptrs[0], fa.get(), attr.get(), args.ptrs.data(), env.ptrs.data());
   close(log_fd);
   if (rc != 0) {
     return absl::UnavailableError(
@@ -268,8 +270,8 @@ int ChildProcess::Stop() {
 }
 
 absl::Status ChildProcess::ExitedError() {
-  return absl::FailedPreconditionError(absl::StrCat(options_.argv[0], " exited with code ",
-                                                    exit_code_, "; log tail:\n", LogTail()));
+  return absl::FailedPreconditionError(
+      absl::StrCat(options_.argv[0], " exited with code ", exit_code_, "; log tail:\n", LogTail()));
 }
 
 absl::Status ChildProcess::WaitForTcpPort(int port, absl::Duration timeout) {
@@ -311,13 +313,39 @@ std::string ChildProcess::LogTail(size_t max_bytes) const {
   struct stat st {};
   std::string tail;
   if (fstat(fd, &st) == 0) {
-    off_t start = st.st_size > static_cast<off_t>(max_bytes) ? st.st_size - static_cast<off_t>(max_bytes) : 0;
+    off_t start =
+        st.st_size > static_cast<off_t>(max_bytes) ? st.st_size - static_cast<off_t>(max_bytes) : 0;
     tail.resize(static_cast<size_t>(st.st_size - start));
     ssize_t n = pread(fd, tail.data(), tail.size(), start);
     tail.resize(n > 0 ? static_cast<size_t>(n) : 0);
   }
   close(fd);
   return tail;
+}
+
+absl::Status StopAndWait(pid_t pid, absl::Duration timeout) {
+  if (kill(pid, SIGSTOP) != 0) {
+    return absl::UnavailableError(absl::StrCat("SIGSTOP: ", std::strerror(errno)));
+  }
+  const std::string stat_path = absl::StrCat("/proc/", pid, "/stat");
+  const absl::Time deadline = absl::Now() + timeout;
+  while (absl::Now() < deadline) {
+    // "<pid> (<comm>) <state> ...": the state follows the last ')'.
+    char buf[512];
+    int fd = open(stat_path.c_str(), O_RDONLY);
+    ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+    if (fd >= 0) close(fd);
+    if (n > 0) {
+      std::string_view stat(buf, static_cast<size_t>(n));
+      size_t paren = stat.rfind(')');
+      if (paren != std::string_view::npos && paren + 2 < stat.size() &&
+          (stat[paren + 2] == 'T' || stat[paren + 2] == 't')) {
+        return absl::OkStatus();
+      }
+    }
+    absl::SleepFor(absl::Milliseconds(1));
+  }
+  return absl::DeadlineExceededError(absl::StrCat("process ", pid, " did not stop"));
 }
 
 }  // namespace charon::testing

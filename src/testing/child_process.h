@@ -4,8 +4,8 @@
 // ChildProcess starts the command in its own process group, sends its stdout and stderr to a log
 // file, and on destruction sends SIGTERM to the group, waits up to `stop_timeout`, then SIGKILL.
 // Readiness is polled: WaitForTcpPort / WaitForHttp return as soon as the server answers, and fail
-// early (with the log's tail in the message) if the process exits first. A ChildProcess is used from
-// one thread at a time.
+// early (with the log's tail in the message) if the process exits first. A ChildProcess is used
+// from one thread at a time.
 #ifndef CHARON_TESTING_CHILD_PROCESS_H_
 #define CHARON_TESTING_CHILD_PROCESS_H_
 
@@ -34,12 +34,17 @@ struct CommandResult {
 absl::StatusOr<CommandResult> RunCommand(const std::vector<std::string>& argv,
                                          std::string_view stdin_text = "");
 
+// Sends SIGSTOP to `pid` and waits until the kernel reports it stopped (kill() returns before the
+// target has stopped, so a test that pauses a server and then calls it could still be answered).
+// Unavailable if the signal cannot be sent, DeadlineExceeded if it is not stopped in `timeout`.
+absl::Status StopAndWait(pid_t pid, absl::Duration timeout = absl::Seconds(10));
+
 struct ChildProcessOptions {
   std::vector<std::string> argv;  // argv[0] is looked up in PATH
   // stdout and stderr are appended here; required, so a failing server can be diagnosed.
   std::string log_path;
-  std::string working_dir;                    // "" = inherit
-  std::map<std::string, std::string> env;     // added to (or overriding) the parent's environment
+  std::string working_dir;                 // "" = inherit
+  std::map<std::string, std::string> env;  // added to (or overriding) the parent's environment
   absl::Duration stop_timeout = absl::Seconds(5);
 };
 

@@ -57,10 +57,9 @@ absl::Status MemcachedServer::Launch() {
 
 absl::Status MemcachedServer::Pause() {
   if (process_ == nullptr) return absl::FailedPreconditionError("memcached is not running");
-  if (kill(process_->pid(), SIGSTOP) != 0) {
-    return absl::UnavailableError(absl::StrCat("SIGSTOP: ", std::strerror(errno)));
-  }
-  paused_ = true;
+  paused_ = true;  // even if the wait fails, Stop must send SIGCONT
+  absl::Status stopped = StopAndWait(process_->pid());
+  if (!stopped.ok()) return stopped;
   return absl::OkStatus();
 }
 

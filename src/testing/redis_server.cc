@@ -51,10 +51,9 @@ absl::Status RedisServer::Launch() {
 
 absl::Status RedisServer::Pause() {
   if (process_ == nullptr) return absl::FailedPreconditionError("redis-server is not running");
-  if (kill(process_->pid(), SIGSTOP) != 0) {
-    return absl::UnavailableError(absl::StrCat("SIGSTOP: ", std::strerror(errno)));
-  }
-  paused_ = true;
+  paused_ = true;  // even if the wait fails, Stop must send SIGCONT
+  absl::Status stopped = StopAndWait(process_->pid());
+  if (!stopped.ok()) return stopped;
   return absl::OkStatus();
 }
 
