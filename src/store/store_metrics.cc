@@ -63,8 +63,10 @@ StoreMetrics::StoreMetrics(prometheus::Registry& r)
                                    "Number of queries that are currently in flight.")),
       gate_queries_total(Counter(r, "thanos_bucket_store_series_gate_queries_total",
                                  "Total number of queries.")),
-      gate_duration(Hist(r, "thanos_bucket_store_series_gate_queries_duration_seconds",
-                         "How many seconds it took for queries to wait at the gate.", kDurations)),
+      gate_duration{Hist(r, "thanos_bucket_store_series_gate_queries_duration_seconds",
+                         "How many seconds it took for queries to wait at the gate.", kDurations),
+                    Hist(r, "thanos_bucket_store_series_gate_duration_seconds",
+                         "How many seconds it took for queries to wait at the gate.", kDurations)},
       queries_dropped_(BuildCounter()
                            .Name("thanos_bucket_store_queries_dropped_total")
                            .Help("Number of queries that were dropped due to the limit.")

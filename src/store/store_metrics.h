@@ -35,7 +35,18 @@ class StoreMetrics {
   prometheus::Gauge& gate_queries_max;
   prometheus::Gauge& gate_queries_in_flight;
   prometheus::Counter& gate_queries_total;
-  prometheus::Histogram& gate_duration;
+  // Observed under thanos_bucket_store_series_gate_queries_duration_seconds (the gate's current
+  // name) and thanos_bucket_store_series_gate_duration_seconds, which the mixin's store dashboard
+  // and its ThanosStoreSeriesGateLatencyHigh alert read.
+  struct GateDuration {
+    prometheus::Histogram& current;
+    prometheus::Histogram& legacy;
+    void Observe(double seconds) {
+      current.Observe(seconds);
+      legacy.Observe(seconds);
+    }
+  };
+  GateDuration gate_duration;
 
   void QueryDropped(const std::string& reason, const std::string& tenant);
   // Adds one request's touched/fetched figures to thanos_bucket_store_series_data_*.

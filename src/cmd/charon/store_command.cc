@@ -14,8 +14,10 @@
 #include "absl/synchronization/notification.h"
 #include "base/logging.h"
 #include "base/status_macros.h"
+#include "cmd/charon/build_version.h"
 #include "cmd/charon/store_runtime.h"
 #include "prometheus/registry.h"
+#include "server/http/build_info.h"
 #include "server/http/http_server.h"
 #include "server/http/remote_read_handler.h"
 
@@ -73,6 +75,7 @@ absl::Status RunStore(const StoreFlags& flags) {
   StartSignalThread(&stop, &signal_received);
 
   prometheus::Registry registry;
+  http::RegisterBuildInfo(CharonBuildInfo(), registry);
   // Set once the engine started; read by HTTP worker threads, which stop before the engine dies.
   std::atomic<StoreRuntime*> runtime_view{nullptr};
 

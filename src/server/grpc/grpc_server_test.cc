@@ -640,6 +640,32 @@ TEST_F(GrpcServerTest, MetricsUseGoGrpcNames) {
   EXPECT_EQ(Metric("thanos_store_server_chunks_requested", {}), 1);
 }
 
+TEST_F(GrpcServerTest, SentChunkSizeIsObservedPerSeries) {
+  Start();
+  ASSERT_OK_AND_ASSIGN(SeriesCallResult r, client_->Series(UpRequest()));
+  double bytes = 0;
+  for (const thanos::Series& s : r.series) {
+    for (const thanos::AggrChunk& c : s.chunks()) bytes += c.raw().data().size();
+  }
+  ASSERT_GT(bytes, 0);
+  const prometheus::ClientMetric* m = nullptr;
+  std::vector<prometheus::MetricFamily> families = registry_.Collect();
+  for (const prometheus::MetricFamily& f : families) {
+    if (f.name != "thanos_bucket_store_sent_chunk_size_bytes") continue;
+    ASSERT_EQ(f.type, prometheus::MetricType::Histogram);
+    ASSERT_EQ(f.metric.size(), 1u);
+    m = &f.metric[0];
+  }
+  ASSERT_NE(m, nullptr);
+  // One observation per series, its chunks' bytes summed; the three chunkless series weigh 0.
+  EXPECT_EQ(m->histogram.sample_count, 5u);
+  EXPECT_EQ(m->histogram.sample_sum, bytes);
+  ASSERT_FALSE(m->histogram.bucket.empty());
+  EXPECT_EQ(m->histogram.bucket[0].upper_bound, 32);
+  EXPECT_GE(m->histogram.bucket[0].cumulative_count, 3u);
+  EXPECT_EQ(m->histogram.bucket.back().cumulative_count, 5u);
+}
+
 TEST(GrpcServerStart, SecondServerOnTheSamePortFails) {
   ScriptedStore store;
   GrpcServerOptions o;

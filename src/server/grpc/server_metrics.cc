@@ -193,6 +193,19 @@ ServerMetrics::ServerMetrics(prometheus::Registry& registry)
            .Register(registry)
            .Add({}, prometheus::Histogram::BucketBoundaries{1, 100, 1000, 10000, 100000, 10000000,
                                                             100000000, 1000000000});
+  sent_chunk_size_ = &prometheus::BuildHistogram()
+                          .Name("thanos_bucket_store_sent_chunk_size_bytes")
+                          .Help("Size in bytes of the chunks for the single series, which is "
+                                "adequate to the gRPC message size sent to querier.")
+                          .Register(registry)
+                          .Add({}, SentChunkSizeBuckets());
+}
+
+const prometheus::Histogram::BucketBoundaries& ServerMetrics::SentChunkSizeBuckets() {
+  static const auto* const kBuckets = new prometheus::Histogram::BucketBoundaries{
+      32,          256,         512,          1024,         32 * 1024,         256 * 1024,
+      512 * 1024,  1024 * 1024, 32 << 20,     256 << 20,    512 << 20};
+  return *kBuckets;
 }
 
 void ServerMetrics::InitializeMethod(std::string_view full_method, std::string_view type) {

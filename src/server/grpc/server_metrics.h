@@ -4,7 +4,9 @@
 //   grpc_server_handling_seconds, grpc_server_msg_received_total, grpc_server_msg_sent_total
 // all labelled {grpc_service, grpc_method, grpc_type}; grpc_code uses Go's code names ("OK",
 // "Canceled", "InvalidArgument", ...). Plus the Store server's thanos_store_server_series_requested
-// and thanos_store_server_chunks_requested histograms.
+// and thanos_store_server_chunks_requested histograms, and the bucket store's
+// thanos_bucket_store_sent_chunk_size_bytes (bytes of chunk data per sent series), observed here
+// where series leave the process.
 //
 // Counting happens in a server interceptor, so every service (health, reflection) is covered.
 // Thread-safe.
@@ -56,6 +58,9 @@ class ServerMetrics {
 
   prometheus::Histogram& series_requested() { return *series_requested_; }
   prometheus::Histogram& chunks_requested() { return *chunks_requested_; }
+  prometheus::Histogram& sent_chunk_size() { return *sent_chunk_size_; }
+  // Thanos' bucket boundaries of thanos_bucket_store_sent_chunk_size_bytes.
+  static const prometheus::Histogram::BucketBoundaries& SentChunkSizeBuckets();
 
  private:
   prometheus::Family<prometheus::Counter>& started_;
@@ -65,6 +70,7 @@ class ServerMetrics {
   prometheus::Family<prometheus::Counter>& msg_sent_;
   prometheus::Histogram* series_requested_;
   prometheus::Histogram* chunks_requested_;
+  prometheus::Histogram* sent_chunk_size_;
 };
 
 }  // namespace charon::server

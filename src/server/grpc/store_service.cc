@@ -1,6 +1,8 @@
 #include "server/grpc/store_service.h"
 
+#include <algorithm>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
@@ -10,6 +12,35 @@
 
 namespace charon::server {
 namespace {
+
+size_t ChunkBytes(const store::AggrChunk& c) {
+  size_t n = 0;
+  for (const auto* part : {&c.raw, &c.count, &c.sum, &c.min, &c.max, &c.counter}) {
+    if (part->has_value()) n += (*part)->data.size();
+  }
+  return n;
+}
+
+// thanos_bucket_store_sent_chunk_size_bytes observations of one call, counted locally and added to
+// the histogram once at the end: the shared histogram's lock stays off the per-series path.
+class ChunkSizeTally {
+ public:
+  ChunkSizeTally() : counts_(ServerMetrics::SentChunkSizeBuckets().size() + 1, 0) {}
+
+  void Observe(size_t bytes) {
+    const auto& bounds = ServerMetrics::SentChunkSizeBuckets();
+    const double v = static_cast<double>(bytes);
+    const size_t i = std::lower_bound(bounds.begin(), bounds.end(), v) - bounds.begin();
+    counts_[i] += 1;
+    sum_ += v;
+  }
+
+  void AddTo(prometheus::Histogram& h) const { h.ObserveMultiple(counts_, sum_); }
+
+ private:
+  std::vector<double> counts_;  // per bucket (upper bound inclusive), the last one is +Inf
+  double sum_ = 0;
+};
 
 // Turns SeriesOut values into frames on the call's stream.
 class FrameSink final : public store::SeriesSink {
@@ -22,6 +53,9 @@ class FrameSink final : public store::SeriesSink {
     absl::MutexLock lock(&mu_);
     ++series_;
     chunks_ += static_cast<int64_t>(series.chunks.size());
+    size_t bytes = 0;
+    for (const store::AggrChunk& c : series.chunks) bytes += ChunkBytes(c);
+    chunk_sizes_.Observe(bytes);
     // One frame object for the whole call, refilled in place (see SeriesToProto).
     if (batch_size_ <= 1) {
       SeriesToProto(series, frame_.mutable_series());
@@ -55,6 +89,10 @@ class FrameSink final : public store::SeriesSink {
     absl::MutexLock lock(&mu_);
     return chunks_;
   }
+  void AddChunkSizesTo(prometheus::Histogram& h) const {
+    absl::MutexLock lock(&mu_);
+    chunk_sizes_.AddTo(h);
+  }
 
  private:
   absl::Status FlushLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -83,6 +121,7 @@ class FrameSink final : public store::SeriesSink {
   thanos::SeriesResponse frame_ ABSL_GUARDED_BY(mu_);
   int64_t series_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t chunks_ ABSL_GUARDED_BY(mu_) = 0;
+  ChunkSizeTally chunk_sizes_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace
@@ -141,6 +180,7 @@ grpc::Status StoreServiceImpl::Series(grpc::ServerContext* ctx, const thanos::Se
   if (metrics_ != nullptr) {
     metrics_->series_requested().Observe(static_cast<double>(sink.series()));
     metrics_->chunks_requested().Observe(static_cast<double>(sink.chunks()));
+    sink.AddChunkSizesTo(metrics_->sent_chunk_size());
   }
   if (!s.ok()) return ToGrpcStatus(s);
   s = sink.Flush();

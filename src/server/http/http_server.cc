@@ -169,7 +169,9 @@ HttpServer::HttpServer(HttpServerOptions options, prometheus::Registry* registry
     status_ready_->Set(Ready() ? 1 : 0);
     HttpResponse r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    r.body = prometheus::TextSerializer().Serialize(registry_->Collect());
+    std::vector<prometheus::MetricFamily> families = registry_->Collect();
+    for (prometheus::MetricFamily& f : process_collector_.Collect()) families.push_back(std::move(f));
+    r.body = prometheus::TextSerializer().Serialize(families);
     return r;
   });
   AddRoute("/debug/pprof/", "/debug/pprof/", PprofIndex);

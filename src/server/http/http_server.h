@@ -3,7 +3,8 @@
 //   /-/healthy               200 "OK" while the server runs
 //   /-/ready                 503 "NOT OK" until `ready` returns true, then 200 "OK"; 503 again once
 //                            Shutdown started
-//   /metrics                 Prometheus text exposition of the registry
+//   /metrics                 Prometheus text exposition of the registry and the process_* metrics
+//                            (see process_collector.h)
 //   /api/v1/blocks           blocks JSON (see blocks_api.h); ?view=loaded for the loaded blocks
 //   /, /loaded               HTML table of the loaded blocks
 //   /debug/pprof/            profile?seconds=N, heap (see pprof_handlers.h)
@@ -34,6 +35,7 @@
 #include "prometheus/registry.h"
 #include "server/http/blocks_api.h"
 #include "server/http/http_handler.h"
+#include "server/http/process_collector.h"
 
 struct mg_context;
 struct mg_connection;
@@ -104,6 +106,7 @@ class HttpServer {
 
   HttpServerOptions options_;
   prometheus::Registry* registry_;
+  ProcessCollector process_collector_;
   prometheus::Family<prometheus::Counter>* requests_total_;
   prometheus::Family<prometheus::Histogram>* request_duration_;
   prometheus::Family<prometheus::Gauge>* inflight_;

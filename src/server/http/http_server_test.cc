@@ -9,9 +9,13 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
+
+#include <unistd.h>
 
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
+#include "server/http/build_info.h"
 #include "testing/status_matchers.h"
 
 namespace charon::http {
@@ -116,6 +120,57 @@ TEST_F(HttpServerTest, MetricsCountRequests) {
   EXPECT_THAT(r.body,
               HasSubstr("http_request_duration_seconds_count{code=\"200\",handler=\"/-/healthy\","
                         "method=\"get\"} 1"));
+}
+
+// The value of an unlabelled sample `name` in a text exposition; -1 when absent.
+double Sample(const std::string& text, const std::string& name) {
+  const std::string prefix = "\n" + name + " ";
+  const size_t at = text.find(prefix);
+  if (at == std::string::npos) return -1;
+  return std::strtod(text.c_str() + at + prefix.size(), nullptr);
+}
+
+TEST_F(HttpServerTest, MetricsExposeProcessFiguresOfThisProcess) {
+  auto server = StartServer(DefaultOptions());
+  const std::string before = Fetch(server->port(), "/metrics").body;
+  for (const char* type : {"# TYPE process_cpu_seconds_total counter",
+                           "# TYPE process_resident_memory_bytes gauge",
+                           "# TYPE process_virtual_memory_bytes gauge",
+                           "# TYPE process_open_fds gauge", "# TYPE process_max_fds gauge",
+                           "# TYPE process_start_time_seconds gauge"}) {
+    EXPECT_THAT(before, HasSubstr(type));
+  }
+  EXPECT_GT(Sample(before, "process_resident_memory_bytes"), 1 << 20);
+  EXPECT_GE(Sample(before, "process_virtual_memory_bytes"),
+            Sample(before, "process_resident_memory_bytes"));
+  EXPECT_GT(Sample(before, "process_max_fds"), 0);
+  const double start = Sample(before, "process_start_time_seconds");
+  const double now = absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch());
+  EXPECT_LE(start, now + 1);
+  EXPECT_GT(start, now - 24 * 3600);  // this test binary started today
+
+  // Opening descriptors and burning CPU move the figures of this very process.
+  std::vector<int> fds;
+  for (int i = 0; i < 20; ++i) fds.push_back(::dup(0));
+  volatile double x = 0;
+  const double cpu_before = Sample(before, "process_cpu_seconds_total");
+  for (int64_t i = 0; Sample(Fetch(server->port(), "/metrics").body,
+                             "process_cpu_seconds_total") <= cpu_before + 0.05;) {
+    for (int j = 0; j < 10'000'000; ++j) x = x + j;
+    ASSERT_LT(++i, 1000) << "CPU time did not grow";
+  }
+  const std::string after = Fetch(server->port(), "/metrics").body;
+  EXPECT_GE(Sample(after, "process_open_fds"), Sample(before, "process_open_fds") + 20);
+  for (int fd : fds) ::close(fd);
+}
+
+TEST_F(HttpServerTest, MetricsExposeBuildInfo) {
+  RegisterBuildInfo({"1.2.3", "abc123", "main", "gcc 12.2.0"}, registry_);
+  auto server = StartServer(DefaultOptions());
+  EXPECT_THAT(Fetch(server->port(), "/metrics").body,
+              HasSubstr("thanos_build_info{branch=\"main\",goarch=\"amd64\",goos=\"linux\","
+                        "goversion=\"gcc 12.2.0\",revision=\"abc123\",tags=\"unknown\","
+                        "version=\"1.2.3\"} 1"));
 }
 
 TEST_F(HttpServerTest, BlocksApiViews) {
