@@ -4,8 +4,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <random>
 
 #include "absl/strings/str_cat.h"
 
@@ -29,10 +34,29 @@ std::string DirName(const std::string& path) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::string& path) {
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return ErrnoStatus(errno, "create", tmp);
-  return std::unique_ptr<AtomicFile>(new AtomicFile(fd, path));
+  // The pid keeps processes apart, the random part threads and pid reuse; EEXIST only if someone
+  // guesses the name, so a few tries are plenty.
+  static std::atomic<uint64_t> sequence{std::random_device{}()};
+  for (int attempt = 0;; ++attempt) {
+    const uint64_t n = sequence.fetch_add(0x9E3779B97F4A7C15ULL) * 0xBF58476D1CE4E5B9ULL;
+    std::string tmp = absl::StrCat(path, ".tmp-", ::getpid(), "-", absl::Hex(n, absl::kZeroPad16));
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd >= 0) return std::unique_ptr<AtomicFile>(new AtomicFile(fd, path, std::move(tmp)));
+    if (errno != EEXIST || attempt == 8) return ErrnoStatus(errno, "create", tmp);
+  }
+}
+
+std::vector<std::string> AtomicFile::Temporaries(const std::string& path) {
+  std::vector<std::string> out;
+  const std::string dir = DirName(path);
+  const std::string prefix = path.substr(path.rfind('/') + 1) + ".tmp";
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) == 0) out.push_back(e.path().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 AtomicFile::~AtomicFile() {

@@ -1,8 +1,12 @@
-// AtomicFile: writes `path` so that it either appears complete or not at all. Bytes go to
-// `<path>.tmp`; Commit() fsyncs it, renames it over `path` and fsyncs the directory. Destroying an
-// uncommitted AtomicFile removes the temporary file, so no error path leaves a .tmp behind.
+// AtomicFile: writes `path` so that it either appears complete or not at all. Bytes go to a
+// temporary file beside it, `<path>.tmp-<pid>-<random>`, created with O_EXCL|O_NOFOLLOW: a name no
+// other writer (another thread, another store on the same directory) uses, and never a file or
+// link someone planted there. Commit() fsyncs it, renames it over `path` and fsyncs the directory.
+// Destroying an uncommitted AtomicFile removes the temporary file, so no error path leaves one
+// behind.
 //
-// Not thread-safe.
+// Not thread-safe; distinct AtomicFiles for one path may be written concurrently (the last Commit
+// wins).
 #ifndef CHARON_INDEXHEADER_ATOMIC_FILE_H_
 #define CHARON_INDEXHEADER_ATOMIC_FILE_H_
 
@@ -10,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -18,9 +23,12 @@ namespace charon::indexheader {
 
 class AtomicFile {
  public:
-  // Creates (or truncates) `<path>.tmp`. NotFound if the directory is missing, Unavailable on
+  // Creates a new temporary file for `path`. NotFound if the directory is missing, Unavailable on
   // other errors.
   static absl::StatusOr<std::unique_ptr<AtomicFile>> Create(const std::string& path);
+  // The temporary files of `path` that exist now (any writer's), sorted; empty when the directory
+  // cannot be read.
+  static std::vector<std::string> Temporaries(const std::string& path);
   ~AtomicFile();
   AtomicFile(const AtomicFile&) = delete;
   AtomicFile& operator=(const AtomicFile&) = delete;
@@ -33,11 +41,13 @@ class AtomicFile {
   [[nodiscard]] absl::Status Commit();
 
  private:
-  AtomicFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
-  std::string TmpPath() const { return path_ + ".tmp"; }
+  AtomicFile(int fd, std::string path, std::string tmp_path)
+      : fd_(fd), path_(std::move(path)), tmp_path_(std::move(tmp_path)) {}
+  const std::string& TmpPath() const { return tmp_path_; }
 
   int fd_;
   std::string path_;
+  std::string tmp_path_;
   uint64_t written_ = 0;
   bool committed_ = false;
 };

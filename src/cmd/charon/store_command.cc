@@ -15,6 +15,7 @@
 #include "base/logging.h"
 #include "base/status_macros.h"
 #include "cmd/charon/build_version.h"
+#include "cmd/charon/data_dir.h"
 #include "cmd/charon/store_runtime.h"
 #include "prometheus/registry.h"
 #include "server/http/build_info.h"
@@ -73,6 +74,12 @@ absl::Status RunStore(const StoreFlags& flags) {
   absl::Notification stop;
   std::atomic<int> signal_received{0};
   StartSignalThread(&stop, &signal_received);
+
+  // Before anything listens: a store that cannot keep index-headers would report ready and answer
+  // with nothing, and a second store on the same directory would corrupt the first one's files.
+  CHARON_RETURN_IF_ERROR(CheckDataDirWritable(flags.data_dir));
+  CHARON_ASSIGN_OR_RETURN(std::unique_ptr<DataDirLock> data_dir_lock,
+                          DataDirLock::Acquire(flags.data_dir));
 
   prometheus::Registry registry;
   http::RegisterBuildInfo(CharonBuildInfo(), registry);

@@ -1,11 +1,16 @@
 #include "cmd/charon/store_runtime.h"
 
 #include <algorithm>
+#include <atomic>
+#include <functional>
+#include <map>
 #include <memory>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "base/logging.h"
@@ -18,9 +23,11 @@
 #include "block/relabel_config.h"
 #include "block/time_partition_filter.h"
 #include "cache/caching_bucket_config.h"
+#include "cmd/charon/data_dir.h"
 #include "objstore/bucket_config.h"
 #include "objstore/metrics_bucket.h"
 #include "server/http/memory_releaser.h"
+#include "prometheus/gauge.h"
 #include "server/grpc/grpc_server.h"
 #include "store/bucket_store.h"
 
@@ -37,6 +44,40 @@ base::LogLevel ToLevel(std::string_view level) {
   if (level == "error") return base::LogLevel::kError;
   return base::LogLevel::kInfo;
 }
+
+// Why the store is not ready; the values of charon_store_not_ready's `reason` label.
+constexpr const char* kReasonInitialSync = "initial_sync";
+constexpr const char* kReasonBucketList = "bucket_list_failed";
+constexpr const char* kReasonDataDir = "data_dir_unusable";
+constexpr const char* kReasons[] = {kReasonInitialSync, kReasonBucketList, kReasonDataDir};
+
+// How often a store that could not list its bucket or write its data dir tries again, when
+// --sync-block-duration is longer: readiness should follow a repaired bucket within seconds.
+constexpr absl::Duration kNotReadyRetry = absl::Seconds(5);
+
+// The engine as gRPC sees it: everything forwarded, but health follows the runtime's readiness,
+// not only the engine's.
+class ReadinessGatedStore final : public store::StoreApi {
+ public:
+  ReadinessGatedStore(store::StoreApi& store, std::function<bool()> ready)
+      : store_(store), ready_(std::move(ready)) {}
+  absl::Status Series(const store::SeriesRequest& req, store::SeriesSink& sink,
+                      store::SeriesResult* result) override {
+    return store_.Series(req, sink, result);
+  }
+  absl::StatusOr<store::LabelsResult> LabelNames(const store::LabelNamesRequest& req) override {
+    return store_.LabelNames(req);
+  }
+  absl::StatusOr<store::LabelsResult> LabelValues(const store::LabelValuesRequest& req) override {
+    return store_.LabelValues(req);
+  }
+  store::StoreInfo Info() override { return store_.Info(); }
+  bool Ready() const override { return ready_(); }
+
+ private:
+  store::StoreApi& store_;
+  std::function<bool()> ready_;
+};
 
 // The engine as `charon store` runs it: meta fetcher and filters feeding a BucketStore, served
 // over gRPC, re-synced every --sync-block-duration on a background thread.
@@ -68,6 +109,15 @@ class EngineRuntime final : public StoreRuntime {
     opts.log = LogStoreRecord;
     store_ = std::make_unique<store::BucketStore>(
         bucket_, [this] { return FetchMetas(); }, std::move(opts), registry);
+    data_dir_ = flags.data_dir;
+    auto& not_ready = prometheus::BuildGauge()
+                          .Name("charon_store_not_ready")
+                          .Help("1 for the reason the store is not ready (initial_sync, "
+                                "bucket_list_failed, data_dir_unusable), 0 for the others.")
+                          .Register(registry);
+    for (const char* reason : kReasons) not_ready_[reason] = &not_ready.Add({{"reason", reason}});
+    not_ready_[kReasonInitialSync]->Set(1);
+    gated_store_ = std::make_unique<ReadinessGatedStore>(*store_, [this] { return Ready(); });
 
     server::GrpcServerOptions g;
     g.address = flags.grpc_address;
@@ -78,7 +128,7 @@ class EngineRuntime final : public StoreRuntime {
     g.grace_period = flags.grpc_grace_period;
     g.advertise_compatibility_label = flags.advertise_compatibility_label;
     g.registry = &registry;
-    grpc_ = std::make_unique<server::GrpcServer>(*store_, g);
+    grpc_ = std::make_unique<server::GrpcServer>(*gated_store_, g);
     // Listen at once so an address in use fails start-up; calls before the initial sync end
     // with Unavailable and health says NOT_SERVING.
     CHARON_RETURN_IF_ERROR(grpc_->Start());
@@ -90,7 +140,7 @@ class EngineRuntime final : public StoreRuntime {
     return absl::OkStatus();
   }
 
-  bool Ready() const override { return store_ && store_->Ready(); }
+  bool Ready() const override { return ready_.load(); }
 
   http::BlocksSnapshot LoadedBlocks() const override {
     absl::MutexLock lock(&mu_);
@@ -109,6 +159,7 @@ class EngineRuntime final : public StoreRuntime {
  private:
   store::MetaView FetchMetas() {
     block::FetchResult r = fetcher_->Fetch();
+    if (r.err.ok()) listed_once_ = true;
     store::MetaView view{r.metas, r.err};
     for (const auto& [id, status] : r.partial) {
       base::LogWarn("skipping block without a usable meta.json", {{"block", id.ToString()}, {"err", status}});
@@ -118,6 +169,7 @@ class EngineRuntime final : public StoreRuntime {
     snap.refreshed_at = absl::Now();
     snap.err = r.err;
     absl::MutexLock lock(&mu_);
+    if (!r.err.ok()) last_list_error_ = std::string(r.err.message());
     if (r.err.ok() || snapshot_.metas.empty()) {
       snapshot_ = std::move(snap);
     } else {
@@ -129,26 +181,88 @@ class EngineRuntime final : public StoreRuntime {
 
   void SyncLoop() {
     absl::Time start = absl::Now();
+    CheckDataDir();
     absl::Status s = store_->InitialSync();
     if (!s.ok()) base::LogError("initial sync failed", {{"err", s}});
-    base::LogInfo("initial sync done, ready", {{"blocks", static_cast<int64_t>(store_->Blocks().size())},
-                                               {"elapsed", absl::Now() - start}});
-    while (!stopped_.WaitForNotificationWithTimeout(sync_interval_)) {
+    UpdateReadiness();
+    if (ready_) {
+      base::LogInfo("initial sync done, ready",
+                    {{"blocks", static_cast<int64_t>(store_->Blocks().size())},
+                     {"elapsed", absl::Now() - start}});
+    }
+    for (;;) {
+      const absl::Duration wait = ready_ ? sync_interval_ : std::min(sync_interval_, kNotReadyRetry);
+      if (stopped_.WaitForNotificationWithTimeout(wait)) break;
+      CheckDataDir();
       absl::Status st = store_->SyncBlocks();
       if (!st.ok()) base::LogWarn("syncing blocks failed", {{"err", st}});
+      UpdateReadiness();
     }
+  }
+
+  // A data dir that turns read-only or full while running stops index-header builds; say so in
+  // readiness instead of serving with blocks missing.
+  void CheckDataDir() {
+    absl::Status s = CheckDataDirWritable(data_dir_);
+    absl::MutexLock lock(&mu_);
+    data_dir_error_ = s.ok() ? "" : std::string(s.message());
+  }
+
+  // Only the sync thread calls this.
+  void UpdateReadiness() {
+    std::string data_dir_error, list_error;
+    {
+      absl::MutexLock lock(&mu_);
+      data_dir_error = data_dir_error_;
+      list_error = last_list_error_;
+    }
+    const char* reason = nullptr;
+    std::string detail;
+    if (!store_->Ready()) {
+      reason = kReasonInitialSync;
+    } else if (!listed_once_) {
+      reason = kReasonBucketList;
+      detail = list_error;
+    } else if (!data_dir_error.empty()) {
+      reason = kReasonDataDir;
+      detail = data_dir_error;
+    }
+    for (const auto& [name, gauge] : not_ready_) gauge->Set(reason != nullptr && name == reason);
+    const std::string now = reason == nullptr ? "" : reason;
+    if (now != reported_reason_) {
+      if (reason == nullptr) {
+        // The first time is logged as the end of the initial sync.
+        if (reported_reason_ != kReasonInitialSync) {
+          base::LogInfo("store is ready",
+                        {{"blocks", static_cast<int64_t>(store_->Blocks().size())}});
+        }
+      } else {
+        base::LogWarn("store is not ready; /-/ready answers 503 until this is fixed",
+                      {{"reason", reason}, {"err", detail}});
+      }
+      reported_reason_ = now;
+    }
+    ready_ = reason == nullptr;
   }
 
   std::shared_ptr<objstore::Bucket> bucket_;
   std::unique_ptr<block::MetaFetcher> fetcher_;
   absl::Duration sync_interval_;
   std::unique_ptr<store::BucketStore> store_;
+  std::unique_ptr<ReadinessGatedStore> gated_store_;
+  std::string data_dir_;
+  std::map<std::string, prometheus::Gauge*> not_ready_;  // by reason; fixed after Start
+  std::atomic<bool> ready_{false};
+  std::atomic<bool> listed_once_{false};  // a meta fetch listed the whole bucket
+  std::string reported_reason_ = kReasonInitialSync;  // sync thread only
   std::unique_ptr<server::GrpcServer> grpc_;
   std::thread sync_thread_;
   std::unique_ptr<http::MemoryReleaser> releaser_;
   absl::Notification stopped_;
   mutable absl::Mutex mu_;
   http::BlocksSnapshot snapshot_ ABSL_GUARDED_BY(mu_);
+  std::string data_dir_error_ ABSL_GUARDED_BY(mu_);
+  std::string last_list_error_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace

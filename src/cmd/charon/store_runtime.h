@@ -28,7 +28,9 @@ class StoreRuntime {
  public:
   virtual ~StoreRuntime() = default;
 
-  // True once the initial block sync has finished and the gRPC server serves (drives /-/ready).
+  // True once the initial block sync has finished with a complete listing of the bucket, while the
+  // data dir is writable (drives /-/ready and gRPC health). Why not is in
+  // charon_store_not_ready{reason} and logged when it changes.
   virtual bool Ready() const = 0;
 
   // The blocks after the last meta fetch, for /api/v1/blocks?view=loaded and the blocks page.
