@@ -1,7 +1,7 @@
 #include "e2e/prometheus_api.h"
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 
@@ -26,8 +26,8 @@ absl::StatusOr<json> Data(const std::string& url) {
                                             ", not JSON: ", resp.body.substr(0, 500)));
   }
   if (doc.value("status", "") != "success" || !doc.contains("data")) {
-    return absl::InternalError(absl::StrCat("GET ", url, ": HTTP ", resp.status, ": ",
-                                            resp.body.substr(0, 1000)));
+    return absl::InternalError(
+        absl::StrCat("GET ", url, ": HTTP ", resp.status, ": ", resp.body.substr(0, 1000)));
   }
   return doc["data"];
 }
@@ -59,12 +59,24 @@ std::string ApiTime(int64_t ms) {
   return absl::StrFormat("%s%d.%03d", sign, abs / 1000, abs % 1000);
 }
 
+absl::StatusOr<size_t> PrometheusApi::InstantQuerySize(std::string_view expr) const {
+  const std::string url = absl::StrCat(base_url_, "/api/v1/query?query=", UrlEncode(expr));
+  CHARON_ASSIGN_OR_RETURN(json data, Data(url));
+  const std::string type = data.value("resultType", "");
+  if (type == "scalar" || type == "string") return 1;
+  if (!data.contains("result") || !data["result"].is_array()) {
+    return absl::InternalError(
+        absl::StrCat("query ", base::Absl(expr), ": no result list: ", data.dump()));
+  }
+  return data["result"].size();
+}
+
 absl::StatusOr<SeriesSet> PrometheusApi::RawSamples(std::string_view selector, int64_t mint,
                                                     int64_t maxt) const {
   const int64_t range = maxt - mint + 1;
   std::string query = absl::StrCat(base::Absl(selector), "[", range, "ms]");
-  std::string url = absl::StrCat(base_url_, "/api/v1/query?query=", UrlEncode(query),
-                                 "&time=", ApiTime(maxt));
+  std::string url =
+      absl::StrCat(base_url_, "/api/v1/query?query=", UrlEncode(query), "&time=", ApiTime(maxt));
   CHARON_ASSIGN_OR_RETURN(json data, Data(url));
   if (data.value("resultType", "") != "matrix" || !data["result"].is_array()) {
     return absl::InternalError(absl::StrCat("query ", query, ": not a matrix: ", data.dump()));

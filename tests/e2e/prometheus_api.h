@@ -30,6 +30,10 @@ class PrometheusApi {
   // `up{job="a"}`). Series without samples in the range are absent.
   absl::StatusOr<SeriesSet> RawSamples(std::string_view selector, int64_t mint, int64_t maxt) const;
 
+  // An instant query at the server's current time: the number of series (vector) or of points
+  // (scalar, 1) in the answer. Internal with Prometheus' error text for a bad expression.
+  absl::StatusOr<size_t> InstantQuerySize(std::string_view expr) const;
+
   // /api/v1/labels with one match[] per selector (none: all series), start/end in ms.
   absl::StatusOr<std::vector<std::string>> LabelNames(const std::vector<std::string>& match,
                                                       int64_t start, int64_t end) const;

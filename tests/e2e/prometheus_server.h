@@ -1,7 +1,8 @@
 // PrometheusServer: a real Prometheus serving a directory of existing TSDB blocks, as the oracle of
 // the conformance test.
 //
-// It runs with an empty scrape config, so its head stays empty and the blocks are all it knows.
+// By default it runs with an empty scrape config, so its head stays empty and the blocks are all it
+// knows; `config_yaml` gives it targets to scrape instead.
 // Flags that keep the blocks as they are (Prometheus 2.42):
 //  * --storage.tsdb.retention.time=100y: time retention counts back from the newest block, so old
 //    test data is never dropped;
