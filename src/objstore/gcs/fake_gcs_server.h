@@ -30,7 +30,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "objstore/http/test_http_server.h"
+#include "objstore/http/testing/test_http_server.h"
 
 namespace charon::objstore::gcs {
 

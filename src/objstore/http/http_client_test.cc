@@ -9,9 +9,9 @@
 #include <thread>
 #include <vector>
 
-#include "objstore/http/client_test_util.h"
+#include "objstore/http/testing/client_test_util.h"
 #include "objstore/http/crypto.h"
-#include "objstore/http/test_http_server.h"
+#include "objstore/http/testing/test_http_server.h"
 #include "testing/status_matchers.h"
 
 namespace charon::objstore::http {

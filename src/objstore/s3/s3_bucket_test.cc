@@ -13,7 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
-#include "objstore/http/test_http_server.h"
+#include "objstore/http/testing/test_http_server.h"
 #include "objstore/s3/s3_region.h"
 #include "testing/status_matchers.h"
 #include "testing/temp_dir.h"

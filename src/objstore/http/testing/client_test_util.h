@@ -1,6 +1,6 @@
 // Small helpers shared by the HTTP client's tests (plain and TLS).
-#ifndef CHARON_OBJSTORE_HTTP_CLIENT_TEST_UTIL_H_
-#define CHARON_OBJSTORE_HTTP_CLIENT_TEST_UTIL_H_
+#ifndef CHARON_OBJSTORE_HTTP_TESTING_CLIENT_TEST_UTIL_H_
+#define CHARON_OBJSTORE_HTTP_TESTING_CLIENT_TEST_UTIL_H_
 
 #include <string>
 
@@ -27,4 +27,4 @@ inline HttpRequest Get(const std::string& url) {
 
 }  // namespace charon::objstore::http
 
-#endif  // CHARON_OBJSTORE_HTTP_CLIENT_TEST_UTIL_H_
+#endif  // CHARON_OBJSTORE_HTTP_TESTING_CLIENT_TEST_UTIL_H_

@@ -2,8 +2,8 @@
 // signatures, valid from an hour ago for a day): a CA, certificates it signs for servers and a
 // client, and a second CA with certificates of its own. Nothing is committed and no `openssl`
 // binary is run.
-#ifndef CHARON_OBJSTORE_HTTP_TEST_CERTS_H_
-#define CHARON_OBJSTORE_HTTP_TEST_CERTS_H_
+#ifndef CHARON_OBJSTORE_HTTP_TESTING_TEST_CERTS_H_
+#define CHARON_OBJSTORE_HTTP_TESTING_TEST_CERTS_H_
 
 #include <string>
 
@@ -37,4 +37,4 @@ absl::StatusOr<TestCerts> GenerateTestCerts(const std::string& dir);
 
 }  // namespace charon::objstore::http
 
-#endif  // CHARON_OBJSTORE_HTTP_TEST_CERTS_H_
+#endif  // CHARON_OBJSTORE_HTTP_TESTING_TEST_CERTS_H_

@@ -9,8 +9,8 @@
 //
 // Thread-safe: the handler runs on the connection's thread (one thread per connection), so it may
 // be called concurrently; the accessors may be called from any thread.
-#ifndef CHARON_OBJSTORE_HTTP_TEST_HTTP_SERVER_H_
-#define CHARON_OBJSTORE_HTTP_TEST_HTTP_SERVER_H_
+#ifndef CHARON_OBJSTORE_HTTP_TESTING_TEST_HTTP_SERVER_H_
+#define CHARON_OBJSTORE_HTTP_TESTING_TEST_HTTP_SERVER_H_
 
 #include <atomic>
 #include <functional>
@@ -122,4 +122,4 @@ class TestHttpServer {
 
 }  // namespace charon::objstore::http
 
-#endif  // CHARON_OBJSTORE_HTTP_TEST_HTTP_SERVER_H_
+#endif  // CHARON_OBJSTORE_HTTP_TESTING_TEST_HTTP_SERVER_H_

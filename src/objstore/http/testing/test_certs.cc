@@ -1,4 +1,4 @@
-#include "objstore/http/test_certs.h"
+#include "objstore/http/testing/test_certs.h"
 
 #include <openssl/bio.h>
 #include <openssl/ec.h>

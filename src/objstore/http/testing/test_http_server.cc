@@ -1,4 +1,4 @@
-#include "objstore/http/test_http_server.h"
+#include "objstore/http/testing/test_http_server.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
