@@ -42,7 +42,7 @@ std::string RenderRemoteMarkdown(const RemoteReport& r) {
   const std::string delay = absl::StrFormat("%g ms", o.delay_ms);
   std::string out;
   absl::StrAppend(
-      &out, "### Dataset `", o.size, "` copied to ", r.base_blocks, " blocks in s3rver\n\n",
+      &out, "### Dataset `", o.size, "` (", r.base_blocks, " blocks), copied into s3rver\n\n",
       "Each bucket holds N copies of the dataset's ", r.base_blocks,
       " blocks under new ULIDs (same series and chunks, so every block count gives the same "
       "answer); ",
