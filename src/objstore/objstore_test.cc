@@ -3,6 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
+#include <prometheus/registry.h>
+
 #include "objstore/bucket_config.h"
 #include "objstore/bucket_conformance.h"
 #include "objstore/counting_bucket.h"
@@ -199,6 +202,28 @@ TEST(NewBucketFromYaml, Errors) {
     EXPECT_THAT(NewBucketFromYaml(c.yaml, "objstore.yml"),
                 ::charon::testing::StatusIs(c.code, c.message));
   }
+}
+
+TEST(NewBucketFromYaml, EnabledHedgingRegistersItsCounters) {
+  prometheus::Registry registry;
+  ASSERT_OK_AND_ASSIGN(
+      auto bucket,
+      NewBucketFromYaml("type: S3\nconfig:\n  bucket: b\n  endpoint: 127.0.0.1:9\n  insecure: true\n"
+                        "hedging_config: {enabled: true, up_to: 2, quantile: 0.5}\n",
+                        "objstore.yml", &registry));
+  std::map<std::string, std::string> buckets;
+  for (const prometheus::MetricFamily& f : registry.Collect()) {
+    ASSERT_EQ(f.metric.size(), 1u);
+    ASSERT_EQ(f.metric[0].label.size(), 1u);
+    buckets[f.name] = f.metric[0].label[0].value;
+  }
+  EXPECT_EQ(buckets, (std::map<std::string, std::string>{
+                         {"thanos_objstore_bucket_hedged_request_wins_total", "b"},
+                         {"thanos_objstore_bucket_hedged_requests_total", "b"}}));
+  EXPECT_THAT(NewBucketFromYaml("type: FILESYSTEM\nconfig: {directory: /tmp}\n"
+                                "hedging_config: {up_to: 0}\n",
+                                "objstore.yml"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "up_to"));
 }
 
 TEST(NewBucketFromYaml, FilesystemWithPrefix) {
