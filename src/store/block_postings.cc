@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "store/range_fetcher.h"
+#include "tsdb/postings.h"
 #include "tsdb/postings_plan.h"
 
 namespace charon::store {
@@ -52,7 +53,9 @@ absl::StatusOr<std::vector<uint64_t>> ExpandBlockPostings(const Block& block,
     if (!ranges.ok()) return BlockReadError(block, "postings", ranges.status());
     for (size_t i = 0; i < values.size(); ++i) {
       if (!(*ranges)[i]) continue;  // absent key: empty list
-      wanted.push_back({&name, &values[i], {(*ranges)[i]->start, (*ranges)[i]->end}});
+      // The ranges stop before each list's CRC; read it too so the list can be checked.
+      const int64_t end = (*ranges)[i]->end + tsdb::kPostingsCrcSize;
+      wanted.push_back({&name, &values[i], {(*ranges)[i]->start, end}});
     }
   }
   std::sort(wanted.begin(), wanted.end(),
@@ -83,7 +86,7 @@ absl::StatusOr<std::vector<uint64_t>> ExpandBlockPostings(const Block& block,
       tsdb::CombinePlan(plan, [&](const std::string& name, const std::string& value) {
         auto f = lists.find({name, value});
         if (f == lists.end()) return tsdb::EmptyPostings();
-        return tsdb::RawPostings(f->second);
+        return tsdb::CheckedRawPostings(f->second);
       });
   auto ids = tsdb::ExpandPostings(*it);
   if (!ids.ok()) return BlockReadError(block, "postings", ids.status());
