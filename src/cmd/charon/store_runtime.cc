@@ -124,6 +124,9 @@ class EngineRuntime final : public StoreRuntime {
     g.tls_cert_file = flags.grpc_server_tls_cert;
     g.tls_key_file = flags.grpc_server_tls_key;
     g.tls_client_ca_file = flags.grpc_server_tls_client_ca;
+    g.tls_min_version = flags.grpc_server_tls_min_version;
+    g.tls_cipher_suites = flags.grpc_server_tls_ciphers;
+    g.tls_curves = flags.grpc_server_tls_curves;
     g.max_connection_age = flags.grpc_server_max_connection_age;
     g.grace_period = flags.grpc_grace_period;
     g.advertise_compatibility_label = flags.advertise_compatibility_label;

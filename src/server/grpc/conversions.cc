@@ -8,11 +8,68 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
+#include "tsdb/labels.h"
 
 namespace charon::server {
 namespace {
 
 constexpr char kDefaultTenant[] = "default-tenant";
+
+// Longest name or value quoted in an error text; the rest is summarized by its length.
+constexpr size_t kMaxQuoted = 128;
+
+// Offset of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629: no
+// overlongs, no surrogates, nothing above U+10FFFF), or npos.
+size_t FirstInvalidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xbf;  // allowed range of the second byte
+    if (b >= 0xc2 && b <= 0xdf) {
+      len = 2;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      len = 3;
+      if (b == 0xe0) lo = 0xa0;
+      if (b == 0xed) hi = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      len = 4;
+      if (b == 0xf0) lo = 0x90;
+      if (b == 0xf4) hi = 0x8f;
+    } else {
+      return i;
+    }
+    if (i + len > s.size()) return i;
+    const auto b1 = static_cast<unsigned char>(s[i + 1]);
+    if (b1 < lo || b1 > hi) return i;
+    for (size_t k = 2; k < len; ++k) {
+      const auto bk = static_cast<unsigned char>(s[i + k]);
+      if (bk < 0x80 || bk > 0xbf) return i;
+    }
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+// `s` Go-quoted for an error text, cut to kMaxQuoted bytes: a client's 4 MB value must not come
+// back as a 4 MB grpc-message.
+std::string QuoteForError(std::string_view s) {
+  if (s.size() <= kMaxQuoted) return tsdb::GoQuote(s);
+  return absl::StrCat(tsdb::GoQuote(s.substr(0, kMaxQuoted)), "... (", s.size(), " bytes)");
+}
+
+// InvalidArgument naming `what` and the offset unless `s` is valid UTF-8. Thanos' Go decoder and
+// Prometheus' parser both reject such bytes; the engine would otherwise compare raw bytes.
+absl::Status CheckUtf8(std::string_view s, std::string_view what) {
+  const size_t bad = FirstInvalidUtf8(s);
+  if (bad == std::string_view::npos) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(base::Absl(what), " ", QuoteForError(s),
+                                                 " is not valid UTF-8 (byte ", bad, ")"));
+}
 
 std::string TenantOrDefault(const std::string& tenant) {
   return tenant.empty() ? std::string(kDefaultTenant) : tenant;
@@ -60,7 +117,16 @@ void ChunkToProto(const std::optional<store::ChunkData>& in, thanos::Chunk* out)
 
 grpc::Status ToGrpcStatus(const absl::Status& s) {
   if (s.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
+  return grpc::Status(static_cast<grpc::StatusCode>(s.code()), TruncateErrorMessage(s.message()));
+}
+
+std::string TruncateErrorMessage(absl::string_view message) {
+  if (message.size() <= kMaxErrorMessageBytes) return std::string(message);
+  const std::string suffix = absl::StrCat(" ... (error text cut from ", message.size(), " bytes)");
+  size_t keep = kMaxErrorMessageBytes - suffix.size();
+  // Back up to a character boundary so the text stays valid UTF-8 where it was.
+  while (keep > 0 && (static_cast<unsigned char>(message[keep]) & 0xc0) == 0x80) --keep;
+  return absl::StrCat(message.substr(0, keep), suffix);
 }
 
 absl::Status FromGrpcStatus(const grpc::Status& s) {
@@ -73,6 +139,11 @@ absl::StatusOr<std::vector<tsdb::Matcher>> MatchersFromProto(
   std::vector<tsdb::Matcher> out;
   out.reserve(matchers.size());
   for (const thanos::LabelMatcher& m : matchers) {
+    CHARON_RETURN_IF_ERROR(CheckUtf8(m.name(), "label matcher name"));
+    if (FirstInvalidUtf8(m.value()) != std::string_view::npos) {
+      return CheckUtf8(m.value(),
+                       absl::StrCat("value of the matcher for label ", QuoteForError(m.name())));
+    }
     tsdb::MatchType type;
     switch (m.type()) {
       case thanos::LabelMatcher::EQ:
@@ -89,14 +160,14 @@ absl::StatusOr<std::vector<tsdb::Matcher>> MatchersFromProto(
         break;
       default:
         return absl::InvalidArgumentError(absl::StrCat("unrecognized label matcher type ",
-                                                       static_cast<int>(m.type()), " for label \"",
-                                                       m.name(), "\""));
+                                                       static_cast<int>(m.type()), " for label ",
+                                                       QuoteForError(m.name())));
     }
     absl::StatusOr<tsdb::Matcher> matcher = tsdb::Matcher::Make(type, m.name(), m.value());
     if (!matcher.ok()) {
       // Whatever the matcher library says, a matcher the client sent is the client's mistake.
-      return absl::InvalidArgumentError(
-          absl::StrCat("bad matcher for label \"", m.name(), "\": ", matcher.status().message()));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "bad matcher for label ", QuoteForError(m.name()), ": ", matcher.status().message()));
     }
     out.push_back(*std::move(matcher));
   }
@@ -160,6 +231,7 @@ absl::StatusOr<store::LabelNamesRequest> LabelNamesRequestFromProto(
 absl::StatusOr<store::LabelValuesRequest> LabelValuesRequestFromProto(
     const thanos::LabelValuesRequest& req, const std::string& tenant) {
   store::LabelValuesRequest out;
+  CHARON_RETURN_IF_ERROR(CheckUtf8(req.label(), "label name"));
   out.label = req.label();
   out.start = req.start();
   out.end = req.end();

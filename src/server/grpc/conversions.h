@@ -20,11 +20,20 @@
 
 namespace charon::server {
 
-// Codes are the same numbers on both sides; the message is kept.
+// Longest error text sent as grpc-message. Go's and C++'s gRPC drop trailers past their metadata
+// limit (8-16 KiB) and the client then sees RESOURCE_EXHAUSTED or INTERNAL instead of the real
+// code, so longer texts (a huge invalid regex quoted back) are cut.
+inline constexpr size_t kMaxErrorMessageBytes = 4096;
+
+// Codes are the same numbers on both sides; the message is kept, cut by TruncateErrorMessage.
 grpc::Status ToGrpcStatus(const absl::Status& s);
+// `message` when it fits kMaxErrorMessageBytes, else its head (cut at a UTF-8 character
+// boundary) and a note of the full length, kMaxErrorMessageBytes in all.
+std::string TruncateErrorMessage(absl::string_view message);
 absl::Status FromGrpcStatus(const grpc::Status& s);
 
-// InvalidArgument for an unknown matcher type or a regex RE2 cannot compile.
+// InvalidArgument for an unknown matcher type, a regex RE2 cannot compile, or a name or value that
+// is not valid UTF-8; the text names the matcher (long names and values cut).
 absl::StatusOr<std::vector<tsdb::Matcher>> MatchersFromProto(
     const google::protobuf::RepeatedPtrField<thanos::LabelMatcher>& matchers);
 

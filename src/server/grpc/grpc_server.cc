@@ -13,12 +13,14 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/logging.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "server/grpc/health_service.h"
 #include "server/grpc/info_service.h"
 #include "server/grpc/server_metrics.h"
 #include "server/grpc/store_service.h"
+#include "server/grpc/tls_server_credentials.h"
 
 namespace charon::server {
 namespace {
@@ -45,16 +47,18 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const GrpcS
   if (o.tls_cert_file.empty() || o.tls_key_file.empty()) {
     return absl::InvalidArgumentError("gRPC server: TLS needs both a certificate and a key");
   }
-  grpc::SslServerCredentialsOptions ssl;
-  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
-  CHARON_ASSIGN_OR_RETURN(pair.cert_chain, ReadFile(o.tls_cert_file, "TLS certificate"));
-  CHARON_ASSIGN_OR_RETURN(pair.private_key, ReadFile(o.tls_key_file, "TLS key"));
-  ssl.pem_key_cert_pairs.push_back(std::move(pair));
+  TlsServerSettings tls;
+  CHARON_ASSIGN_OR_RETURN(tls.cert_pem, ReadFile(o.tls_cert_file, "TLS certificate"));
+  CHARON_ASSIGN_OR_RETURN(tls.key_pem, ReadFile(o.tls_key_file, "TLS key"));
   if (!o.tls_client_ca_file.empty()) {
-    CHARON_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadFile(o.tls_client_ca_file, "TLS client CA"));
-    ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+    CHARON_ASSIGN_OR_RETURN(tls.client_ca_pem, ReadFile(o.tls_client_ca_file, "TLS client CA"));
   }
-  return grpc::SslServerCredentials(ssl);
+  tls.min_version = o.tls_min_version;
+  tls.cipher_suites = o.tls_cipher_suites;
+  tls.curves = o.tls_curves;
+  CHARON_ASSIGN_OR_RETURN(TlsServerCredentials creds, NewTlsServerCredentials(tls));
+  for (const std::string& note : creds.notes) base::LogInfo("gRPC server TLS", {{"note", note}});
+  return creds.credentials;
 }
 
 int ToMillisArg(absl::Duration d) {

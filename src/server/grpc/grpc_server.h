@@ -11,6 +11,7 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -38,6 +39,11 @@ struct GrpcServerOptions {
   std::string tls_key_file;
   // --grpc-server-tls-client-ca: when set, clients must present a certificate it signed.
   std::string tls_client_ca_file;
+  // --grpc-server-tls-min-version, --grpc-server-tls-ciphers, --grpc-server-tls-curves; what the
+  // gRPC library cannot enforce fails Start() (see tls_server_credentials.h).
+  std::string tls_min_version = "1.3";
+  std::vector<std::string> tls_cipher_suites;
+  std::vector<std::string> tls_curves;
   // --grpc-server-max-connection-age: connections are closed after this long, so clients
   // reconnect (and re-handshake TLS). Zero or infinite = never.
   absl::Duration max_connection_age = absl::Minutes(60);
@@ -68,7 +74,8 @@ class GrpcServer {
   GrpcServer(const GrpcServer&) = delete;
   GrpcServer& operator=(const GrpcServer&) = delete;
 
-  // Binds and starts serving. InvalidArgument for unreadable or half-given TLS files,
+  // Binds and starts serving. InvalidArgument for unreadable or half-given TLS files or TLS
+  // settings that cannot be enforced, FailedPrecondition for a second, different cipher list,
   // Unavailable when the address cannot be bound (in use, no permission, not an address),
   // FailedPrecondition when already started.
   [[nodiscard]] absl::Status Start();

@@ -9,9 +9,11 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -21,9 +23,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "cmd/charon/query_command.h"
+#include "server/grpc/conversions.h"
 #include "server/grpc/store_client.h"
 #include "server/grpc/store_service.h"
 #include "testing/status_matchers.h"
+#include "tsdb/labels.h"
 #include "tsdb/xor_chunk.h"
 
 namespace charon::server {
@@ -390,29 +394,166 @@ TEST_F(GrpcServerTest, EngineStatusCodesPassThrough) {
               StatusIs(absl::StatusCode::kDataLoss));
 }
 
-TEST_F(GrpcServerTest, NonUtf8LabelBytesSurvive) {
+TEST_F(GrpcServerTest, NonUtf8LabelBytesInAnswersSurvive) {
   const std::string name = "n\x80";
   const std::string value("\xff\xfe\x00z", 4);
   store_.AddSeries({{"__name__", "up"}, {name, value}});
   store_.labels_.values = {"\xc3\x28", std::string("\x00\xff", 2)};
   Start();
 
-  thanos::SeriesRequest req = UpRequest();
-  *req.add_matchers() = Matcher(thanos::LabelMatcher::NEQ, name, "\xfe");
-  ASSERT_OK_AND_ASSIGN(SeriesCallResult r, client_->Series(req));
+  ASSERT_OK_AND_ASSIGN(SeriesCallResult r, client_->Series(UpRequest()));
   ASSERT_EQ(r.series.size(), 6u);
   const thanos::Series& s = r.series.back();
   ASSERT_EQ(s.labels_size(), 2);
   EXPECT_EQ(s.labels(1).name(), name);
   EXPECT_EQ(s.labels(1).value(), value);
-  EXPECT_EQ(store_.last_series()->matchers[1].name(), name);
-  EXPECT_EQ(store_.last_series()->matchers[1].value(), "\xfe");
 
   thanos::LabelValuesRequest lv;
-  lv.set_label(name);
+  lv.set_label("job");
   ASSERT_OK_AND_ASSIGN(thanos::LabelValuesResponse resp, client_->LabelValues(lv));
   EXPECT_THAT(resp.values(), ElementsAre("\xc3\x28", std::string("\x00\xff", 2)));
-  EXPECT_EQ(store_.last_values()->label, name);
+}
+
+TEST_F(GrpcServerTest, InvalidUtf8InRequestsIsInvalidArgumentForEveryCall) {
+  Start();
+  struct Case {
+    std::string name;
+    thanos::LabelMatcher matcher;
+  };
+  const std::vector<Case> cases = {
+      {"value", Matcher(thanos::LabelMatcher::EQ, "job", "a\xff")},
+      {"regex value", Matcher(thanos::LabelMatcher::RE, "job", "\xc3\x28.*")},
+      {"name", Matcher(thanos::LabelMatcher::NEQ, "n\x80", "x")},
+      {"overlong", Matcher(thanos::LabelMatcher::EQ, "job", "\xc0\xaf")},
+      {"surrogate", Matcher(thanos::LabelMatcher::NRE, "job", "\xed\xa0\x80")},
+      {"truncated", Matcher(thanos::LabelMatcher::EQ, "job", "\xe2\x82")},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    thanos::SeriesRequest series = UpRequest();
+    *series.add_matchers() = c.matcher;
+    EXPECT_THAT(client_->Series(series),
+                StatusIs(absl::StatusCode::kInvalidArgument, "is not valid UTF-8"));
+    thanos::LabelNamesRequest names;
+    *names.add_matchers() = c.matcher;
+    EXPECT_THAT(client_->LabelNames(names),
+                StatusIs(absl::StatusCode::kInvalidArgument, "is not valid UTF-8"));
+    thanos::LabelValuesRequest values;
+    values.set_label("job");
+    *values.add_matchers() = c.matcher;
+    EXPECT_THAT(client_->LabelValues(values),
+                StatusIs(absl::StatusCode::kInvalidArgument, "is not valid UTF-8"));
+    hintspb::SeriesRequestHints hints;
+    *hints.add_block_matchers() = c.matcher;
+    series = UpRequest();
+    series.mutable_hints()->PackFrom(hints);
+    EXPECT_THAT(client_->Series(series),
+                StatusIs(absl::StatusCode::kInvalidArgument, "is not valid UTF-8"));
+  }
+  thanos::LabelValuesRequest values;
+  values.set_label("j\xffob");
+  EXPECT_THAT(client_->LabelValues(values),
+              StatusIs(absl::StatusCode::kInvalidArgument, "label name \"j\\xffob\""));
+  // Valid multi-byte UTF-8 passes.
+  thanos::SeriesRequest ok = UpRequest();
+  *ok.add_matchers() =
+      Matcher(thanos::LabelMatcher::NEQ, "job", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
+  EXPECT_OK(client_->Series(ok));
+  EXPECT_EQ(store_.last_series()->matchers.size(), 2u);
+}
+
+// Sends `bytes` as the request of `method` and returns the call's status.
+grpc::Status CallWithRawRequest(int port, const std::string& method, const std::string& bytes) {
+  auto channel =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  grpc::CompletionQueue cq;
+  auto call = stub.PrepareCall(&ctx, method, &cq);
+  void* tag = nullptr;
+  bool ok = false;
+  call->StartCall(reinterpret_cast<void*>(1));
+  cq.Next(&tag, &ok);
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer request(&slice, 1);
+  call->WriteLast(request, grpc::WriteOptions(), reinterpret_cast<void*>(2));
+  cq.Next(&tag, &ok);
+  grpc::ByteBuffer response;
+  call->Read(&response, reinterpret_cast<void*>(3));
+  cq.Next(&tag, &ok);
+  grpc::Status status;
+  call->Finish(&status, reinterpret_cast<void*>(4));
+  cq.Next(&tag, &ok);
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+  return status;
+}
+
+TEST_F(GrpcServerTest, GarbageRequestBytesAreInvalidArgumentForEveryCall) {
+  Start();
+  const std::vector<std::string> garbage = {
+      std::string("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 11),  // varint too long
+      std::string("\x1a\x64\x0a", 3),  // matchers: a length past the end
+      std::string("\x0f", 1),          // wire type 7 does not exist
+  };
+  for (const char* method :
+       {"/thanos.Store/Series", "/thanos.Store/LabelNames", "/thanos.Store/LabelValues",
+        "/thanos.Store/Info", "/thanos.info.Info/Info", "/grpc.health.v1.Health/Check"}) {
+    for (const std::string& bytes : garbage) {
+      SCOPED_TRACE(absl::StrCat(method, " ", tsdb::GoQuote(bytes)));
+      grpc::Status s = CallWithRawRequest(server_->port(), method, bytes);
+      EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
+      EXPECT_THAT(s.error_message(), HasSubstr("malformed"));
+    }
+  }
+  EXPECT_FALSE(store_.last_series().has_value());
+}
+
+TEST_F(GrpcServerTest, HugeInvalidRegexGivesABoundedErrorText) {
+  Start();
+  const std::string pattern = "(" + std::string(4 << 20, 'a');
+  thanos::SeriesRequest req = UpRequest();
+  *req.add_matchers() = Matcher(thanos::LabelMatcher::RE, "job", pattern);
+  absl::StatusOr<SeriesCallResult> r = client_->Series(req);
+  EXPECT_THAT(r, StatusIs(absl::StatusCode::kInvalidArgument, "bad matcher for label \"job\""));
+  EXPECT_LE(r.status().message().size(), kMaxErrorMessageBytes);
+  // The engine's own long errors are cut the same way.
+  store_.labels_status_ = absl::DataLossError(std::string(100'000, 'x'));
+  absl::StatusOr<thanos::LabelNamesResponse> names = client_->LabelNames({});
+  EXPECT_THAT(names, StatusIs(absl::StatusCode::kDataLoss, "error text cut from 100000 bytes"));
+  EXPECT_LE(names.status().message().size(), kMaxErrorMessageBytes);
+}
+
+TEST(TruncateErrorMessage, KeepsShortTextsAndCutsLongOnesAtACharacterBoundary) {
+  EXPECT_EQ(TruncateErrorMessage("short"), "short");
+  const std::string fits(kMaxErrorMessageBytes, 'a');
+  EXPECT_EQ(TruncateErrorMessage(fits), fits);
+  std::string euros;
+  while (euros.size() <= kMaxErrorMessageBytes) euros += "\xe2\x82\xac";
+  const std::string cut = TruncateErrorMessage(euros);
+  EXPECT_LE(cut.size(), kMaxErrorMessageBytes);
+  const size_t note = cut.find(" ... (error text cut from");
+  ASSERT_NE(note, std::string::npos);
+  EXPECT_EQ(note % 3, 0u);  // whole euro signs only
+}
+
+TEST(GrpcServerOptions, MaxReceiveSizeIsThanosDefault) {
+  // Thanos' gRPC server: grpc.MaxRecvMsgSize(math.MaxInt32), grpc.MaxSendMsgSize(math.MaxInt32).
+  EXPECT_EQ(GrpcServerOptions{}.max_receive_message_size, std::numeric_limits<int32_t>::max());
+  EXPECT_EQ(GrpcServerOptions{}.max_send_message_size, std::numeric_limits<int32_t>::max());
+}
+
+TEST_F(GrpcServerTest, RequestOverTheReceiveLimitIsResourceExhausted) {
+  GrpcServerOptions o;
+  o.max_receive_message_size = 64 << 10;
+  Start(o);
+  thanos::SeriesRequest req = UpRequest();
+  *req.add_matchers() = Matcher(thanos::LabelMatcher::EQ, "job", std::string(100 << 10, 'a'));
+  EXPECT_THAT(client_->Series(req), StatusIs(absl::StatusCode::kResourceExhausted));
+  EXPECT_FALSE(store_.last_series().has_value());
+  EXPECT_OK(client_->Series(UpRequest()));
 }
 
 TEST_F(GrpcServerTest, LabelCallsCarryResponseHints) {

@@ -9,6 +9,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "server/grpc/request_serialization.h"
 #include "server/grpc/proto/health.grpc.pb.h"
 #include "store/store_api.h"
 

@@ -5,6 +5,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "server/grpc/request_serialization.h"
 #include "server/grpc/proto/info.grpc.pb.h"
 #include "store/store_api.h"
 

@@ -12,6 +12,7 @@
 
 #include <string>
 
+#include "server/grpc/request_serialization.h"
 #include "server/grpc/proto/store_rpc.grpc.pb.h"
 #include "server/grpc/server_metrics.h"
 #include "store/store_api.h"
