@@ -358,10 +358,12 @@ absl::Status ValidateStoreFlags(const StoreFlags& f, absl::Time now) {
                {"1.0", "1.1", "1.2", "1.3"});
 }
 
-std::vector<std::string> UnimplementedFlagsInUse(const StoreFlags& f) {
+namespace {
+
+// Every flag Charon accepts without acting on it, and whether `f` sets it. Edit as features land.
+std::vector<std::pair<const char*, bool>> UnimplementedFlags(const StoreFlags& f) {
   const StoreFlags d;
-  // Edit this list as features land.
-  const std::pair<const char*, bool> flags[] = {
+  return {
       {"--tracing.config", !f.tracing_config.empty()},
       {"--enable-auto-gomemlimit", f.enable_auto_gomemlimit != d.enable_auto_gomemlimit},
       {"--auto-gomemlimit.ratio", f.auto_gomemlimit_ratio != d.auto_gomemlimit_ratio},
@@ -383,9 +385,23 @@ std::vector<std::string> UnimplementedFlagsInUse(const StoreFlags& f) {
       {"--store.posting-group-max-key-series-ratio",
        f.posting_group_max_key_series_ratio != d.posting_group_max_key_series_ratio},
       {"--request.logging-config", !f.request_logging_config.empty()},
+      // The blocks page has no links or redirects for a prefix to apply to.
+      {"--web.external-prefix", f.web_external_prefix != d.web_external_prefix},
+      {"--web.prefix-header", f.web_prefix_header != d.web_prefix_header},
   };
+}
+
+}  // namespace
+
+std::vector<std::string> UnimplementedFlagNames() {
+  std::vector<std::string> names;
+  for (const auto& [name, set] : UnimplementedFlags(StoreFlags())) names.emplace_back(name);
+  return names;
+}
+
+std::vector<std::string> UnimplementedFlagsInUse(const StoreFlags& f) {
   std::vector<std::string> in_use;
-  for (const auto& [name, set] : flags) {
+  for (const auto& [name, set] : UnimplementedFlags(f)) {
     if (set) in_use.emplace_back(name);
   }
   return in_use;

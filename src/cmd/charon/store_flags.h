@@ -141,6 +141,8 @@ void RegisterStoreFlags(CLI::App* app, StoreFlags* flags);
 // Names ("--chunk-pool-size") of flags Charon does not implement yet whose value differs from the
 // default, in registration order.
 std::vector<std::string> UnimplementedFlagsInUse(const StoreFlags& flags);
+// Every flag UnimplementedFlagsInUse may name, in registration order.
+std::vector<std::string> UnimplementedFlagNames();
 
 }  // namespace charon::cmd
 
