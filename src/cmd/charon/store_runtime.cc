@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -146,8 +147,21 @@ class EngineRuntime final : public StoreRuntime {
   bool Ready() const override { return ready_.load(); }
 
   http::BlocksSnapshot LoadedBlocks() const override {
-    absl::MutexLock lock(&mu_);
-    return snapshot_;
+    http::BlocksSnapshot snap;
+    {
+      absl::MutexLock lock(&mu_);
+      snap = snapshot_;
+    }
+    // Sizes of the index-headers of the blocks loaded now, for the blocks page's detail view.
+    if (store_) {
+      for (const auto& b : store_->Blocks()) {
+        std::error_code ec;
+        const auto size = std::filesystem::file_size(
+            std::filesystem::path(data_dir_) / b->id() / "index-header", ec);
+        if (!ec) snap.index_header_bytes[b->id()] = static_cast<int64_t>(size);
+      }
+    }
+    return snap;
   }
 
   store::StoreApi* Store() override { return store_.get(); }

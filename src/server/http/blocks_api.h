@@ -7,6 +7,7 @@
 #define CHARON_SERVER_HTTP_BLOCKS_API_H_
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,8 @@ struct BlocksSnapshot {
   std::optional<absl::Time> refreshed_at;
   // Error of the last fetch; OK prints as null.
   absl::Status err;
+  // Size of the local index-header of each loaded block, by ULID (for the page's detail view).
+  std::map<std::string, int64_t> index_header_bytes;
 };
 
 // Must be thread-safe: called concurrently from HTTP worker threads.
@@ -39,8 +42,12 @@ using BlocksProvider = std::function<BlocksSnapshot()>;
 std::string RenderBlocksJson(std::string_view label, const BlocksSnapshot& loaded,
                              bool loaded_view);
 
-// A self-contained HTML page: one row per block with ULID, min/max time, external labels,
-// resolution, compaction level, series, samples and chunks; sorted by label set then min time.
+// A self-contained HTML page (no external resources): a timeline with one lane per external-label
+// set and one bar per block (an <svg id="timeline"> of <rect class="block" data-ulid=...>,
+// overlapping blocks stacked, colour by compaction level, dash by resolution), a detail view of
+// the block named by the URL fragment (#<ULID>, set by clicking a bar), and a table with one row
+// per block: ULID, min/max time, external labels, resolution, compaction level, series, samples,
+// chunks; sorted by label set then min time.
 std::string RenderBlocksPage(std::string_view label, const BlocksSnapshot& loaded);
 
 // RFC3339 with nanoseconds and trailing zeros dropped, UTC ("2026-01-02T15:04:05.1Z"), as Go

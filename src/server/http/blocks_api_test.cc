@@ -17,7 +17,8 @@ const char kMeta[] =
     R"("thanos":{"labels":{"cluster":"<eu>"},"downsample":{"resolution":0},"source":"sidecar"}})";
 
 TEST(RenderBlocksJson, GlobalViewIsAlwaysEmpty) {
-  BlocksSnapshot loaded{{kMeta}, absl::FromUnixSeconds(1767225600), absl::UnavailableError("x")};
+  BlocksSnapshot loaded{
+      {kMeta}, absl::FromUnixSeconds(1767225600), absl::UnavailableError("x"), {}};
   EXPECT_EQ(RenderBlocksJson("cluster", loaded, /*loaded_view=*/false),
             R"({"status":"success","data":{"label":"cluster","blocks":[],)"
             R"("refreshedAt":"0001-01-01T00:00:00Z","err":null}})");
@@ -26,7 +27,8 @@ TEST(RenderBlocksJson, GlobalViewIsAlwaysEmpty) {
 TEST(RenderBlocksJson, LoadedViewCarriesMetasTimeAndError) {
   BlocksSnapshot loaded{{kMeta, "not json"},
                         absl::FromUnixMillis(1767225600500),
-                        absl::UnavailableError("bucket down")};
+                        absl::UnavailableError("bucket down"),
+                        {}};
   nlohmann::json got = nlohmann::json::parse(RenderBlocksJson("", loaded, /*loaded_view=*/true));
   EXPECT_EQ(got["status"], "success");
   EXPECT_EQ(got["data"]["label"], "");
@@ -45,7 +47,7 @@ TEST(RenderBlocksJson, LoadedViewBeforeFirstFetch) {
 }
 
 TEST(RenderBlocksPage, ListsBlocksAndEscapesLabels) {
-  BlocksSnapshot loaded{{kMeta}, absl::FromUnixSeconds(1767225600), absl::OkStatus()};
+  BlocksSnapshot loaded{{kMeta}, absl::FromUnixSeconds(1767225600), absl::OkStatus(), {}};
   std::string page = RenderBlocksPage("cluster", loaded);
   EXPECT_THAT(page, HasSubstr("<td>01HQ8Z8Z8Z8Z8Z8Z8Z8Z8Z8Z8Z</td>"));
   EXPECT_THAT(page, HasSubstr("<td>2026-01-01T00:00:00Z</td><td>2026-01-01T02:00:00Z</td>"));

@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -10,8 +11,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <unistd.h>
 
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
@@ -74,7 +73,10 @@ class HttpServerTest : public ::testing::Test {
     HttpServerOptions options;
     options.ready = [this] { return ready_.load(); };
     options.loaded_blocks = [] {
-      return BlocksSnapshot{{kMeta}, absl::FromUnixSeconds(1767225600), absl::OkStatus()};
+      BlocksSnapshot s;
+      s.metas = {kMeta};
+      s.refreshed_at = absl::FromUnixSeconds(1767225600);
+      return s;
     };
     options.bucket_web_label = "a";
     return options;
@@ -133,11 +135,10 @@ double Sample(const std::string& text, const std::string& name) {
 TEST_F(HttpServerTest, MetricsExposeProcessFiguresOfThisProcess) {
   auto server = StartServer(DefaultOptions());
   const std::string before = Fetch(server->port(), "/metrics").body;
-  for (const char* type : {"# TYPE process_cpu_seconds_total counter",
-                           "# TYPE process_resident_memory_bytes gauge",
-                           "# TYPE process_virtual_memory_bytes gauge",
-                           "# TYPE process_open_fds gauge", "# TYPE process_max_fds gauge",
-                           "# TYPE process_start_time_seconds gauge"}) {
+  for (const char* type :
+       {"# TYPE process_cpu_seconds_total counter", "# TYPE process_resident_memory_bytes gauge",
+        "# TYPE process_virtual_memory_bytes gauge", "# TYPE process_open_fds gauge",
+        "# TYPE process_max_fds gauge", "# TYPE process_start_time_seconds gauge"}) {
     EXPECT_THAT(before, HasSubstr(type));
   }
   EXPECT_GT(Sample(before, "process_resident_memory_bytes"), 1 << 20);
@@ -154,8 +155,8 @@ TEST_F(HttpServerTest, MetricsExposeProcessFiguresOfThisProcess) {
   for (int i = 0; i < 20; ++i) fds.push_back(::dup(0));
   volatile double x = 0;
   const double cpu_before = Sample(before, "process_cpu_seconds_total");
-  for (int64_t i = 0; Sample(Fetch(server->port(), "/metrics").body,
-                             "process_cpu_seconds_total") <= cpu_before + 0.05;) {
+  for (int64_t i = 0; Sample(Fetch(server->port(), "/metrics").body, "process_cpu_seconds_total") <=
+                      cpu_before + 0.05;) {
     for (int j = 0; j < 10'000'000; ++j) x = x + j;
     ASSERT_LT(++i, 1000) << "CPU time did not grow";
   }
