@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "cache/index_cache_keys.h"
 #include "store/range_fetcher.h"
 #include "tsdb/postings.h"
 #include "tsdb/postings_plan.h"
@@ -22,6 +23,18 @@ absl::StatusOr<std::vector<uint64_t>> ExpandBlockPostings(const Block& block,
                                                           QueryContext& ctx) {
   FetchStats* stats = &ctx.stats();
   const auto& reader = block.index_header();
+  cache::IndexCache* index_cache = ctx.index_cache();
+  // Expanded postings are cached as series offsets, as Thanos keys them.
+  const uint64_t scale = block.index_version() >= 2 ? 16 : 1;
+  std::string matchers_key;
+  if (index_cache != nullptr && !matchers.empty()) {
+    matchers_key = cache::MatchersKey(matchers);
+    if (auto hit = index_cache->FetchExpandedPostings(block.id(), matchers_key)) {
+      std::vector<uint64_t> refs = std::move(*hit);
+      for (uint64_t& r : refs) r /= scale;
+      return refs;
+    }
+  }
   tsdb::PostingsPlan plan;
   if (matchers.empty()) {
     plan.groups.push_back(tsdb::PostingGroup{"", false, {""}, {}});
@@ -58,6 +71,24 @@ absl::StatusOr<std::vector<uint64_t>> ExpandBlockPostings(const Block& block,
       wanted.push_back({&name, &values[i], {(*ranges)[i]->start, end}});
     }
   }
+  // Lists the index cache holds are not read from the bucket.
+  std::map<Key, std::vector<uint64_t>> cached;
+  if (index_cache != nullptr && !wanted.empty()) {
+    std::vector<tsdb::Label> labels;
+    labels.reserve(wanted.size());
+    for (const auto& w : wanted) labels.push_back({*w.name, *w.value});
+    std::vector<std::optional<std::vector<uint64_t>>> hits =
+        index_cache->FetchMultiPostings(block.id(), labels);
+    std::vector<Wanted> missing;
+    for (size_t i = 0; i < wanted.size(); ++i) {
+      if (hits[i]) {
+        cached[{*wanted[i].name, *wanted[i].value}] = std::move(*hits[i]);
+      } else {
+        missing.push_back(wanted[i]);
+      }
+    }
+    wanted = std::move(missing);
+  }
   std::sort(wanted.begin(), wanted.end(),
             [](const Wanted& a, const Wanted& b) { return a.range.start < b.range.start; });
   // Postings lists are fetched by key here, and only here.
@@ -65,8 +96,11 @@ absl::StatusOr<std::vector<uint64_t>> ExpandBlockPostings(const Block& block,
   read.ranges.reserve(wanted.size());
   for (const auto& w : wanted) read.ranges.push_back(w.range);
   ChunkBuffers bufs;
-  CHARON_ASSIGN_OR_RETURN(FetchedRanges fetched,
-                          FetchRanges(ctx, block, "postings", {&read, 1}, bufs));
+  FetchedRanges fetched;
+  fetched.views.resize(1);
+  if (!wanted.empty()) {
+    CHARON_ASSIGN_OR_RETURN(fetched, FetchRanges(ctx, block, "postings", {&read, 1}, bufs));
+  }
   stats->postings_fetch_count += fetched.requests;
   stats->postings_fetched_bytes += fetched.bytes;
   std::map<Key, std::string_view> lists;
@@ -79,17 +113,35 @@ absl::StatusOr<std::vector<uint64_t>> ExpandBlockPostings(const Block& block,
     lists[{*wanted[i].name, *wanted[i].value}] = view;
   }
   if (stats) {
-    stats->postings_touched += static_cast<int64_t>(lists.size());
+    stats->postings_touched += static_cast<int64_t>(lists.size() + cached.size());
     stats->postings_fetched += static_cast<int64_t>(lists.size());
+  }
+  if (index_cache != nullptr && !lists.empty()) {
+    std::vector<std::pair<tsdb::Label, std::vector<uint64_t>>> fresh;
+    fresh.reserve(lists.size());
+    for (const auto& [key, view] : lists) {
+      auto refs = tsdb::ExpandPostings(*tsdb::RawPostings(view));
+      if (!refs.ok()) return BlockReadError(block, "postings", refs.status());
+      fresh.emplace_back(tsdb::Label{key.first, key.second}, std::move(refs).value());
+    }
+    index_cache->StorePostings(block.id(), fresh);
   }
   tsdb::PostingsPtr it =
       tsdb::CombinePlan(plan, [&](const std::string& name, const std::string& value) {
+        if (auto c = cached.find({name, value}); c != cached.end()) {
+          return tsdb::ListPostings(c->second);
+        }
         auto f = lists.find({name, value});
         if (f == lists.end()) return tsdb::EmptyPostings();
         return tsdb::CheckedRawPostings(f->second);
       });
   auto ids = tsdb::ExpandPostings(*it);
   if (!ids.ok()) return BlockReadError(block, "postings", ids.status());
+  if (index_cache != nullptr && !matchers_key.empty()) {
+    std::vector<uint64_t> offsets = *ids;
+    for (uint64_t& r : offsets) r *= scale;
+    index_cache->StoreExpandedPostings(block.id(), matchers_key, offsets);
+  }
   return ids;
 }
 

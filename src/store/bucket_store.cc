@@ -27,6 +27,7 @@ QueryIoOptions BucketStore::IoOptions(const std::string& tenant) {
   io.downloaded_bytes_limit = options_.downloaded_bytes_limit;
   io.on_bytes_limit = [this, tenant] { metrics_.QueryDropped("bytes", tenant); };
   io.budget = &budget_;
+  io.index_cache = options_.index_cache.get();
   return io;
 }
 

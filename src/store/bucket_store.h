@@ -23,6 +23,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "base/ulid.h"
+#include "cache/index_cache.h"
 #include "objstore/bucket.h"
 #include "store/block.h"
 #include "store/gate.h"
@@ -71,6 +72,8 @@ struct BucketStoreOptions {
   int requests_per_query = 128;
   int requests_per_process = 1024;
   uint64_t downloaded_bytes_limit = 0;  // --store.grpc.downloaded-bytes-limit
+  // The index cache (--index-cache-size / --index-cache.config); null: none.
+  std::shared_ptr<cache::IndexCache> index_cache;
   // --chunk-pool-size: fetched index and chunk bytes all requests hold at once (0 = unbounded).
   uint64_t chunk_pool_size = uint64_t{2} << 30;
   // Structured log sink (level "debug"|"info"|"warn"|"error", message, key/values); may be empty.

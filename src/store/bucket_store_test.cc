@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "cache/index_cache_config.h"
 #include "objstore/error_bucket.h"
 #include "objstore/filesystem_bucket.h"
 #include "store/store_test_util.h"
@@ -25,6 +26,39 @@ using ::charon::testing::StatusIs;
 using tsdb::MatchType;
 
 constexpr int64_t kStep = 60'000;
+
+// Counts GetRange calls on index files and on chunk segments, apart.
+class IndexReadCounter final : public objstore::Bucket {
+ public:
+  explicit IndexReadCounter(std::shared_ptr<objstore::Bucket> inner) : inner_(std::move(inner)) {}
+  absl::Status Iter(std::string_view dir,
+                    const std::function<absl::Status(std::string_view name)>& fn,
+                    objstore::IterOptions options) override {
+    return inner_->Iter(dir, fn, options);
+  }
+  absl::StatusOr<std::string> Get(std::string_view name) override { return inner_->Get(name); }
+  absl::StatusOr<std::string> GetRange(std::string_view name, int64_t offset,
+                                       int64_t length) override {
+    (name.ends_with("/index") ? index_reads_ : other_reads_).fetch_add(1);
+    return inner_->GetRange(name, offset, length);
+  }
+  absl::StatusOr<bool> Exists(std::string_view name) override { return inner_->Exists(name); }
+  absl::StatusOr<objstore::ObjectAttributes> Attributes(std::string_view name) override {
+    return inner_->Attributes(name);
+  }
+  std::string Name() const override { return inner_->Name(); }
+
+  int64_t index_reads() const { return index_reads_.load(); }
+  int64_t other_reads() const { return other_reads_.load(); }
+  void Reset() {
+    index_reads_ = 0;
+    other_reads_ = 0;
+  }
+
+ private:
+  std::shared_ptr<objstore::Bucket> inner_;
+  std::atomic<int64_t> index_reads_{0}, other_reads_{0};
+};
 
 tsdb::Labels L(std::initializer_list<std::pair<const char*, const char*>> kv) {
   tsdb::Labels ls;
@@ -459,6 +493,51 @@ TEST_F(BucketStoreTest, BucketErrorsAreUnavailableAndDeletedBlocksNotFound) {
     EXPECT_THAT(store.Series(req, after, nullptr),
                 StatusIs(absl::StatusCode::kNotFound, "block " + victim + ": chunks: "));
   }
+}
+
+// With the default index cache (in memory), a repeated Series reads no index bytes from the
+// bucket: postings, expanded postings and series entries all come from the cache, and the answer
+// is the same. A corrupt cached value is a miss, not a wrong answer.
+TEST_F(BucketStoreTest, WarmSeriesMakesNoIndexReadsWithTheIndexCache) {
+  auto counter = std::make_shared<IndexReadCounter>(bucket_);
+  prometheus::Registry registry;
+  testing::TempDir data = testing::TempDir::Make().value();
+  BucketStoreOptions opts;
+  opts.load.data_dir = data.path();
+  opts.series_batch_size = 7;
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<cache::IndexCache> index_cache,
+                       cache::MakeDefaultIndexCache(250 << 20, registry));
+  opts.index_cache = std::move(index_cache);
+  BucketStore store(counter, AllBlocks(counter), opts, registry);
+  ASSERT_OK(store.InitialSync());
+
+  for (const auto& ms : {ParseMatchers({{MatchType::kEqual, "__name__", "up"},
+                                        {MatchType::kRegexMatch, "job", "api|db"}}),
+                         ParseMatchers({{MatchType::kRegexMatch, "__name__", ".+"}}),
+                         ParseMatchers({{MatchType::kEqual, "__name__", "http_requests_total"},
+                                        {MatchType::kNotEqual, "code", "200"}})}) {
+    SeriesRequest req;
+    req.min_time = kFixtureStartMs;
+    req.max_time = kFixtureStartMs + 3 * kTwoHoursMs;
+    req.matchers = ms;
+    counter->Reset();
+    CollectingSink cold(req.min_time, req.max_time);
+    ASSERT_OK(store.Series(req, cold, nullptr));
+    EXPECT_GT(counter->index_reads(), 0);
+    const int64_t cold_chunk_reads = counter->other_reads();
+
+    counter->Reset();
+    CollectingSink warm(req.min_time, req.max_time);
+    ASSERT_OK(store.Series(req, warm, nullptr));
+    EXPECT_EQ(counter->index_reads(), 0);
+    EXPECT_EQ(counter->other_reads(), cold_chunk_reads);  // chunks are not the index cache's job
+    ASSERT_EQ(warm.series.size(), cold.series.size());
+    for (size_t i = 0; i < warm.series.size(); ++i) {
+      EXPECT_EQ(warm.series[i].labels, cold.series[i].labels);
+      EXPECT_EQ(warm.series[i].samples, cold.series[i].samples);
+    }
+  }
+  EXPECT_GT(registry.Collect().size(), 0u);
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "base/parallel.h"
+#include "cache/index_cache.h"
 #include "store/block.h"
 #include "store/fetch_stats.h"
 #include "store/gate.h"
@@ -37,6 +38,9 @@ struct QueryIoOptions {
   std::function<void()> on_bytes_limit;
   // --chunk-pool-size, shared by every request; may be null (unbounded).
   MemoryBudget* budget = nullptr;
+  // Postings, expanded postings and series entries are looked up here before the bucket, and
+  // stored here after it; may be null (no index cache).
+  cache::IndexCache* index_cache = nullptr;
 };
 
 class QueryContext {
@@ -68,6 +72,7 @@ class QueryContext {
   int64_t requests() const { return requests_.load(); }
 
   FetchStats& stats() { return stats_; }
+  cache::IndexCache* index_cache() const { return options_.index_cache; }
 
  private:
   const CallContext& call_;

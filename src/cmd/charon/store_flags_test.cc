@@ -282,7 +282,8 @@ TEST(UnimplementedFlagsInUse, ListsOnlyNonDefaultUnimplementedFlags) {
   };
   const std::vector<Case> cases = {
       {{"--chunk-pool-size=2GB", "--index-cache-size=250MB", "--sync-block-duration=1m"}, {}},
-      {{"--index-cache-size=1GB"}, {"--index-cache-size"}},
+      {{"--index-cache-size=1GB", "--index-cache.config=type: IN-MEMORY"}, {}},
+      {{"--matcher-cache-size=100"}, {"--matcher-cache-size"}},
       {{"--chunk-pool-size=1GB", "--store.grpc.downloaded-bytes-limit=1MB"}, {}},
       {{"--no-cache-index-header", "--store.caching-bucket.config=x",
         "--store.enable-lazy-expanded-postings"},
@@ -358,6 +359,8 @@ const std::set<std::string> kActingFlags = {"log.level",
                                             "store.grpc.series-max-concurrency",
                                             "store.grpc.downloaded-bytes-limit",
                                             "chunk-pool-size",
+                                            "index-cache-size",
+                                            "index-cache.config",
                                             "sync-block-duration",
                                             "block-sync-concurrency",
                                             "block-meta-fetch-concurrency",

@@ -25,6 +25,7 @@
 #include "block/time_partition_filter.h"
 #include "cache/caching_bucket_config.h"
 #include "cmd/charon/data_dir.h"
+#include "cache/index_cache_config.h"
 #include "objstore/bucket_config.h"
 #include "objstore/metrics_bucket.h"
 #include "server/http/memory_releaser.h"
@@ -44,6 +45,34 @@ base::LogLevel ToLevel(std::string_view level) {
   if (level == "warn") return base::LogLevel::kWarn;
   if (level == "error") return base::LogLevel::kError;
   return base::LogLevel::kInfo;
+}
+
+// The index cache as Thanos makes it: from --index-cache.config(-file) when given, else in
+// memory of --index-cache-size bytes.
+absl::StatusOr<std::shared_ptr<cache::IndexCache>> IndexCacheFromFlags(
+    const StoreFlags& flags, prometheus::Registry& registry) {
+  if (flags.index_cache_config.empty()) {
+    CHARON_ASSIGN_OR_RETURN(std::unique_ptr<cache::IndexCache> c,
+                            cache::MakeDefaultIndexCache(flags.index_cache_size_bytes, registry));
+    base::LogInfo("index cache in memory", {{"max_size_bytes", flags.index_cache_size_bytes}});
+    return std::shared_ptr<cache::IndexCache>(std::move(c));
+  }
+  CHARON_ASSIGN_OR_RETURN(std::string yaml, flags.index_cache_config.Content());
+  const std::string source = SourceName(flags.index_cache_config);
+  absl::StatusOr<std::unique_ptr<cache::IndexCache>> c;
+  absl::StatusOr<cache::IndexCacheConfig> config = cache::ParseIndexCacheConfig(yaml, source);
+  if (config.ok()) {
+    c = cache::MakeIndexCache(*config, source, registry);
+  } else {
+    c = config.status();
+  }
+  if (!c.ok() && !flags.index_cache_config.path.empty()) {
+    // The message starts with the file's name; name the flag too.
+    return absl::Status(c.status().code(),
+                        absl::StrCat("--index-cache.config-file ", c.status().message()));
+  }
+  if (!c.ok()) return c.status();
+  return std::shared_ptr<cache::IndexCache>(std::move(c).value());
 }
 
 // Why the store is not ready; the values of charon_store_not_ready's `reason` label.
@@ -108,6 +137,7 @@ class EngineRuntime final : public StoreRuntime {
     opts.downloaded_bytes_limit =
         static_cast<uint64_t>(std::max<int64_t>(0, flags.downloaded_bytes_limit));
     opts.log = LogStoreRecord;
+    CHARON_ASSIGN_OR_RETURN(opts.index_cache, IndexCacheFromFlags(flags, registry));
     store_ = std::make_unique<store::BucketStore>(
         bucket_, [this] { return FetchMetas(); }, std::move(opts), registry);
     data_dir_ = flags.data_dir;
