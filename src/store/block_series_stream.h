@@ -67,7 +67,7 @@ struct BlockQuery {
   int64_t estimated_series_size = 64 * 1024;
   int64_t estimated_chunk_size = 16000;
   // Batches fetched ahead of the consumer per block, within the memory budget.
-  size_t batches_ahead = 8;
+  size_t batches_ahead = 2;
   Limiter* series_limiter = nullptr;
   Limiter* chunks_limiter = nullptr;
   QueryContext* ctx = nullptr;  // required

@@ -208,10 +208,14 @@ TEST(MemoryBudget, WaitsForOthersAndRefusesWhatCannotFit) {
   EXPECT_THAT(budget.Reserve(60, 50, {}), StatusIs(absl::StatusCode::kResourceExhausted));
   ASSERT_OK(budget.Reserve(80, 0, {}));
   std::thread release([&] { budget.Release(80); });
-  // Waits until the other holder releases.
+  // A new request waits until half the budget is free.
   EXPECT_OK(budget.Reserve(50, 0, {}));
   release.join();
   EXPECT_EQ(budget.used(), 50u);
+  // A running request never waits (no deadlock between requests holding bytes).
+  ASSERT_OK(budget.Reserve(60, 10, {}));
+  EXPECT_EQ(budget.used(), 110u);
+  budget.Release(60);
   CallContext gone;
   gone.cancelled = [] { return true; };
   EXPECT_THAT(budget.Reserve(60, 0, gone), StatusIs(absl::StatusCode::kCancelled));

@@ -16,7 +16,18 @@ absl::Status MemoryBudget::Reserve(uint64_t n, uint64_t held, const CallContext&
         " bytes of index and chunk data at once, more than --chunk-pool-size=", capacity_));
   }
   absl::MutexLock lock(&mu_);
-  auto fits = [this, n]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return used_ + n <= capacity_; };
+  if (held > 0) {
+    // A running request never waits: requests holding bytes while waiting for each other would
+    // deadlock. It may take the budget past its capacity by its own working set.
+    used_ += n;
+    peak_ = std::max(peak_, used_);
+    return absl::OkStatus();
+  }
+  // A request holding nothing is admitted when half the budget is free (or nothing is held), so
+  // the running ones keep room to finish.
+  auto fits = [this, n]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return used_ == 0 || used_ + n <= capacity_ / 2;
+  };
   const absl::Time give_up = std::min(call.deadline, absl::Now() + max_wait_);
   while (!fits()) {
     // Wake up periodically to notice a client that went away.

@@ -1,11 +1,14 @@
 // MemoryBudget: the bytes of fetched index and chunk data that all in-flight requests of a store
-// may hold at once (--chunk-pool-size). Every bucket read of a query reserves its length before
-// it starts and keeps the reservation (a BudgetLease) for as long as the bytes are held: postings
-// and series buffers until decoded, chunk buffers until the series pointing into them are sent.
-// A request that finds the budget full waits for other requests to release theirs; it gets
-// ResourceExhausted at once if even the whole budget could not hold what it needs (its own
-// holdings plus the read), and after `max_wait` of waiting (requests waiting on each other).
-// Capacity 0 = unbounded. Thread-safe.
+// may hold (--chunk-pool-size). Every bucket read of a query reserves its length before it starts
+// and keeps the reservation (a BudgetLease) for as long as the bytes are held: postings and series
+// buffers until decoded, chunk buffers until the series pointing into them are sent.
+//
+// A request that holds nothing waits until half the budget is free (admission; after `max_wait`
+// it gets ResourceExhausted). A request that holds bytes already never waits, since requests
+// waiting on each other's bytes would deadlock; fetching ahead stops at half the budget (see
+// QueryContext::HasRoomFor), so the budget is passed only by running requests' current batches.
+// A request whose own holdings plus the read exceed the whole budget gets ResourceExhausted
+// naming --chunk-pool-size at once. Capacity 0 = unbounded. Thread-safe.
 #ifndef CHARON_STORE_MEMORY_BUDGET_H_
 #define CHARON_STORE_MEMORY_BUDGET_H_
 

@@ -51,7 +51,8 @@ absl::StatusOr<std::string> QueryContext::GetRange(const Block& block, std::stri
 
 bool QueryContext::HasRoomFor(uint64_t n) const {
   const MemoryBudget* b = options_.budget;
-  return b == nullptr || b->capacity() == 0 || b->used() + n <= b->capacity();
+  // Fetching ahead uses at most half the budget: the rest is for batches the merge waits for.
+  return b == nullptr || b->capacity() == 0 || b->used() + n <= b->capacity() / 2;
 }
 
 absl::Status QueryContext::ParallelFor(size_t n, const std::function<absl::Status(size_t)>& fn) {
