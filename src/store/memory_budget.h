@@ -3,12 +3,14 @@
 // and keeps the reservation (a BudgetLease) for as long as the bytes are held: postings and series
 // buffers until decoded, chunk buffers until the series pointing into them are sent.
 //
-// A request that holds nothing waits until half the budget is free (admission; after `max_wait`
-// it gets ResourceExhausted). A request that holds bytes already never waits, since requests
-// waiting on each other's bytes would deadlock; fetching ahead stops at half the budget (see
-// QueryContext::HasRoomFor), so the budget is passed only by running requests' current batches.
-// A request whose own holdings plus the read exceed the whole budget gets ResourceExhausted
-// naming --chunk-pool-size at once. Capacity 0 = unbounded. Thread-safe.
+// A request that holds nothing waits until half the budget is free (admission), for as long as
+// its client waits (its deadline or cancellation) and at most `max_wait` (unbounded by default:
+// a busy store makes queries wait, it does not fail them), then ResourceExhausted. A request that
+// holds bytes already never waits, since requests waiting on each other's bytes would deadlock;
+// fetching ahead stops at half the budget (see QueryContext::HasRoomFor), so the budget is passed
+// only by running requests' current batches. A request whose own holdings plus the read exceed the
+// whole budget gets ResourceExhausted naming --chunk-pool-size at once. Capacity 0 = unbounded.
+// Thread-safe.
 #ifndef CHARON_STORE_MEMORY_BUDGET_H_
 #define CHARON_STORE_MEMORY_BUDGET_H_
 
@@ -25,7 +27,7 @@ namespace charon::store {
 
 class MemoryBudget {
  public:
-  explicit MemoryBudget(uint64_t capacity, absl::Duration max_wait = absl::Seconds(10))
+  explicit MemoryBudget(uint64_t capacity, absl::Duration max_wait = absl::InfiniteDuration())
       : capacity_(capacity), max_wait_(max_wait) {}
 
   // Reserves `n` bytes for a request that holds `held` already. Errors: ResourceExhausted naming
