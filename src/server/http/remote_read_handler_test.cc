@@ -186,10 +186,8 @@ TEST_F(RemoteReadHandlerTest, StreamedChunksPassThroughSortedWithinFrameLimit) {
     const prompb::ChunkedSeries& s = f.msg.chunked_series(0);
     tsdb::Labels ls = ToLabels(s.labels());
     if (order[qi].empty() || order[qi].back() != ls) order[qi].push_back(ls);
-    int64_t chunk_bytes = 0;
     for (const prompb::Chunk& c : s.chunks()) {
       EXPECT_EQ(c.type(), prompb::Chunk::XOR);
-      chunk_bytes += static_cast<int64_t>(c.data().size());
       auto decoded = tsdb::DecodeXorChunk(c.data());
       ASSERT_OK(decoded.status());
       for (const tsdb::XorSample& x : *decoded) {
