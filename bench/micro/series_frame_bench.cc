@@ -55,7 +55,7 @@ void BM_SeriesFramePerSeries(benchmark::State& state) {
   for (auto _ : state) {
     for (const store::SeriesOut& s : f.series) {
       // One frame refilled in place, as the server does.
-      server::SeriesToProto(s, frame.mutable_series());
+      server::grpc::SeriesToProto(s, frame.mutable_series());
       wire.clear();
       frame.SerializeToString(&wire);
       bytes += static_cast<int64_t>(wire.size());
@@ -75,7 +75,7 @@ void BM_SeriesFrameBatch64(benchmark::State& state) {
     auto* batch = frame.mutable_batch()->mutable_series();
     int n = 0;
     for (const store::SeriesOut& s : f.series) {
-      server::SeriesToProto(s, n < batch->size() ? batch->Mutable(n) : batch->Add());
+      server::grpc::SeriesToProto(s, n < batch->size() ? batch->Mutable(n) : batch->Add());
       ++n;
     }
     wire.clear();

@@ -31,10 +31,10 @@ absl::StatusOr<std::unique_ptr<CharonStoreServer>> CharonStoreServer::Start(
                             testing::ChildProcess::Start(std::move(child)));
     last = process->WaitForHttp(http_port, "/-/ready", absl::Seconds(60));
     if (last.ok()) {
-      server::StoreClientOptions client_options;
+      server::grpc::StoreClientOptions client_options;
       client_options.address = absl::StrCat("127.0.0.1:", grpc_port);
-      CHARON_ASSIGN_OR_RETURN(std::unique_ptr<server::StoreClient> client,
-                              server::StoreClient::Connect(client_options));
+      CHARON_ASSIGN_OR_RETURN(std::unique_ptr<server::grpc::StoreClient> client,
+                              server::grpc::StoreClient::Connect(client_options));
       return std::unique_ptr<CharonStoreServer>(
           new CharonStoreServer(std::move(process), std::move(client), grpc_port, http_port));
     }

@@ -30,21 +30,21 @@ class CharonStoreServer {
   // Unavailable or DeadlineExceeded (with the log's tail) if the store does not become ready.
   static absl::StatusOr<std::unique_ptr<CharonStoreServer>> Start(CharonStoreServerOptions options);
 
-  server::StoreClient& client() { return *client_; }
+  server::grpc::StoreClient& client() { return *client_; }
   int grpc_port() const { return grpc_port_; }
   int http_port() const { return http_port_; }
   testing::ChildProcess& process() { return *process_; }
 
  private:
   CharonStoreServer(std::unique_ptr<testing::ChildProcess> process,
-                    std::unique_ptr<server::StoreClient> client, int grpc_port, int http_port)
+                    std::unique_ptr<server::grpc::StoreClient> client, int grpc_port, int http_port)
       : process_(std::move(process)),
         client_(std::move(client)),
         grpc_port_(grpc_port),
         http_port_(http_port) {}
 
   std::unique_ptr<testing::ChildProcess> process_;
-  std::unique_ptr<server::StoreClient> client_;
+  std::unique_ptr<server::grpc::StoreClient> client_;
   int grpc_port_;
   int http_port_;
 };

@@ -64,7 +64,7 @@ class ConformanceEnvironment : public ::testing::Environment {
       GTEST_SKIP() << "CHARON_BINARY does not name the charon executable; is the `charon` target "
                       "part of this build?";
     }
-    ASSERT_OK_AND_ASSIGN(testing::TempDir dir, testing::TempDir::Make("charon-e2e"));
+    ASSERT_OK_AND_ASSIGN(testing::TempDir dir, testing::TempDir::Create("charon-e2e"));
     dir_ = std::make_unique<testing::TempDir>(std::move(dir));
     data_ = std::make_unique<ConformanceData>(DayAlignedStart(3));
 
@@ -288,7 +288,7 @@ TEST(PrometheusConformance, OracleServesTheWholeDataSet) {
 
 // Charon's answer to `req`, decoded and trimmed to the request's range; failures are test failures.
 StoreAnswer AskSeries(CharonStoreServer& server, const thanos::SeriesRequest& req) {
-  absl::StatusOr<server::SeriesCallResult> res = server.client().Series(req);
+  absl::StatusOr<server::grpc::SeriesCallResult> res = server.client().Series(req);
   EXPECT_OK(res.status());
   if (!res.ok()) return {};
   EXPECT_THAT(res->warnings, ::testing::IsEmpty());

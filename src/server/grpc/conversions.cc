@@ -10,7 +10,7 @@
 #include "base/strings.h"
 #include "tsdb/labels.h"
 
-namespace charon::server {
+namespace charon::server::grpc {
 namespace {
 
 constexpr char kDefaultTenant[] = "default-tenant";
@@ -115,9 +115,9 @@ void ChunkToProto(const std::optional<store::ChunkData>& in, thanos::Chunk* out)
 
 }  // namespace
 
-grpc::Status ToGrpcStatus(const absl::Status& s) {
-  if (s.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(s.code()), TruncateErrorMessage(s.message()));
+::grpc::Status ToGrpcStatus(const absl::Status& s) {
+  if (s.ok()) return ::grpc::Status::OK;
+  return ::grpc::Status(static_cast<::grpc::StatusCode>(s.code()), TruncateErrorMessage(s.message()));
 }
 
 std::string TruncateErrorMessage(absl::string_view message) {
@@ -129,7 +129,7 @@ std::string TruncateErrorMessage(absl::string_view message) {
   return absl::StrCat(message.substr(0, keep), suffix);
 }
 
-absl::Status FromGrpcStatus(const grpc::Status& s) {
+absl::Status FromGrpcStatus(const ::grpc::Status& s) {
   if (s.ok()) return absl::OkStatus();
   return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
 }
@@ -163,7 +163,7 @@ absl::StatusOr<std::vector<tsdb::Matcher>> MatchersFromProto(
                                                        static_cast<int>(m.type()), " for label ",
                                                        QuoteForError(m.name())));
     }
-    absl::StatusOr<tsdb::Matcher> matcher = tsdb::Matcher::Make(type, m.name(), m.value());
+    absl::StatusOr<tsdb::Matcher> matcher = tsdb::Matcher::Create(type, m.name(), m.value());
     if (!matcher.ok()) {
       // Whatever the matcher library says, a matcher the client sent is the client's mistake.
       return absl::InvalidArgumentError(absl::StrCat(
@@ -350,4 +350,4 @@ hintspb::SeriesResponseHints SeriesResponseHintsToProto(const store::SeriesResul
   return out;
 }
 
-}  // namespace charon::server
+}  // namespace charon::server::grpc

@@ -18,7 +18,7 @@
 #include "tsdb/labels.h"
 #include "tsdb/matcher.h"
 
-namespace charon::server {
+namespace charon::server::grpc {
 
 // Longest error text sent as grpc-message. Go's and C++'s gRPC drop trailers past their metadata
 // limit (8-16 KiB) and the client then sees RESOURCE_EXHAUSTED or INTERNAL instead of the real
@@ -26,11 +26,11 @@ namespace charon::server {
 inline constexpr size_t kMaxErrorMessageBytes = 4096;
 
 // Codes are the same numbers on both sides; the message is kept, cut by TruncateErrorMessage.
-grpc::Status ToGrpcStatus(const absl::Status& s);
+::grpc::Status ToGrpcStatus(const absl::Status& s);
 // `message` when it fits kMaxErrorMessageBytes, else its head (cut at a UTF-8 character
 // boundary) and a note of the full length, kMaxErrorMessageBytes in all.
 std::string TruncateErrorMessage(absl::string_view message);
-absl::Status FromGrpcStatus(const grpc::Status& s);
+absl::Status FromGrpcStatus(const ::grpc::Status& s);
 
 // InvalidArgument for an unknown matcher type, a regex RE2 cannot compile, or a name or value that
 // is not valid UTF-8; the text names the matcher (long names and values cut).
@@ -58,6 +58,6 @@ void SeriesToProto(const store::SeriesOut& series, thanos::Series* out);
 hintspb::SeriesResponseHints SeriesResponseHintsToProto(const store::SeriesResult& result,
                                                         bool with_query_stats);
 
-}  // namespace charon::server
+}  // namespace charon::server::grpc
 
 #endif  // CHARON_SERVER_GRPC_CONVERSIONS_H_

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace charon::server {
+namespace charon::server::grpc {
 namespace {
 
 store::AggrChunk Raw(int64_t t, std::string_view data) {
@@ -81,4 +81,4 @@ TEST(SeriesToProto, RefillReusesElements) {
 }
 
 }  // namespace
-}  // namespace charon::server
+}  // namespace charon::server::grpc

@@ -22,7 +22,7 @@
 #include "server/grpc/store_service.h"
 #include "server/grpc/tls_server_credentials.h"
 
-namespace charon::server {
+namespace charon::server::grpc {
 namespace {
 
 absl::StatusOr<std::string> ReadFile(const std::string& path, std::string_view what) {
@@ -36,13 +36,13 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, std::string_view w
   return ss.str();
 }
 
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const GrpcServerOptions& o) {
+absl::StatusOr<std::shared_ptr<::grpc::ServerCredentials>> Credentials(const GrpcServerOptions& o) {
   if (o.tls_cert_file.empty() && o.tls_key_file.empty()) {
     if (!o.tls_client_ca_file.empty()) {
       return absl::InvalidArgumentError(
           "gRPC server: a client CA needs a server certificate and key");
     }
-    return grpc::InsecureServerCredentials();
+    return ::grpc::InsecureServerCredentials();
   }
   if (o.tls_cert_file.empty() || o.tls_key_file.empty()) {
     return absl::InvalidArgumentError("gRPC server: TLS needs both a certificate and a key");
@@ -90,13 +90,13 @@ GrpcServer::~GrpcServer() { Shutdown(absl::ZeroDuration()); }
 
 absl::Status GrpcServer::Start() {
   if (server_ != nullptr) return absl::FailedPreconditionError("gRPC server already started");
-  CHARON_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> creds, Credentials(options_));
+  CHARON_ASSIGN_OR_RETURN(std::shared_ptr<::grpc::ServerCredentials> creds, Credentials(options_));
 
   if (options_.enable_reflection) {
     // Registers a builder plugin process-wide; doing it twice would register the service twice.
     static std::once_flag reflection_once;
     std::call_once(reflection_once,
-                   [] { grpc::reflection::InitProtoReflectionServerBuilderPlugin(); });
+                   [] { ::grpc::reflection::InitProtoReflectionServerBuilderPlugin(); });
   }
   if (options_.registry != nullptr && metrics_ == nullptr) {
     metrics_ = std::make_unique<ServerMetrics>(*options_.registry);
@@ -111,7 +111,7 @@ absl::Status GrpcServer::Start() {
   info_service_ = std::make_unique<InfoServiceImpl>(store_, options_.advertise_compatibility_label);
   health_service_ = std::make_unique<HealthServiceImpl>(store_, options_.health_poll_interval);
 
-  grpc::ServerBuilder builder;
+  ::grpc::ServerBuilder builder;
   int selected_port = 0;
   builder.AddListeningPort(options_.address, creds, &selected_port);
   builder.RegisterService(store_service_.get());
@@ -129,7 +129,7 @@ absl::Status GrpcServer::Start() {
                                ToMillisArg(options_.max_connection_age));
   }
   if (metrics_ != nullptr) {
-    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+    std::vector<std::unique_ptr<::grpc::experimental::ServerInterceptorFactoryInterface>> creators;
     creators.push_back(metrics_->NewInterceptorFactory());
     builder.experimental().SetInterceptorCreators(std::move(creators));
   }
@@ -155,4 +155,4 @@ void GrpcServer::Shutdown(absl::Duration grace) {
   server_.reset();
 }
 
-}  // namespace charon::server
+}  // namespace charon::server::grpc

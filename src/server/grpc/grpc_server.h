@@ -24,7 +24,7 @@ namespace prometheus {
 class Registry;
 }
 
-namespace charon::server {
+namespace charon::server::grpc {
 
 class HealthServiceImpl;
 class InfoServiceImpl;
@@ -95,10 +95,10 @@ class GrpcServer {
   std::unique_ptr<StoreServiceImpl> store_service_;
   std::unique_ptr<InfoServiceImpl> info_service_;
   std::unique_ptr<HealthServiceImpl> health_service_;
-  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<::grpc::Server> server_;
   int port_ = 0;
 };
 
-}  // namespace charon::server
+}  // namespace charon::server::grpc
 
 #endif  // CHARON_SERVER_GRPC_GRPC_SERVER_H_

@@ -30,7 +30,7 @@
 #include "tsdb/labels.h"
 #include "tsdb/xor_chunk.h"
 
-namespace charon::server {
+namespace charon::server::grpc {
 namespace {
 
 using ::charon::testing::IsOk;
@@ -463,26 +463,26 @@ TEST_F(GrpcServerTest, InvalidUtf8InRequestsIsInvalidArgumentForEveryCall) {
 }
 
 // Sends `bytes` as the request of `method` and returns the call's status.
-grpc::Status CallWithRawRequest(int port, const std::string& method, const std::string& bytes) {
+::grpc::Status CallWithRawRequest(int port, const std::string& method, const std::string& bytes) {
   auto channel =
-      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
-  grpc::GenericStub stub(channel);
-  grpc::ClientContext ctx;
+      ::grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), ::grpc::InsecureChannelCredentials());
+  ::grpc::GenericStub stub(channel);
+  ::grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
-  grpc::CompletionQueue cq;
+  ::grpc::CompletionQueue cq;
   auto call = stub.PrepareCall(&ctx, method, &cq);
   void* tag = nullptr;
   bool ok = false;
   call->StartCall(reinterpret_cast<void*>(1));
   cq.Next(&tag, &ok);
-  grpc::Slice slice(bytes);
-  grpc::ByteBuffer request(&slice, 1);
-  call->WriteLast(request, grpc::WriteOptions(), reinterpret_cast<void*>(2));
+  ::grpc::Slice slice(bytes);
+  ::grpc::ByteBuffer request(&slice, 1);
+  call->WriteLast(request, ::grpc::WriteOptions(), reinterpret_cast<void*>(2));
   cq.Next(&tag, &ok);
-  grpc::ByteBuffer response;
+  ::grpc::ByteBuffer response;
   call->Read(&response, reinterpret_cast<void*>(3));
   cq.Next(&tag, &ok);
-  grpc::Status status;
+  ::grpc::Status status;
   call->Finish(&status, reinterpret_cast<void*>(4));
   cq.Next(&tag, &ok);
   cq.Shutdown();
@@ -503,8 +503,8 @@ TEST_F(GrpcServerTest, GarbageRequestBytesAreInvalidArgumentForEveryCall) {
         "/thanos.Store/Info", "/thanos.info.Info/Info", "/grpc.health.v1.Health/Check"}) {
     for (const std::string& bytes : garbage) {
       SCOPED_TRACE(absl::StrCat(method, " ", tsdb::GoQuote(bytes)));
-      grpc::Status s = CallWithRawRequest(server_->port(), method, bytes);
-      EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
+      ::grpc::Status s = CallWithRawRequest(server_->port(), method, bytes);
+      EXPECT_EQ(s.error_code(), ::grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
       EXPECT_THAT(s.error_message(), HasSubstr("malformed"));
     }
   }
@@ -669,43 +669,43 @@ TEST_F(GrpcServerTest, HealthFollowsReadiness) {
   store_.ready_ = false;
   Start();
   ASSERT_OK_AND_ASSIGN(auto before, client_->Health());
-  EXPECT_EQ(before, grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+  EXPECT_EQ(before, ::grpc::health::v1::HealthCheckResponse::NOT_SERVING);
   store_.ready_ = true;
   ASSERT_OK_AND_ASSIGN(auto after, client_->Health());
-  EXPECT_EQ(after, grpc::health::v1::HealthCheckResponse::SERVING);
+  EXPECT_EQ(after, ::grpc::health::v1::HealthCheckResponse::SERVING);
   EXPECT_THAT(client_->Health("thanos.Store"), StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_F(GrpcServerTest, HealthWatchSeesTheChange) {
   store_.ready_ = false;
   Start();
-  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                     grpc::InsecureChannelCredentials());
-  auto stub = grpc::health::v1::Health::NewStub(channel);
-  grpc::ClientContext ctx;
+  auto channel = ::grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                                     ::grpc::InsecureChannelCredentials());
+  auto stub = ::grpc::health::v1::Health::NewStub(channel);
+  ::grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
-  auto reader = stub->Watch(&ctx, grpc::health::v1::HealthCheckRequest());
-  grpc::health::v1::HealthCheckResponse resp;
+  auto reader = stub->Watch(&ctx, ::grpc::health::v1::HealthCheckRequest());
+  ::grpc::health::v1::HealthCheckResponse resp;
   ASSERT_TRUE(reader->Read(&resp));
-  EXPECT_EQ(resp.status(), grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+  EXPECT_EQ(resp.status(), ::grpc::health::v1::HealthCheckResponse::NOT_SERVING);
   store_.ready_ = true;
   ASSERT_TRUE(reader->Read(&resp));
-  EXPECT_EQ(resp.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+  EXPECT_EQ(resp.status(), ::grpc::health::v1::HealthCheckResponse::SERVING);
   // Shutdown ends the stream after a last NOT_SERVING.
   server_->Shutdown(absl::Seconds(10));
   ASSERT_TRUE(reader->Read(&resp));
-  EXPECT_EQ(resp.status(), grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+  EXPECT_EQ(resp.status(), ::grpc::health::v1::HealthCheckResponse::NOT_SERVING);
   EXPECT_FALSE(reader->Read(&resp));
 }
 
 TEST_F(GrpcServerTest, ReflectionListsTheServices) {
   Start();
-  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                     grpc::InsecureChannelCredentials());
-  grpc::GenericStub stub(channel);
-  grpc::ClientContext ctx;
+  auto channel = ::grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                                     ::grpc::InsecureChannelCredentials());
+  ::grpc::GenericStub stub(channel);
+  ::grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
-  grpc::CompletionQueue cq;
+  ::grpc::CompletionQueue cq;
   auto call =
       stub.PrepareCall(&ctx, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
   void* tag = nullptr;
@@ -718,24 +718,24 @@ TEST_F(GrpcServerTest, ReflectionListsTheServices) {
   call->StartCall(reinterpret_cast<void*>(1));
   step(1);
   // ServerReflectionRequest{list_services (7): ""}, written by hand.
-  grpc::Slice slice(std::string("\x3a\x00", 2));
-  grpc::ByteBuffer request(&slice, 1);
+  ::grpc::Slice slice(std::string("\x3a\x00", 2));
+  ::grpc::ByteBuffer request(&slice, 1);
   call->Write(request, reinterpret_cast<void*>(2));
   step(2);
-  grpc::ByteBuffer response;
+  ::grpc::ByteBuffer response;
   call->Read(&response, reinterpret_cast<void*>(3));
   step(3);
   std::vector<grpc::Slice> slices;
   ASSERT_TRUE(response.Dump(&slices).ok());
   std::string bytes;
-  for (const grpc::Slice& sl : slices)
+  for (const ::grpc::Slice& sl : slices)
     bytes.append(reinterpret_cast<const char*>(sl.begin()), sl.size());
   EXPECT_THAT(bytes, HasSubstr("thanos.Store"));
   EXPECT_THAT(bytes, HasSubstr("thanos.info.Info"));
   EXPECT_THAT(bytes, HasSubstr("grpc.health.v1.Health"));
   call->WritesDone(reinterpret_cast<void*>(4));
   step(4);
-  grpc::Status status;
+  ::grpc::Status status;
   call->Finish(&status, reinterpret_cast<void*>(5));
   step(5);
   EXPECT_TRUE(status.ok()) << status.error_message();
@@ -946,4 +946,4 @@ TEST_F(QueryCommandTest, ErrorsGiveExitCodeOne) {
 }
 
 }  // namespace
-}  // namespace charon::server
+}  // namespace charon::server::grpc

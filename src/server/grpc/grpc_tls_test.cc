@@ -18,7 +18,7 @@
 #include "testing/status_matchers.h"
 #include "testing/temp_dir.h"
 
-namespace charon::server {
+namespace charon::server::grpc {
 namespace {
 
 using ::charon::testing::StatusIs;
@@ -183,4 +183,4 @@ TEST(OpenSslCipherName, MapsGoNames) {
 }
 
 }  // namespace
-}  // namespace charon::server
+}  // namespace charon::server::grpc

@@ -1,8 +1,8 @@
 #include "server/grpc/health_service.h"
 
-namespace charon::server {
+namespace charon::server::grpc {
 
-using grpc::health::v1::HealthCheckResponse;
+using ::grpc::health::v1::HealthCheckResponse;
 
 HealthCheckResponse::ServingStatus HealthServiceImpl::Status() const {
   {
@@ -19,22 +19,22 @@ void HealthServiceImpl::BeginShutdown(absl::Duration wait) {
   mu_.AwaitWithTimeout(absl::Condition(&no_watches), wait);
 }
 
-grpc::Status HealthServiceImpl::Check(grpc::ServerContext* /*ctx*/,
-                                      const grpc::health::v1::HealthCheckRequest* req,
+::grpc::Status HealthServiceImpl::Check(::grpc::ServerContext* /*ctx*/,
+                                      const ::grpc::health::v1::HealthCheckRequest* req,
                                       HealthCheckResponse* resp) {
-  if (!req->service().empty()) return grpc::Status(grpc::NOT_FOUND, "unknown service");
+  if (!req->service().empty()) return ::grpc::Status(::grpc::NOT_FOUND, "unknown service");
   resp->set_status(Status());
-  return grpc::Status::OK;
+  return ::grpc::Status::OK;
 }
 
-grpc::Status HealthServiceImpl::Watch(grpc::ServerContext* ctx,
-                                      const grpc::health::v1::HealthCheckRequest* req,
-                                      grpc::ServerWriter<HealthCheckResponse>* writer) {
+::grpc::Status HealthServiceImpl::Watch(::grpc::ServerContext* ctx,
+                                      const ::grpc::health::v1::HealthCheckRequest* req,
+                                      ::grpc::ServerWriter<HealthCheckResponse>* writer) {
   HealthCheckResponse resp;
   if (!req->service().empty()) {
     resp.set_status(HealthCheckResponse::SERVICE_UNKNOWN);
     writer->Write(resp);
-    return grpc::Status::OK;
+    return ::grpc::Status::OK;
   }
   {
     absl::MutexLock lock(&mu_);
@@ -61,7 +61,7 @@ grpc::Status HealthServiceImpl::Watch(grpc::ServerContext* ctx,
   }
   absl::MutexLock lock(&mu_);
   --active_watches_;
-  return grpc::Status::OK;
+  return ::grpc::Status::OK;
 }
 
-}  // namespace charon::server
+}  // namespace charon::server::grpc

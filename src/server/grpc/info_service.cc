@@ -3,7 +3,7 @@
 #include "server/grpc/conversions.h"
 #include "server/grpc/store_service.h"
 
-namespace charon::server {
+namespace charon::server::grpc {
 
 thanos::info::InfoResponse InfoResponseFromStoreInfo(const store::StoreInfo& info,
                                                      bool compat_label) {
@@ -26,11 +26,11 @@ thanos::info::InfoResponse InfoResponseFromStoreInfo(const store::StoreInfo& inf
   return resp;
 }
 
-grpc::Status InfoServiceImpl::Info(grpc::ServerContext* /*ctx*/,
+::grpc::Status InfoServiceImpl::Info(::grpc::ServerContext* /*ctx*/,
                                    const thanos::info::InfoRequest* /*req*/,
                                    thanos::info::InfoResponse* resp) {
   *resp = InfoResponseFromStoreInfo(store_.Info(), advertise_compat_label_);
-  return grpc::Status::OK;
+  return ::grpc::Status::OK;
 }
 
-}  // namespace charon::server
+}  // namespace charon::server::grpc

@@ -9,7 +9,7 @@
 #include "server/grpc/proto/info.grpc.pb.h"
 #include "store/store_api.h"
 
-namespace charon::server {
+namespace charon::server::grpc {
 
 // The StoreInfo answer: ComponentType "store", label sets (plus the compatibility set when
 // `compat_label`, see AdvertisedLabelSets), and StoreInfo with sharding and
@@ -22,7 +22,7 @@ class InfoServiceImpl final : public thanos::info::Info::Service {
   InfoServiceImpl(store::StoreApi& store, bool advertise_compat_label)
       : store_(store), advertise_compat_label_(advertise_compat_label) {}
 
-  grpc::Status Info(grpc::ServerContext* ctx, const thanos::info::InfoRequest* req,
+  ::grpc::Status Info(::grpc::ServerContext* ctx, const thanos::info::InfoRequest* req,
                     thanos::info::InfoResponse* resp) override;
 
  private:
@@ -30,6 +30,6 @@ class InfoServiceImpl final : public thanos::info::Info::Service {
   bool advertise_compat_label_;
 };
 
-}  // namespace charon::server
+}  // namespace charon::server::grpc
 
 #endif  // CHARON_SERVER_GRPC_INFO_SERVICE_H_

@@ -3,7 +3,7 @@
 // in proto3); a malformed request is the client's mistake, so these specializations answer
 // InvalidArgument naming the message type instead, the same for every call. Encoding is gRPC's.
 //
-// Unary handlers decode through the traits of the base type (grpc::protobuf::MessageLite), so that
+// Unary handlers decode through the traits of the base type (::grpc::protobuf::MessageLite), so that
 // one is specialized too; it remaps only messages whose type name ends in "Request", which leaves
 // the decoding of answers on the client side as gRPC has it.
 //
@@ -34,18 +34,18 @@ class HealthCheckRequest;
 }  // namespace health::v1
 }  // namespace grpc
 
-namespace charon::server {
+namespace charon::server::grpc {
 
 class RequestSerialization {
  public:
-  static grpc::Status Serialize(const grpc::protobuf::MessageLite& msg, grpc::ByteBuffer* bb,
+  static ::grpc::Status Serialize(const ::grpc::protobuf::MessageLite& msg, ::grpc::ByteBuffer* bb,
                                 bool* own_buffer);
   // InvalidArgument "malformed <type>: ..." when the bytes of a request message do not parse;
   // other messages keep gRPC's status.
-  static grpc::Status Deserialize(grpc::ByteBuffer* buffer, grpc::protobuf::MessageLite* msg);
+  static ::grpc::Status Deserialize(::grpc::ByteBuffer* buffer, ::grpc::protobuf::MessageLite* msg);
 };
 
-}  // namespace charon::server
+}  // namespace charon::server::grpc
 
 namespace grpc {
 

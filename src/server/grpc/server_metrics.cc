@@ -6,7 +6,7 @@
 #include <map>
 #include <utility>
 
-namespace charon::server {
+namespace charon::server::grpc {
 namespace {
 
 // Thanos' handling-time buckets (its gRPC server and client use the same list).
@@ -29,8 +29,8 @@ std::map<std::string, std::string> MethodLabels(std::string_view full_method,
           {"grpc_type", std::string(type)}};
 }
 
-std::string_view TypeName(grpc::experimental::ServerRpcInfo::Type type) {
-  using Type = grpc::experimental::ServerRpcInfo::Type;
+std::string_view TypeName(::grpc::experimental::ServerRpcInfo::Type type) {
+  using Type = ::grpc::experimental::ServerRpcInfo::Type;
   switch (type) {
     case Type::UNARY:
       return kUnary;
@@ -44,7 +44,7 @@ std::string_view TypeName(grpc::experimental::ServerRpcInfo::Type type) {
   return kUnary;
 }
 
-class MetricsInterceptor : public grpc::experimental::Interceptor {
+class MetricsInterceptor : public ::grpc::experimental::Interceptor {
  public:
   MetricsInterceptor(ServerMetrics* metrics, std::string method, std::string_view type)
       : metrics_(metrics),
@@ -54,8 +54,8 @@ class MetricsInterceptor : public grpc::experimental::Interceptor {
     metrics_->RecordStarted(method_, type_);
   }
 
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
-    using Hook = grpc::experimental::InterceptionHookPoints;
+  void Intercept(::grpc::experimental::InterceptorBatchMethods* methods) override {
+    using Hook = ::grpc::experimental::InterceptionHookPoints;
     if (methods->QueryInterceptionHookPoint(Hook::POST_RECV_MESSAGE) &&
         methods->GetRecvMessage() != nullptr) {
       metrics_->RecordMessageReceived(method_, type_);
@@ -81,12 +81,12 @@ class MetricsInterceptor : public grpc::experimental::Interceptor {
   prometheus::Counter* sent_ = nullptr;
 };
 
-class MetricsInterceptorFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
+class MetricsInterceptorFactory : public ::grpc::experimental::ServerInterceptorFactoryInterface {
  public:
   explicit MetricsInterceptorFactory(ServerMetrics* metrics) : metrics_(metrics) {}
 
-  grpc::experimental::Interceptor* CreateServerInterceptor(
-      grpc::experimental::ServerRpcInfo* info) override {
+  ::grpc::experimental::Interceptor* CreateServerInterceptor(
+      ::grpc::experimental::ServerRpcInfo* info) override {
     // Calls to unregistered methods get no interceptor, as in Go; gRPC takes ownership.
     if (info->method() == nullptr) return nullptr;
     return new MetricsInterceptor(metrics_, info->method(), TypeName(info->type()));
@@ -96,61 +96,61 @@ class MetricsInterceptorFactory : public grpc::experimental::ServerInterceptorFa
   ServerMetrics* metrics_;
 };
 
-constexpr grpc::StatusCode kAllCodes[] = {grpc::OK,
-                                          grpc::CANCELLED,
-                                          grpc::UNKNOWN,
-                                          grpc::INVALID_ARGUMENT,
-                                          grpc::DEADLINE_EXCEEDED,
-                                          grpc::NOT_FOUND,
-                                          grpc::ALREADY_EXISTS,
-                                          grpc::PERMISSION_DENIED,
-                                          grpc::RESOURCE_EXHAUSTED,
-                                          grpc::FAILED_PRECONDITION,
-                                          grpc::ABORTED,
-                                          grpc::OUT_OF_RANGE,
-                                          grpc::UNIMPLEMENTED,
-                                          grpc::INTERNAL,
-                                          grpc::UNAVAILABLE,
-                                          grpc::DATA_LOSS,
-                                          grpc::UNAUTHENTICATED};
+constexpr ::grpc::StatusCode kAllCodes[] = {::grpc::OK,
+                                          ::grpc::CANCELLED,
+                                          ::grpc::UNKNOWN,
+                                          ::grpc::INVALID_ARGUMENT,
+                                          ::grpc::DEADLINE_EXCEEDED,
+                                          ::grpc::NOT_FOUND,
+                                          ::grpc::ALREADY_EXISTS,
+                                          ::grpc::PERMISSION_DENIED,
+                                          ::grpc::RESOURCE_EXHAUSTED,
+                                          ::grpc::FAILED_PRECONDITION,
+                                          ::grpc::ABORTED,
+                                          ::grpc::OUT_OF_RANGE,
+                                          ::grpc::UNIMPLEMENTED,
+                                          ::grpc::INTERNAL,
+                                          ::grpc::UNAVAILABLE,
+                                          ::grpc::DATA_LOSS,
+                                          ::grpc::UNAUTHENTICATED};
 
 }  // namespace
 
-std::string_view GrpcCodeName(grpc::StatusCode code) {
+std::string_view GrpcCodeName(::grpc::StatusCode code) {
   switch (code) {
-    case grpc::OK:
+    case ::grpc::OK:
       return "OK";
-    case grpc::CANCELLED:
+    case ::grpc::CANCELLED:
       return "Canceled";
-    case grpc::UNKNOWN:
+    case ::grpc::UNKNOWN:
       return "Unknown";
-    case grpc::INVALID_ARGUMENT:
+    case ::grpc::INVALID_ARGUMENT:
       return "InvalidArgument";
-    case grpc::DEADLINE_EXCEEDED:
+    case ::grpc::DEADLINE_EXCEEDED:
       return "DeadlineExceeded";
-    case grpc::NOT_FOUND:
+    case ::grpc::NOT_FOUND:
       return "NotFound";
-    case grpc::ALREADY_EXISTS:
+    case ::grpc::ALREADY_EXISTS:
       return "AlreadyExists";
-    case grpc::PERMISSION_DENIED:
+    case ::grpc::PERMISSION_DENIED:
       return "PermissionDenied";
-    case grpc::RESOURCE_EXHAUSTED:
+    case ::grpc::RESOURCE_EXHAUSTED:
       return "ResourceExhausted";
-    case grpc::FAILED_PRECONDITION:
+    case ::grpc::FAILED_PRECONDITION:
       return "FailedPrecondition";
-    case grpc::ABORTED:
+    case ::grpc::ABORTED:
       return "Aborted";
-    case grpc::OUT_OF_RANGE:
+    case ::grpc::OUT_OF_RANGE:
       return "OutOfRange";
-    case grpc::UNIMPLEMENTED:
+    case ::grpc::UNIMPLEMENTED:
       return "Unimplemented";
-    case grpc::INTERNAL:
+    case ::grpc::INTERNAL:
       return "Internal";
-    case grpc::UNAVAILABLE:
+    case ::grpc::UNAVAILABLE:
       return "Unavailable";
-    case grpc::DATA_LOSS:
+    case ::grpc::DATA_LOSS:
       return "DataLoss";
-    case grpc::UNAUTHENTICATED:
+    case ::grpc::UNAUTHENTICATED:
       return "Unauthenticated";
     default:
       return "Unknown";
@@ -214,14 +214,14 @@ void ServerMetrics::InitializeMethod(std::string_view full_method, std::string_v
   handling_seconds_.Add(labels, HandlingBuckets());
   msg_received_.Add(labels);
   msg_sent_.Add(labels);
-  for (grpc::StatusCode code : kAllCodes) {
+  for (::grpc::StatusCode code : kAllCodes) {
     auto with_code = labels;
     with_code["grpc_code"] = std::string(GrpcCodeName(code));
     handled_.Add(with_code);
   }
 }
 
-std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+std::unique_ptr<::grpc::experimental::ServerInterceptorFactoryInterface>
 ServerMetrics::NewInterceptorFactory() {
   return std::make_unique<MetricsInterceptorFactory>(this);
 }
@@ -240,11 +240,11 @@ prometheus::Counter& ServerMetrics::MessagesSent(std::string_view full_method,
 }
 
 void ServerMetrics::RecordHandled(std::string_view full_method, std::string_view type,
-                                  grpc::StatusCode code, double seconds) {
+                                  ::grpc::StatusCode code, double seconds) {
   auto labels = MethodLabels(full_method, type);
   handling_seconds_.Add(labels, HandlingBuckets()).Observe(seconds);
   labels["grpc_code"] = std::string(GrpcCodeName(code));
   handled_.Add(labels).Increment();
 }
 
-}  // namespace charon::server
+}  // namespace charon::server::grpc

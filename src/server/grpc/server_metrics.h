@@ -24,7 +24,7 @@
 #include <string>
 #include <string_view>
 
-namespace charon::server {
+namespace charon::server::grpc {
 
 // grpc_type label values.
 inline constexpr std::string_view kUnary = "unary";
@@ -33,7 +33,7 @@ inline constexpr std::string_view kClientStream = "client_stream";
 inline constexpr std::string_view kBidiStream = "bidi_stream";
 
 // Go's codes.Code.String() of a gRPC status code.
-std::string_view GrpcCodeName(grpc::StatusCode code);
+std::string_view GrpcCodeName(::grpc::StatusCode code);
 
 class ServerMetrics {
  public:
@@ -46,14 +46,14 @@ class ServerMetrics {
   void InitializeMethod(std::string_view full_method, std::string_view type);
 
   // The interceptors it makes point into this object, which must outlive the server.
-  std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> NewInterceptorFactory();
+  std::unique_ptr<::grpc::experimental::ServerInterceptorFactoryInterface> NewInterceptorFactory();
 
   // What the interceptor records for each call.
   void RecordStarted(std::string_view full_method, std::string_view type);
   void RecordMessageReceived(std::string_view full_method, std::string_view type);
   // grpc_server_msg_sent_total of one method, for callers that count many messages per call.
   prometheus::Counter& MessagesSent(std::string_view full_method, std::string_view type);
-  void RecordHandled(std::string_view full_method, std::string_view type, grpc::StatusCode code,
+  void RecordHandled(std::string_view full_method, std::string_view type, ::grpc::StatusCode code,
                      double seconds);
 
   prometheus::Histogram& series_requested() { return *series_requested_; }
@@ -73,6 +73,6 @@ class ServerMetrics {
   prometheus::Histogram* sent_chunk_size_;
 };
 
-}  // namespace charon::server
+}  // namespace charon::server::grpc
 
 #endif  // CHARON_SERVER_GRPC_SERVER_METRICS_H_

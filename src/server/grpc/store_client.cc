@@ -10,7 +10,7 @@
 #include "base/status_macros.h"
 #include "server/grpc/conversions.h"
 
-namespace charon::server {
+namespace charon::server::grpc {
 namespace {
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
@@ -24,12 +24,12 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<StoreClient>> StoreClient::Connect(StoreClientOptions options) {
-  std::shared_ptr<grpc::ChannelCredentials> creds = grpc::InsecureChannelCredentials();
-  grpc::ChannelArguments args;
+  std::shared_ptr<::grpc::ChannelCredentials> creds = ::grpc::InsecureChannelCredentials();
+  ::grpc::ChannelArguments args;
   // Series answers can be large; Thanos' querier accepts up to math.MaxInt32 too.
   args.SetMaxReceiveMessageSize(std::numeric_limits<int32_t>::max());
   if (options.tls) {
-    grpc::SslCredentialsOptions ssl;
+    ::grpc::SslCredentialsOptions ssl;
     if (!options.tls_ca_file.empty()) {
       CHARON_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadFile(options.tls_ca_file));
     }
@@ -37,23 +37,23 @@ absl::StatusOr<std::unique_ptr<StoreClient>> StoreClient::Connect(StoreClientOpt
       CHARON_ASSIGN_OR_RETURN(ssl.pem_cert_chain, ReadFile(options.tls_cert_file));
       CHARON_ASSIGN_OR_RETURN(ssl.pem_private_key, ReadFile(options.tls_key_file));
     }
-    creds = grpc::SslCredentials(ssl);
+    creds = ::grpc::SslCredentials(ssl);
     if (!options.tls_server_name.empty()) {
       args.SetSslTargetNameOverride(options.tls_server_name);
     }
   }
-  auto channel = grpc::CreateCustomChannel(options.address, creds, args);
+  auto channel = ::grpc::CreateCustomChannel(options.address, creds, args);
   return std::unique_ptr<StoreClient>(new StoreClient(std::move(options), std::move(channel)));
 }
 
-StoreClient::StoreClient(StoreClientOptions options, std::shared_ptr<grpc::Channel> channel)
+StoreClient::StoreClient(StoreClientOptions options, std::shared_ptr<::grpc::Channel> channel)
     : options_(std::move(options)),
       channel_(std::move(channel)),
       store_(thanos::Store::NewStub(channel_)),
       info_(thanos::info::Info::NewStub(channel_)),
-      health_(grpc::health::v1::Health::NewStub(channel_)) {}
+      health_(::grpc::health::v1::Health::NewStub(channel_)) {}
 
-void StoreClient::Prepare(grpc::ClientContext* ctx) const {
+void StoreClient::Prepare(::grpc::ClientContext* ctx) const {
   if (options_.timeout != absl::InfiniteDuration()) {
     ctx->set_deadline(std::chrono::system_clock::now() +
                       absl::ToChronoMilliseconds(options_.timeout));
@@ -62,7 +62,7 @@ void StoreClient::Prepare(grpc::ClientContext* ctx) const {
 }
 
 absl::StatusOr<thanos::info::InfoResponse> StoreClient::Info() {
-  grpc::ClientContext ctx;
+  ::grpc::ClientContext ctx;
   Prepare(&ctx);
   thanos::info::InfoResponse resp;
   CHARON_RETURN_IF_ERROR(FromGrpcStatus(info_->Info(&ctx, thanos::info::InfoRequest(), &resp)));
@@ -70,7 +70,7 @@ absl::StatusOr<thanos::info::InfoResponse> StoreClient::Info() {
 }
 
 absl::StatusOr<thanos::InfoResponse> StoreClient::LegacyInfo() {
-  grpc::ClientContext ctx;
+  ::grpc::ClientContext ctx;
   Prepare(&ctx);
   thanos::InfoResponse resp;
   CHARON_RETURN_IF_ERROR(FromGrpcStatus(store_->Info(&ctx, thanos::InfoRequest(), &resp)));
@@ -78,9 +78,9 @@ absl::StatusOr<thanos::InfoResponse> StoreClient::LegacyInfo() {
 }
 
 absl::StatusOr<SeriesCallResult> StoreClient::Series(const thanos::SeriesRequest& req) {
-  grpc::ClientContext ctx;
+  ::grpc::ClientContext ctx;
   Prepare(&ctx);
-  std::unique_ptr<grpc::ClientReader<thanos::SeriesResponse>> reader = store_->Series(&ctx, req);
+  std::unique_ptr<::grpc::ClientReader<thanos::SeriesResponse>> reader = store_->Series(&ctx, req);
   SeriesCallResult out;
   thanos::SeriesResponse frame;
   absl::Status bad_frame;
@@ -122,7 +122,7 @@ absl::StatusOr<SeriesCallResult> StoreClient::Series(const thanos::SeriesRequest
 
 absl::StatusOr<thanos::LabelNamesResponse> StoreClient::LabelNames(
     const thanos::LabelNamesRequest& req) {
-  grpc::ClientContext ctx;
+  ::grpc::ClientContext ctx;
   Prepare(&ctx);
   thanos::LabelNamesResponse resp;
   CHARON_RETURN_IF_ERROR(FromGrpcStatus(store_->LabelNames(&ctx, req, &resp)));
@@ -131,22 +131,22 @@ absl::StatusOr<thanos::LabelNamesResponse> StoreClient::LabelNames(
 
 absl::StatusOr<thanos::LabelValuesResponse> StoreClient::LabelValues(
     const thanos::LabelValuesRequest& req) {
-  grpc::ClientContext ctx;
+  ::grpc::ClientContext ctx;
   Prepare(&ctx);
   thanos::LabelValuesResponse resp;
   CHARON_RETURN_IF_ERROR(FromGrpcStatus(store_->LabelValues(&ctx, req, &resp)));
   return resp;
 }
 
-absl::StatusOr<grpc::health::v1::HealthCheckResponse::ServingStatus> StoreClient::Health(
+absl::StatusOr<::grpc::health::v1::HealthCheckResponse::ServingStatus> StoreClient::Health(
     const std::string& service) {
-  grpc::ClientContext ctx;
+  ::grpc::ClientContext ctx;
   Prepare(&ctx);
-  grpc::health::v1::HealthCheckRequest req;
+  ::grpc::health::v1::HealthCheckRequest req;
   req.set_service(service);
-  grpc::health::v1::HealthCheckResponse resp;
+  ::grpc::health::v1::HealthCheckResponse resp;
   CHARON_RETURN_IF_ERROR(FromGrpcStatus(health_->Check(&ctx, req, &resp)));
   return resp.status();
 }
 
-}  // namespace charon::server
+}  // namespace charon::server::grpc

@@ -22,7 +22,7 @@
 #include "server/grpc/proto/info.grpc.pb.h"
 #include "server/grpc/proto/store_rpc.grpc.pb.h"
 
-namespace charon::server {
+namespace charon::server::grpc {
 
 struct StoreClientOptions {
   std::string address = "127.0.0.1:10901";    // host:port
@@ -58,20 +58,20 @@ class StoreClient {
   absl::StatusOr<SeriesCallResult> Series(const thanos::SeriesRequest& req);
   absl::StatusOr<thanos::LabelNamesResponse> LabelNames(const thanos::LabelNamesRequest& req);
   absl::StatusOr<thanos::LabelValuesResponse> LabelValues(const thanos::LabelValuesRequest& req);
-  absl::StatusOr<grpc::health::v1::HealthCheckResponse::ServingStatus> Health(
+  absl::StatusOr<::grpc::health::v1::HealthCheckResponse::ServingStatus> Health(
       const std::string& service = "");
 
  private:
-  StoreClient(StoreClientOptions options, std::shared_ptr<grpc::Channel> channel);
-  void Prepare(grpc::ClientContext* ctx) const;
+  StoreClient(StoreClientOptions options, std::shared_ptr<::grpc::Channel> channel);
+  void Prepare(::grpc::ClientContext* ctx) const;
 
   const StoreClientOptions options_;
-  std::shared_ptr<grpc::Channel> channel_;
+  std::shared_ptr<::grpc::Channel> channel_;
   std::unique_ptr<thanos::Store::Stub> store_;
   std::unique_ptr<thanos::info::Info::Stub> info_;
-  std::unique_ptr<grpc::health::v1::Health::Stub> health_;
+  std::unique_ptr<::grpc::health::v1::Health::Stub> health_;
 };
 
-}  // namespace charon::server
+}  // namespace charon::server::grpc
 
 #endif  // CHARON_SERVER_GRPC_STORE_CLIENT_H_

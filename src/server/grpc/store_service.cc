@@ -10,7 +10,7 @@
 #include "absl/time/time.h"
 #include "server/grpc/conversions.h"
 
-namespace charon::server {
+namespace charon::server::grpc {
 namespace {
 
 size_t ChunkBytes(const store::AggrChunk& c) {
@@ -45,7 +45,7 @@ class ChunkSizeTally {
 // Turns SeriesOut values into frames on the call's stream.
 class FrameSink final : public store::SeriesSink {
  public:
-  FrameSink(grpc::ServerContext* ctx, grpc::ServerWriter<thanos::SeriesResponse>* writer,
+  FrameSink(::grpc::ServerContext* ctx, ::grpc::ServerWriter<thanos::SeriesResponse>* writer,
             int64_t batch_size)
       : ctx_(ctx), writer_(writer), batch_size_(batch_size) {}
 
@@ -112,8 +112,8 @@ class FrameSink final : public store::SeriesSink {
     return absl::OkStatus();
   }
 
-  grpc::ServerContext* ctx_;
-  grpc::ServerWriter<thanos::SeriesResponse>* writer_;
+  ::grpc::ServerContext* ctx_;
+  ::grpc::ServerWriter<thanos::SeriesResponse>* writer_;
   const int64_t batch_size_;
   mutable absl::Mutex mu_;
   thanos::SeriesResponse pending_ ABSL_GUARDED_BY(mu_);  // its batch holds batch_len_ series
@@ -137,7 +137,7 @@ std::vector<tsdb::Labels> AdvertisedLabelSets(const store::StoreInfo& info, bool
 namespace {
 
 // The client's deadline and liveness, for the store to stop a call's work once it is over.
-store::CallContext CallContextOf(grpc::ServerContext* ctx) {
+store::CallContext CallContextOf(::grpc::ServerContext* ctx) {
   store::CallContext call;
   // gRPC reports "no deadline" as the far future; keep the store's infinite future for it.
   absl::Time deadline = absl::FromChrono(ctx->deadline());
@@ -148,14 +148,14 @@ store::CallContext CallContextOf(grpc::ServerContext* ctx) {
 
 }  // namespace
 
-std::string TenantFromContext(const grpc::ServerContext& ctx) {
+std::string TenantFromContext(const ::grpc::ServerContext& ctx) {
   const auto& md = ctx.client_metadata();
   auto it = md.find(kTenantMetadataKey);
   if (it == md.end()) return "";
   return std::string(it->second.data(), it->second.size());
 }
 
-grpc::Status StoreServiceImpl::Info(grpc::ServerContext* /*ctx*/,
+::grpc::Status StoreServiceImpl::Info(::grpc::ServerContext* /*ctx*/,
                                     const thanos::InfoRequest* /*req*/,
                                     thanos::InfoResponse* resp) {
   store::StoreInfo info = store_.Info();
@@ -165,11 +165,11 @@ grpc::Status StoreServiceImpl::Info(grpc::ServerContext* /*ctx*/,
   for (const tsdb::Labels& set : AdvertisedLabelSets(info, advertise_compat_label_)) {
     LabelsToProto(set, resp->add_label_sets()->mutable_labels());
   }
-  return grpc::Status::OK;
+  return ::grpc::Status::OK;
 }
 
-grpc::Status StoreServiceImpl::Series(grpc::ServerContext* ctx, const thanos::SeriesRequest* req,
-                                      grpc::ServerWriter<thanos::SeriesResponse>* writer) {
+::grpc::Status StoreServiceImpl::Series(::grpc::ServerContext* ctx, const thanos::SeriesRequest* req,
+                                      ::grpc::ServerWriter<thanos::SeriesResponse>* writer) {
   absl::StatusOr<store::SeriesRequest> sreq = SeriesRequestFromProto(*req, TenantFromContext(*ctx));
   if (!sreq.ok()) return ToGrpcStatus(sreq.status());
   sreq->call = CallContextOf(ctx);
@@ -192,10 +192,10 @@ grpc::Status StoreServiceImpl::Series(grpc::ServerContext* ctx, const thanos::Se
     s = sink.SendOther(frame);
     if (!s.ok()) return ToGrpcStatus(s);
   }
-  return grpc::Status::OK;
+  return ::grpc::Status::OK;
 }
 
-grpc::Status StoreServiceImpl::LabelNames(grpc::ServerContext* ctx,
+::grpc::Status StoreServiceImpl::LabelNames(::grpc::ServerContext* ctx,
                                           const thanos::LabelNamesRequest* req,
                                           thanos::LabelNamesResponse* resp) {
   absl::StatusOr<store::LabelNamesRequest> lreq =
@@ -210,10 +210,10 @@ grpc::Status StoreServiceImpl::LabelNames(grpc::ServerContext* ctx,
   hintspb::LabelNamesResponseHints hints;
   for (const std::string& id : result->queried_blocks) hints.add_queried_blocks()->set_id(id);
   resp->mutable_hints()->PackFrom(hints);
-  return grpc::Status::OK;
+  return ::grpc::Status::OK;
 }
 
-grpc::Status StoreServiceImpl::LabelValues(grpc::ServerContext* ctx,
+::grpc::Status StoreServiceImpl::LabelValues(::grpc::ServerContext* ctx,
                                            const thanos::LabelValuesRequest* req,
                                            thanos::LabelValuesResponse* resp) {
   absl::StatusOr<store::LabelValuesRequest> lreq =
@@ -228,7 +228,7 @@ grpc::Status StoreServiceImpl::LabelValues(grpc::ServerContext* ctx,
   hintspb::LabelValuesResponseHints hints;
   for (const std::string& id : result->queried_blocks) hints.add_queried_blocks()->set_id(id);
   resp->mutable_hints()->PackFrom(hints);
-  return grpc::Status::OK;
+  return ::grpc::Status::OK;
 }
 
-}  // namespace charon::server
+}  // namespace charon::server::grpc

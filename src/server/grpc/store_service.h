@@ -17,7 +17,7 @@
 #include "server/grpc/server_metrics.h"
 #include "store/store_api.h"
 
-namespace charon::server {
+namespace charon::server::grpc {
 
 // The label set Thanos v0.23 stores advertised so that v0.7-era queriers recognised a store.
 inline constexpr char kCompatibilityLabelName[] = "@thanos_compatibility_store_type";
@@ -28,7 +28,7 @@ std::vector<tsdb::Labels> AdvertisedLabelSets(const store::StoreInfo& info, bool
 
 // The gRPC metadata key carrying the tenant (HTTP header THANOS-TENANT).
 inline constexpr char kTenantMetadataKey[] = "thanos-tenant";
-std::string TenantFromContext(const grpc::ServerContext& ctx);
+std::string TenantFromContext(const ::grpc::ServerContext& ctx);
 
 class StoreServiceImpl final : public thanos::Store::Service {
  public:
@@ -36,13 +36,13 @@ class StoreServiceImpl final : public thanos::Store::Service {
   StoreServiceImpl(store::StoreApi& store, ServerMetrics* metrics, bool advertise_compat_label)
       : store_(store), metrics_(metrics), advertise_compat_label_(advertise_compat_label) {}
 
-  grpc::Status Info(grpc::ServerContext* ctx, const thanos::InfoRequest* req,
+  ::grpc::Status Info(::grpc::ServerContext* ctx, const thanos::InfoRequest* req,
                     thanos::InfoResponse* resp) override;
-  grpc::Status Series(grpc::ServerContext* ctx, const thanos::SeriesRequest* req,
-                      grpc::ServerWriter<thanos::SeriesResponse>* writer) override;
-  grpc::Status LabelNames(grpc::ServerContext* ctx, const thanos::LabelNamesRequest* req,
+  ::grpc::Status Series(::grpc::ServerContext* ctx, const thanos::SeriesRequest* req,
+                      ::grpc::ServerWriter<thanos::SeriesResponse>* writer) override;
+  ::grpc::Status LabelNames(::grpc::ServerContext* ctx, const thanos::LabelNamesRequest* req,
                           thanos::LabelNamesResponse* resp) override;
-  grpc::Status LabelValues(grpc::ServerContext* ctx, const thanos::LabelValuesRequest* req,
+  ::grpc::Status LabelValues(::grpc::ServerContext* ctx, const thanos::LabelValuesRequest* req,
                            thanos::LabelValuesResponse* resp) override;
 
  private:
@@ -51,6 +51,6 @@ class StoreServiceImpl final : public thanos::Store::Service {
   bool advertise_compat_label_;
 };
 
-}  // namespace charon::server
+}  // namespace charon::server::grpc
 
 #endif  // CHARON_SERVER_GRPC_STORE_SERVICE_H_

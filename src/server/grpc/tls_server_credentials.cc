@@ -22,11 +22,11 @@ class grpc_ssl_server_credentials {
   void set_max_tls_version(grpc_tls_version max_tls_version);
 };
 
-namespace charon::server {
+namespace charon::server::grpc {
 namespace {
 
 // Binds a core credentials object: the public C++ API wraps only credentials it built itself.
-class CoreServerCredentials final : public grpc::ServerCredentials {
+class CoreServerCredentials final : public ::grpc::ServerCredentials {
  public:
   // Takes ownership of `creds`.
   explicit CoreServerCredentials(grpc_server_credentials* creds) : creds_(creds) {}
@@ -206,4 +206,4 @@ absl::StatusOr<TlsServerCredentials> NewTlsServerCredentials(const TlsServerSett
   return out;
 }
 
-}  // namespace charon::server
+}  // namespace charon::server::grpc

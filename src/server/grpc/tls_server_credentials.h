@@ -28,7 +28,7 @@ namespace grpc {
 class ServerCredentials;
 }
 
-namespace charon::server {
+namespace charon::server::grpc {
 
 struct TlsServerSettings {
   std::string cert_pem;
@@ -53,6 +53,6 @@ absl::StatusOr<TlsServerCredentials> NewTlsServerCredentials(const TlsServerSett
 // InvalidArgument for names Go does not know.
 absl::StatusOr<std::string> OpenSslCipherName(const std::string& go_name);
 
-}  // namespace charon::server
+}  // namespace charon::server::grpc
 
 #endif  // CHARON_SERVER_GRPC_TLS_SERVER_CREDENTIALS_H_

@@ -12,7 +12,7 @@
 #include "server/grpc/proto/info.pb.h"
 #include "server/grpc/proto/store_rpc.pb.h"
 
-namespace charon::server {
+namespace charon::server::grpc {
 namespace {
 
 using google::protobuf::FieldDescriptor;
@@ -172,8 +172,8 @@ TEST(WireFormat, ResponsesEncodeWithUpstreamNumbers) {
   info.mutable_store();
   EXPECT_EQ(info.SerializeAsString(), Bytes({0x12, 0x05, 's', 't', 'o', 'r', 'e', 0x1a, 0x00}));
 
-  grpc::health::v1::HealthCheckResponse health;
-  health.set_status(grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+  ::grpc::health::v1::HealthCheckResponse health;
+  health.set_status(::grpc::health::v1::HealthCheckResponse::NOT_SERVING);
   EXPECT_EQ(health.SerializeAsString(), Bytes({0x08, 0x02}));
 }
 
@@ -209,4 +209,4 @@ TEST(WireFormat, ServiceAndMethodNames) {
 }
 
 }  // namespace
-}  // namespace charon::server
+}  // namespace charon::server::grpc

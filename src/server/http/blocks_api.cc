@@ -11,7 +11,7 @@
 #include "base/strings.h"
 #include "nlohmann/json.hpp"
 
-namespace charon::http {
+namespace charon::server::http {
 namespace {
 
 // Ordered, so the output keeps the field order of Thanos (and of each meta.json).
@@ -337,4 +337,4 @@ std::string RenderBlocksPage(std::string_view label, const BlocksSnapshot& loade
   return out;
 }
 
-}  // namespace charon::http
+}  // namespace charon::server::http

@@ -16,7 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 
-namespace charon::http {
+namespace charon::server::http {
 
 // The store's view after its last meta.json fetch (Thanos' BlocksInfo). On a failed fetch the store
 // keeps the previous metas and sets `err`.
@@ -54,6 +54,6 @@ std::string RenderBlocksPage(std::string_view label, const BlocksSnapshot& loade
 // encodes a time.Time in JSON.
 std::string FormatRfc3339(absl::Time t);
 
-}  // namespace charon::http
+}  // namespace charon::server::http
 
 #endif  // CHARON_SERVER_HTTP_BLOCKS_API_H_

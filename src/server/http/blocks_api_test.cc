@@ -5,7 +5,7 @@
 
 #include "nlohmann/json.hpp"
 
-namespace charon::http {
+namespace charon::server::http {
 namespace {
 
 using ::testing::HasSubstr;
@@ -57,4 +57,4 @@ TEST(RenderBlocksPage, ListsBlocksAndEscapesLabels) {
 }
 
 }  // namespace
-}  // namespace charon::http
+}  // namespace charon::server::http

@@ -17,7 +17,7 @@
 #include "testing/status_matchers.h"
 #include "testing/temp_dir.h"
 
-namespace charon::http {
+namespace charon::server::http {
 namespace {
 
 using ::charon::testing::RunCommand;
@@ -132,4 +132,4 @@ TEST(BlocksPageInChromium, TimelineShowsEveryBlockAndTheDetailOfTheSelectedOne) 
 }
 
 }  // namespace
-}  // namespace charon::http
+}  // namespace charon::server::http

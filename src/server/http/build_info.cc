@@ -2,7 +2,7 @@
 
 #include "prometheus/gauge.h"
 
-namespace charon::http {
+namespace charon::server::http {
 namespace {
 
 // Go's GOARCH names, which dashboards group by.
@@ -34,4 +34,4 @@ void RegisterBuildInfo(const BuildInfo& info, prometheus::Registry& registry) {
       .Set(1);
 }
 
-}  // namespace charon::http
+}  // namespace charon::server::http

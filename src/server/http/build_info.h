@@ -8,7 +8,7 @@
 
 #include "prometheus/registry.h"
 
-namespace charon::http {
+namespace charon::server::http {
 
 struct BuildInfo {
   std::string version;   // "0.1.0-dev"
@@ -22,6 +22,6 @@ struct BuildInfo {
 // `registry`. Called once per registry.
 void RegisterBuildInfo(const BuildInfo& info, prometheus::Registry& registry);
 
-}  // namespace charon::http
+}  // namespace charon::server::http
 
 #endif  // CHARON_SERVER_HTTP_BUILD_INFO_H_

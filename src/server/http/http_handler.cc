@@ -1,6 +1,6 @@
 #include "server/http/http_handler.h"
 
-namespace charon::http {
+namespace charon::server::http {
 namespace {
 
 int HexValue(char c) {
@@ -46,4 +46,4 @@ std::optional<std::string> HttpRequest::QueryParam(std::string_view name) const 
   return std::nullopt;
 }
 
-}  // namespace charon::http
+}  // namespace charon::server::http

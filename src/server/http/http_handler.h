@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace charon::http {
+namespace charon::server::http {
 
 struct HttpRequest {
   std::string method;  // "GET", "POST", ...
@@ -56,6 +56,6 @@ struct HttpResponse {
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
-}  // namespace charon::http
+}  // namespace charon::server::http
 
 #endif  // CHARON_SERVER_HTTP_HTTP_HANDLER_H_

@@ -14,7 +14,7 @@
 #include "prometheus/text_serializer.h"
 #include "server/http/pprof_handlers.h"
 
-namespace charon::http {
+namespace charon::server::http {
 namespace {
 
 // Thanos' request-duration buckets (extpromhttp).
@@ -371,4 +371,4 @@ HttpResponse HttpServer::Serve(const Route& route, const HttpRequest& request, m
   return response;
 }
 
-}  // namespace charon::http
+}  // namespace charon::server::http

@@ -40,7 +40,7 @@
 struct mg_context;
 struct mg_connection;
 
-namespace charon::http {
+namespace charon::server::http {
 
 // Defaults equal the Thanos flag defaults.
 struct HttpServerOptions {
@@ -122,6 +122,6 @@ class HttpServer {
   int inflight_requests_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
-}  // namespace charon::http
+}  // namespace charon::server::http
 
 #endif  // CHARON_SERVER_HTTP_HTTP_SERVER_H_

@@ -17,7 +17,7 @@
 #include "server/http/build_info.h"
 #include "testing/status_matchers.h"
 
-namespace charon::http {
+namespace charon::server::http {
 namespace {
 
 using ::charon::testing::StatusIs;
@@ -286,4 +286,4 @@ TEST_F(HttpServerTest, MalformedAddressIsInvalidArgument) {
 }
 
 }  // namespace
-}  // namespace charon::http
+}  // namespace charon::server::http

@@ -4,7 +4,7 @@
 #include "gperftools/malloc_extension.h"
 #endif
 
-namespace charon::http {
+namespace charon::server::http {
 
 size_t MemoryReleaser::AllocatorFreeBytes() {
 #ifdef CHARON_HAVE_TCMALLOC
@@ -34,4 +34,4 @@ MemoryReleaser::~MemoryReleaser() {
   thread_.join();
 }
 
-}  // namespace charon::http
+}  // namespace charon::server::http

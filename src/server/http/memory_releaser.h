@@ -13,7 +13,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 
-namespace charon::http {
+namespace charon::server::http {
 
 class MemoryReleaser {
  public:
@@ -32,6 +32,6 @@ class MemoryReleaser {
   std::thread thread_;
 };
 
-}  // namespace charon::http
+}  // namespace charon::server::http
 
 #endif  // CHARON_SERVER_HTTP_MEMORY_RELEASER_H_

@@ -7,7 +7,7 @@
 
 #include "absl/time/clock.h"
 
-namespace charon::http {
+namespace charon::server::http {
 namespace {
 
 TEST(MemoryReleaser, FreedPagesGoBackToTheOs) {
@@ -30,4 +30,4 @@ TEST(MemoryReleaser, FreedPagesGoBackToTheOs) {
 }
 
 }  // namespace
-}  // namespace charon::http
+}  // namespace charon::server::http

@@ -18,7 +18,7 @@
 #include "gperftools/malloc_extension.h"
 #endif
 
-namespace charon::http {
+namespace charon::server::http {
 namespace {
 
 constexpr int64_t kDefaultProfileSeconds = 30;
@@ -105,4 +105,4 @@ HttpResponse PprofIndex(const HttpRequest&) {
                             "TCMALLOC_SAMPLE_PARAMETER or HEAPPROFILE at start)\n");
 }
 
-}  // namespace charon::http
+}  // namespace charon::server::http

@@ -15,7 +15,7 @@
 #include "absl/time/time.h"
 #include "server/http/http_handler.h"
 
-namespace charon::http {
+namespace charon::server::http {
 
 // Waits for `d` or less (server shutdown cuts it short).
 using InterruptibleSleep = std::function<void(absl::Duration d)>;
@@ -30,6 +30,6 @@ HttpResponse HeapProfile(const HttpRequest& request);
 // GET /debug/pprof/: a plain-text index of the above.
 HttpResponse PprofIndex(const HttpRequest& request);
 
-}  // namespace charon::http
+}  // namespace charon::server::http
 
 #endif  // CHARON_SERVER_HTTP_PPROF_HANDLERS_H_

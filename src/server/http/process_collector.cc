@@ -13,7 +13,7 @@
 #include "absl/strings/strip.h"
 #include "base/logging.h"
 
-namespace charon::http {
+namespace charon::server::http {
 namespace {
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
@@ -145,4 +145,4 @@ std::vector<prometheus::MetricFamily> ProcessCollector::Collect() const {
   return out;
 }
 
-}  // namespace charon::http
+}  // namespace charon::server::http

@@ -23,7 +23,7 @@
 #include "prometheus/collectable.h"
 #include "prometheus/metric_family.h"
 
-namespace charon::http {
+namespace charon::server::http {
 
 // The figures of one reading of a process' procfs directory.
 struct ProcessStats {
@@ -51,6 +51,6 @@ class ProcessCollector final : public prometheus::Collectable {
   std::string proc_dir_;
 };
 
-}  // namespace charon::http
+}  // namespace charon::server::http
 
 #endif  // CHARON_SERVER_HTTP_PROCESS_COLLECTOR_H_

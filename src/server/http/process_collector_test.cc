@@ -7,7 +7,7 @@
 #include "testing/status_matchers.h"
 #include "testing/temp_dir.h"
 
-namespace charon::http {
+namespace charon::server::http {
 namespace {
 
 using ::charon::testing::StatusIs;
@@ -74,4 +74,4 @@ TEST(ProcessCollector, LeavesOutWhatItCannotRead) {
 }
 
 }  // namespace
-}  // namespace charon::http
+}  // namespace charon::server::http

@@ -7,7 +7,7 @@
 #include "server/http/proto/remote.pb.h"
 #include "snappy.h"
 
-namespace charon::http {
+namespace charon::server::http {
 namespace {
 
 // Protobuf wire tags (field << 3 | wire type): 0 varint, 2 length-delimited.
@@ -200,4 +200,4 @@ void AppendFrame(std::string_view msg, std::string* out) {
   out->append(msg);
 }
 
-}  // namespace charon::http
+}  // namespace charon::server::http

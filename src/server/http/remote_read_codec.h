@@ -21,7 +21,7 @@
 #include "tsdb/labels.h"
 #include "tsdb/matcher.h"
 
-namespace charon::http {
+namespace charon::server::http {
 
 // ReadRequest.ResponseType values.
 enum class ReadResponseType { kSamples = 0, kStreamedXorChunks = 1 };
@@ -60,6 +60,6 @@ void AppendSeriesFrames(const tsdb::Labels& labels, std::span<const FrameChunk> 
 // Appends one frame holding `msg` (a serialized ChunkedReadResponse).
 void AppendFrame(std::string_view msg, std::string* out);
 
-}  // namespace charon::http
+}  // namespace charon::server::http
 
 #endif  // CHARON_SERVER_HTTP_REMOTE_READ_CODEC_H_

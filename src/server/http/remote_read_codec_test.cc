@@ -7,7 +7,7 @@
 #include "snappy.h"
 #include "testing/status_matchers.h"
 
-namespace charon::http {
+namespace charon::server::http {
 namespace {
 
 using ::charon::testing::StatusIs;
@@ -168,4 +168,4 @@ TEST(ParseFrames, DetectsCorruption) {
 }
 
 }  // namespace
-}  // namespace charon::http
+}  // namespace charon::server::http

@@ -11,7 +11,7 @@
 #include "snappy.h"
 #include "tsdb/xor_chunk.h"
 
-namespace charon::http {
+namespace charon::server::http {
 namespace {
 
 // StoreAPI chunk encodings are the TSDB encoding byte minus one.
@@ -242,4 +242,4 @@ HttpResponse RemoteReadHandler::Handle(const HttpRequest& request) {
   return r;
 }
 
-}  // namespace charon::http
+}  // namespace charon::server::http

@@ -29,7 +29,7 @@
 #include "server/http/http_handler.h"
 #include "store/store_api.h"
 
-namespace charon::http {
+namespace charon::server::http {
 
 // Defaults equal Prometheus' --storage.remote.read-* defaults.
 struct RemoteReadOptions {
@@ -56,6 +56,6 @@ class RemoteReadHandler {
   int running_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
-}  // namespace charon::http
+}  // namespace charon::server::http
 
 #endif  // CHARON_SERVER_HTTP_REMOTE_READ_HANDLER_H_

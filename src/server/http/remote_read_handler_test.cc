@@ -19,7 +19,7 @@
 #include "testing/temp_dir.h"
 #include "tsdb/xor_chunk.h"
 
-namespace charon::http {
+namespace charon::server::http {
 namespace {
 
 using ::charon::testing::kFixtureStartMs;
@@ -415,4 +415,4 @@ TEST(RemoteReadHandler, NoStoreYetIs503) {
 }
 
 }  // namespace
-}  // namespace charon::http
+}  // namespace charon::server::http

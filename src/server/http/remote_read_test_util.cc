@@ -4,7 +4,7 @@
 #include "base/crc32c.h"
 #include "snappy.h"
 
-namespace charon::http {
+namespace charon::server::http {
 
 std::string EncodeRequest(const prompb::ReadRequest& req) {
   const std::string raw = req.SerializeAsString();
@@ -63,4 +63,4 @@ absl::StatusOr<std::vector<ParsedFrame>> ParseFrames(std::string_view body) {
   return frames;
 }
 
-}  // namespace charon::http
+}  // namespace charon::server::http

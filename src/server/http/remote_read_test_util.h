@@ -11,7 +11,7 @@
 #include "absl/status/statusor.h"
 #include "server/http/proto/remote.pb.h"
 
-namespace charon::http {
+namespace charon::server::http {
 
 // Snappy block encoding of `req`, as Prometheus sends it.
 std::string EncodeRequest(const prompb::ReadRequest& req);
@@ -31,6 +31,6 @@ struct ParsedFrame {
 // Every frame of a streamed body; DataLoss for a bad CRC, a truncated frame or a bad message.
 absl::StatusOr<std::vector<ParsedFrame>> ParseFrames(std::string_view body);
 
-}  // namespace charon::http
+}  // namespace charon::server::http
 
 #endif  // CHARON_SERVER_HTTP_REMOTE_READ_TEST_UTIL_H_

@@ -11,7 +11,7 @@
 #include "server/http/http_server.h"
 #include "testing/status_matchers.h"
 
-namespace charon::http {
+namespace charon::server::http {
 namespace {
 
 struct Reply {
@@ -118,4 +118,4 @@ TEST_F(StreamedResponseTest, KeepAliveConnectionServesTheNextRequest) {
 }
 
 }  // namespace
-}  // namespace charon::http
+}  // namespace charon::server::http
