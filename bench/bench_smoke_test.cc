@@ -18,7 +18,7 @@ TEST(BenchSmoke, TinyDatasetRowsAgree) {
   const char* binary = std::getenv("CHARON_BINARY");
   if (binary == nullptr || *binary == '\0') GTEST_SKIP() << "CHARON_BINARY not set";
   const char* build = std::getenv("CHARON_BINARY_DIR");
-  absl::StatusOr<testing::TempDir> work = testing::TempDir::Make("bench-smoke");
+  absl::StatusOr<testing::TempDir> work = testing::TempDir::Create("bench-smoke");
   ASSERT_TRUE(work.ok()) << work.status();
   BenchOptions o;
   o.size = "tiny";

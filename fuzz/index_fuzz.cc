@@ -32,7 +32,7 @@ void ExerciseReader(const IndexReader& r) {
   if (!names.empty()) {
     std::vector<Matcher> ms;
     auto add = [&](MatchType type, std::string value) {
-      auto m = Matcher::Make(type, names.front(), std::move(value));
+      auto m = Matcher::Create(type, names.front(), std::move(value));
       if (m.ok()) ms.push_back(*std::move(m));
     };
     add(MatchType::kRegexMatch, ".+");
@@ -69,7 +69,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)DecodeSeriesEntry(in, &e);
   (void)SeriesEntrySize(in);
   for (int version : {1, 2}) {
-    auto t = SymbolTable::Create(in, version, 9);
+    auto t = SymbolTable::Open(in, version, 9);
     if (t.ok()) {
       (void)t->ReverseLookup("a");
       (void)t->Lookup(1);

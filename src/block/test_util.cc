@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 }  // namespace
 
 charon::testing::TempDir NewTempDir() {
-  absl::StatusOr<charon::testing::TempDir> dir = charon::testing::TempDir::Make("charon-block");
+  absl::StatusOr<charon::testing::TempDir> dir = charon::testing::TempDir::Create("charon-block");
   if (!dir.ok()) Die(dir.status().ToString());
   return *std::move(dir);
 }

@@ -57,7 +57,7 @@ absl::StatusOr<CachingBucketConfig> ParseCachingBucketConfig(std::string_view co
   return c;
 }
 
-absl::StatusOr<std::unique_ptr<Cache>> MakeCachingBucketCache(const CachingBucketConfig& config,
+absl::StatusOr<std::unique_ptr<Cache>> NewCachingBucketCache(const CachingBucketConfig& config,
                                                               std::string_view source,
                                                               prometheus::Registry& registry) {
   CHARON_ASSIGN_OR_RETURN(config::YamlMap backend,
@@ -65,7 +65,7 @@ absl::StatusOr<std::unique_ptr<Cache>> MakeCachingBucketCache(const CachingBucke
   if (config.type == "IN-MEMORY") {
     CHARON_ASSIGN_OR_RETURN(LruCacheConfig lru, ParseLruCacheConfig(backend));
     absl::StatusOr<std::unique_ptr<LruCache>> c =
-        LruCache::Make(kCachingBucketCacheName, lru, registry);
+        LruCache::Create(kCachingBucketCacheName, lru, registry);
     if (!c.ok()) return Prefixed(source, c.status());
     return std::unique_ptr<Cache>(std::move(c).value());
   }
@@ -77,7 +77,7 @@ absl::StatusOr<std::unique_ptr<CachingBucket>> NewCachingBucketFromYaml(
     std::string iter_config_hash, prometheus::Registry& registry) {
   CHARON_ASSIGN_OR_RETURN(CachingBucketConfig config, ParseCachingBucketConfig(content, source));
   CHARON_ASSIGN_OR_RETURN(std::unique_ptr<Cache> cache,
-                          MakeCachingBucketCache(config, source, registry));
+                          NewCachingBucketCache(config, source, registry));
   config.options.iter_config_hash = std::move(iter_config_hash);
   return std::make_unique<CachingBucket>(std::move(inner), std::move(cache),
                                          std::move(config.options), registry);

@@ -50,7 +50,7 @@ absl::StatusOr<CachingBucketConfig> ParseCachingBucketConfig(std::string_view co
 
 // The cache `config` describes, its metrics in `registry` with name="caching-bucket". Errors as
 // ParseLruCacheConfig / MakeRemoteCache, prefixed by `source`.
-absl::StatusOr<std::unique_ptr<Cache>> MakeCachingBucketCache(const CachingBucketConfig& config,
+absl::StatusOr<std::unique_ptr<Cache>> NewCachingBucketCache(const CachingBucketConfig& config,
                                                               std::string_view source,
                                                               prometheus::Registry& registry);
 

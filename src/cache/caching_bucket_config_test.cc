@@ -82,7 +82,7 @@ TEST(ParseCachingBucketConfig, Errors) {
   }
 }
 
-TEST(MakeCachingBucketCache, BackendConfigErrorsNameTheSource) {
+TEST(NewCachingBucketCache, BackendConfigErrorsNameTheSource) {
   prometheus::Registry reg;
   struct Case {
     std::string yaml;
@@ -105,14 +105,14 @@ TEST(MakeCachingBucketCache, BackendConfigErrorsNameTheSource) {
   for (const Case& c : cases) {
     SCOPED_TRACE(c.yaml);
     ASSERT_OK_AND_ASSIGN(CachingBucketConfig config, ParseCachingBucketConfig(c.yaml, "f.yaml"));
-    absl::StatusOr<std::unique_ptr<Cache>> cache = MakeCachingBucketCache(config, "f.yaml", reg);
+    absl::StatusOr<std::unique_ptr<Cache>> cache = NewCachingBucketCache(config, "f.yaml", reg);
     EXPECT_THAT(cache, StatusIs(c.code, c.substr));
     EXPECT_THAT(cache, StatusIs(c.code, "f.yaml"));
   }
 }
 
 TEST(NewCachingBucketFromYaml, InMemoryWrapsTheBucket) {
-  ASSERT_OK_AND_ASSIGN(auto dir, ::charon::testing::TempDir::Make("cfg"));
+  ASSERT_OK_AND_ASSIGN(auto dir, ::charon::testing::TempDir::Create("cfg"));
   ASSERT_OK(::charon::testing::WriteFile(dir.Path("01A/meta.json"), "{}"));
   ASSERT_OK_AND_ASSIGN(auto fs, objstore::FilesystemBucket::Open(dir.path()));
   prometheus::Registry reg;

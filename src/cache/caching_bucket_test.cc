@@ -47,13 +47,13 @@ class CachingBucketTest : public ::testing::Test {
 
   // Fresh bucket, cache and counters. Subranges of 10 bytes keep the arithmetic readable.
   void Build(CachingBucketOptions options) {
-    ASSERT_OK_AND_ASSIGN(dir_, ::charon::testing::TempDir::Make("caching"));
+    ASSERT_OK_AND_ASSIGN(dir_, ::charon::testing::TempDir::Create("caching"));
     ASSERT_OK(objstore::WriteObjects(dir_->path(), objects_));
     ASSERT_OK_AND_ASSIGN(auto fs, objstore::FilesystemBucket::Open(dir_->path()));
     auto counting = std::make_shared<objstore::CountingBucket>(std::move(fs));
     counting_ = counting.get();
     registry_ = std::make_unique<prometheus::Registry>();
-    ASSERT_OK_AND_ASSIGN(auto lru, LruCache::Make("caching-bucket", LruCacheConfig{}, *registry_,
+    ASSERT_OK_AND_ASSIGN(auto lru, LruCache::Create("caching-bucket", LruCacheConfig{}, *registry_,
                                                   [this] { return now_; }));
     options.chunk_subrange_size = 10;
     options.iter_config_hash = "42";
@@ -290,7 +290,7 @@ absl::StatusOr<std::unique_ptr<objstore::Bucket>> MakeCachingOverFilesystem(
       objstore::FilesystemBucket::Open(scratch);
   if (!fs.ok()) return fs.status();
   absl::StatusOr<std::unique_ptr<LruCache>> lru =
-      LruCache::Make("caching-bucket", LruCacheConfig{}, *registry);
+      LruCache::Create("caching-bucket", LruCacheConfig{}, *registry);
   if (!lru.ok()) return lru.status();
   CachingBucketOptions o;
   o.chunk_subrange_size = 1000;  // many subranges per read in LargeObjectManyRanges

@@ -39,7 +39,7 @@ absl::StatusOr<LruCacheConfig> ParseLruCacheConfig(const config::YamlMap& m) {
   return c;
 }
 
-absl::StatusOr<std::unique_ptr<LruCache>> LruCache::Make(std::string name, LruCacheConfig config,
+absl::StatusOr<std::unique_ptr<LruCache>> LruCache::Create(std::string name, LruCacheConfig config,
                                                          prometheus::Registry& registry,
                                                          std::function<absl::Time()> now) {
   if (config.max_size < 0 || config.max_item_size < 0 || config.max_item_size > config.max_size) {

@@ -56,7 +56,7 @@ class LruCache final : public Cache {
  public:
   // `now` is the clock used for TTLs (absl::Now when empty). Metrics go to `registry` with
   // name=`name`. InvalidArgument as ParseLruCacheConfig when the config is inconsistent.
-  static absl::StatusOr<std::unique_ptr<LruCache>> Make(std::string name, LruCacheConfig config,
+  static absl::StatusOr<std::unique_ptr<LruCache>> Create(std::string name, LruCacheConfig config,
                                                         prometheus::Registry& registry,
                                                         std::function<absl::Time()> now = {});
 

@@ -24,7 +24,7 @@ struct FakeClock {
 std::unique_ptr<LruCache> MakeLru(int64_t max_size, int64_t max_item, prometheus::Registry& reg,
                                   FakeClock* clock) {
   absl::StatusOr<std::unique_ptr<LruCache>> c =
-      LruCache::Make("test", LruCacheConfig{max_size, max_item}, reg, clock->Fn());
+      LruCache::Create("test", LruCacheConfig{max_size, max_item}, reg, clock->Fn());
   EXPECT_TRUE(c.ok()) << c.status();
   return std::move(c).value();
 }
@@ -113,7 +113,7 @@ TEST(LruCache, NonPositiveTtlStoresNothing) {
 
 TEST(LruCache, RejectsItemLimitAboveTotal) {
   prometheus::Registry reg;
-  EXPECT_THAT(LruCache::Make("x", LruCacheConfig{10, 11}, reg),
+  EXPECT_THAT(LruCache::Create("x", LruCacheConfig{10, 11}, reg),
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 

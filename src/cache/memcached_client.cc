@@ -420,7 +420,7 @@ class MemcachedClient::Impl {
 MemcachedClient::MemcachedClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 MemcachedClient::~MemcachedClient() = default;
 
-absl::StatusOr<std::unique_ptr<MemcachedClient>> MemcachedClient::Make(
+absl::StatusOr<std::unique_ptr<MemcachedClient>> MemcachedClient::Create(
     std::string name, MemcachedClientConfig config, prometheus::Registry& registry) {
   absl::Status s = CheckAddresses(config.addresses);
   if (!s.ok()) return s;

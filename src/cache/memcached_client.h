@@ -43,7 +43,7 @@ class MemcachedClient {
   // Resolves the addresses once. InvalidArgument for a malformed address, Unimplemented for
   // dnssrv+ addresses, Unavailable when no server address resolves. Does not connect: servers
   // that are down at start-up are misses until they come up.
-  static absl::StatusOr<std::unique_ptr<MemcachedClient>> Make(std::string name,
+  static absl::StatusOr<std::unique_ptr<MemcachedClient>> Create(std::string name,
                                                                MemcachedClientConfig config,
                                                                prometheus::Registry& registry);
   ~MemcachedClient();

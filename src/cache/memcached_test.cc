@@ -81,7 +81,7 @@ TEST(MemcachedClient, StoresAndFetches) {
   prometheus::Registry reg;
   MemcachedClientConfig cfg = ClientConfig({SharedMemcached::Get().address()});
   cfg.max_item_size = 1000;
-  ASSERT_OK_AND_ASSIGN(auto client, MemcachedClient::Make("test", cfg, reg));
+  ASSERT_OK_AND_ASSIGN(auto client, MemcachedClient::Create("test", cfg, reg));
   client->SetAsync("k1", "v1", absl::Minutes(1));
   client->SetAsync("k2", std::string(1000, 'x'), absl::Minutes(1));
   client->SetAsync("too-big", std::string(1001, 'x'), absl::Minutes(1));
@@ -107,7 +107,7 @@ TEST(MemcachedClient, BatchesRespectTheBatchSize) {
   MemcachedClientConfig cfg = ClientConfig({SharedMemcached::Get().address()});
   cfg.max_get_multi_batch_size = 3;
   cfg.max_get_multi_concurrency = 2;
-  ASSERT_OK_AND_ASSIGN(auto client, MemcachedClient::Make("batch", cfg, reg));
+  ASSERT_OK_AND_ASSIGN(auto client, MemcachedClient::Create("batch", cfg, reg));
   std::vector<std::string> keys;
   for (int i = 0; i < 10; ++i) {
     keys.push_back(absl::StrCat("batch-", i));
@@ -125,7 +125,7 @@ TEST(MemcachedClient, KeysGoToTheServerThanosPicks) {
   ASSERT_OK_AND_ASSIGN(auto b, MemcachedServer::Start());
   prometheus::Registry reg;
   ASSERT_OK_AND_ASSIGN(
-      auto both, MemcachedClient::Make("both", ClientConfig({a->address(), b->address()}), reg));
+      auto both, MemcachedClient::Create("both", ClientConfig({a->address(), b->address()}), reg));
   std::vector<std::string> servers = both->Servers();
   ASSERT_EQ(servers.size(), 2u);
   EXPECT_TRUE(NaturalLess(servers[0], servers[1]));
@@ -139,7 +139,7 @@ TEST(MemcachedClient, KeysGoToTheServerThanosPicks) {
   // Each key is on exactly the server PickServer names.
   std::vector<std::unique_ptr<MemcachedClient>> single;
   for (const std::string& s : servers) {
-    ASSERT_OK_AND_ASSIGN(auto c, MemcachedClient::Make("single", ClientConfig({s}), reg));
+    ASSERT_OK_AND_ASSIGN(auto c, MemcachedClient::Create("single", ClientConfig({s}), reg));
     single.push_back(std::move(c));
   }
   int on_second = 0;
@@ -157,7 +157,7 @@ TEST(MemcachedClient, StoppedServerIsAMissAndComesBack) {
   ASSERT_OK_AND_ASSIGN(auto server, MemcachedServer::Start());
   prometheus::Registry reg;
   ASSERT_OK_AND_ASSIGN(auto client,
-                       MemcachedClient::Make("down", ClientConfig({server->address()}), reg));
+                       MemcachedClient::Create("down", ClientConfig({server->address()}), reg));
   client->SetAsync("k", "v", absl::Minutes(1));
   ASSERT_TRUE(client->WaitForPendingWrites(absl::Seconds(10)));
   ASSERT_EQ(client->GetMulti({"k"}).size(), 1u);
@@ -183,7 +183,7 @@ TEST(MemcachedClient, PausedServerIsAMissNotAHang) {
   ASSERT_OK_AND_ASSIGN(auto server, MemcachedServer::Start());
   prometheus::Registry reg;
   ASSERT_OK_AND_ASSIGN(auto client,
-                       MemcachedClient::Make("paused", ClientConfig({server->address()}), reg));
+                       MemcachedClient::Create("paused", ClientConfig({server->address()}), reg));
   client->SetAsync("k", "v", absl::Minutes(1));
   ASSERT_TRUE(client->WaitForPendingWrites(absl::Seconds(10)));
   ASSERT_EQ(client->GetMulti({"k"}).size(), 1u);
@@ -207,7 +207,7 @@ TEST(MemcachedClient, FullWriteQueueDropsAndCounts) {
   MemcachedClientConfig cfg = ClientConfig({server->address()});
   cfg.max_async_buffer_size = 2;
   cfg.max_async_concurrency = 1;
-  ASSERT_OK_AND_ASSIGN(auto client, MemcachedClient::Make("full", cfg, reg));
+  ASSERT_OK_AND_ASSIGN(auto client, MemcachedClient::Create("full", cfg, reg));
   ASSERT_OK(server->Pause());  // the single writer blocks on its first write
   for (int i = 0; i < 10; ++i) client->SetAsync(absl::StrCat("q", i), "v", absl::Minutes(1));
   EXPECT_GE(Value(reg, "thanos_memcached_operation_skipped_total",
@@ -246,7 +246,7 @@ void Flush(CachedFs& c) {
 class MemcachedCachingBucketTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_OK_AND_ASSIGN(dir_, ::charon::testing::TempDir::Make("mcb"));
+    ASSERT_OK_AND_ASSIGN(dir_, ::charon::testing::TempDir::Create("mcb"));
     ASSERT_OK(objstore::WriteObjects(dir_->path(), objects_));
   }
   // Every cached operation once; all must succeed with the right bytes.

@@ -16,7 +16,7 @@ constexpr size_t kLookupReadAhead = 2048;
 
 }  // namespace
 
-absl::StatusOr<FileSymbols> FileSymbols::Load(const ReadOnlyFile& file, uint64_t begin,
+absl::StatusOr<FileSymbols> FileSymbols::Open(const ReadOnlyFile& file, uint64_t begin,
                                               uint64_t end, int index_version,
                                               uint64_t index_symbols_offset) {
   if (begin > end || end > file.size() || end - begin < 8) {

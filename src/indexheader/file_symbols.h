@@ -3,7 +3,7 @@
 //   len (u32 BE) | #symbols (u32 BE) | { uvarint strlen, bytes } x #symbols | crc32c (u32 BE)
 //
 // Keeps the file offset of every 32nd symbol (as Prometheus and Thanos do), so a lookup reads at
-// most 31 neighbouring strings. Load() verifies the section CRC and walks every symbol once, so
+// most 31 neighbouring strings. Open() verifies the section CRC and walks every symbol once, so
 // later lookups can only fail if the file changes underneath.
 //
 // Thread-safe: immutable after Load; lookups use pread on the shared file.
@@ -27,7 +27,7 @@ class FileSymbols {
   // references are offsets into the original index, whose table started at
   // `index_symbols_offset`; for v2 they are ordinals and that argument is unused.
   // DataLoss if the table does not fit, its CRC is wrong or a string is malformed.
-  static absl::StatusOr<FileSymbols> Load(const ReadOnlyFile& file, uint64_t begin, uint64_t end,
+  static absl::StatusOr<FileSymbols> Open(const ReadOnlyFile& file, uint64_t begin, uint64_t end,
                                           int index_version, uint64_t index_symbols_offset);
 
   // NotFound if `ref` names no symbol; DataLoss/Unavailable if reading the file fails.

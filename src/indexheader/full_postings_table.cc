@@ -68,7 +68,7 @@ class FullPostingsTable final : public PostingsTable {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<PostingsTable>> LoadFullPostingsTable(
+absl::StatusOr<std::unique_ptr<PostingsTable>> OpenFullPostingsTable(
     const ReadOnlyFile& file, const PostingsTableLayout& layout) {
   absl::StatusOr<CheckedTableSection> section = CheckPostingsTableSection(file, layout);
   if (!section.ok()) return section.status();

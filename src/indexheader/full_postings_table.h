@@ -17,7 +17,7 @@
 namespace charon::indexheader {
 
 // DataLoss on a corrupt table or a list offset at or past the table.
-absl::StatusOr<std::unique_ptr<PostingsTable>> LoadFullPostingsTable(
+absl::StatusOr<std::unique_ptr<PostingsTable>> OpenFullPostingsTable(
     const ReadOnlyFile& file, const PostingsTableLayout& layout);
 
 }  // namespace charon::indexheader

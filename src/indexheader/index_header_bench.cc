@@ -26,7 +26,7 @@ struct Fixture {
 
 Fixture& Block() {
   static Fixture* f = [] {
-    auto dir = charon::testing::TempDir::Make("indexheader-bench");
+    auto dir = charon::testing::TempDir::Create("indexheader-bench");
     if (!dir.ok()) std::abort();
     auto* fx = new Fixture{*std::move(dir), "", 0, ""};
     auto blocks = charon::testing::ManySeriesFewSamples().WriteBlocks(fx->dir.Path("bucket"));

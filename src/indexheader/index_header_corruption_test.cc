@@ -70,7 +70,7 @@ void SetBe64(std::string* b, size_t pos, uint64_t v) {
 class Workspace {
  public:
   Workspace() {
-    absl::StatusOr<TempDir> dir = TempDir::Make("indexheader-corrupt");
+    absl::StatusOr<TempDir> dir = TempDir::Create("indexheader-corrupt");
     EXPECT_OK(dir);
     dir_.emplace(*std::move(dir));
     bucket_ = MakeFilesystemBucket(dir_->Path("bucket"));
@@ -282,7 +282,7 @@ TEST_P(CorruptionTest, CorruptHeaderFileFailsOpenWithDataLoss) {
 
 TEST(IndexHeaderBuilder, BucketErrorsPassThroughAndLeaveNoFile) {
   TestIndex index = SmallIndex(2);
-  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Make("indexheader-faults"));
+  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create("indexheader-faults"));
   ASSERT_OK(charon::testing::WriteFile(dir.Path(absl::StrCat("bucket/", kBlock, "/index")),
                                        index.bytes));
   std::unique_ptr<objstore::Bucket> base = MakeFilesystemBucket(dir.Path("bucket"));

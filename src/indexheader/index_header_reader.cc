@@ -110,15 +110,15 @@ absl::StatusOr<std::unique_ptr<IndexHeaderReader>> IndexHeaderReader::Open(
   }
 
   auto impl = std::make_unique<Impl>(std::move(file), index_version, index_postings_table);
-  absl::StatusOr<FileSymbols> symbols = FileSymbols::Load(
+  absl::StatusOr<FileSymbols> symbols = FileSymbols::Open(
       *impl->file_, symbols_offset, postings_offset, index_version, index_toc->symbols);
   if (!symbols.ok()) return symbols.status();
   impl->symbols_.emplace(*std::move(symbols));
 
   PostingsTableLayout layout{postings_offset, postings_region_end, index_postings_table};
   absl::StatusOr<std::unique_ptr<PostingsTable>> postings =
-      index_version == 1 ? LoadFullPostingsTable(*impl->file_, layout)
-                         : LoadSampledPostingsTable(*impl->file_, layout, postings_sampling);
+      index_version == 1 ? OpenFullPostingsTable(*impl->file_, layout)
+                         : OpenSampledPostingsTable(*impl->file_, layout, postings_sampling);
   if (!postings.ok()) return postings.status();
   impl->postings_ = *std::move(postings);
   return std::unique_ptr<IndexHeaderReader>(new IndexHeaderReader(std::move(impl)));

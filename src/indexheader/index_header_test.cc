@@ -44,7 +44,7 @@ const FixtureBlocks& Blocks(const std::string& set) {
                    : set == "adjacent" ? charon::testing::AdjacentBlocks()
                    : set == "many"     ? charon::testing::ManySeriesFewSamples()
                                        : charon::testing::FewSeriesManySamples();
-  absl::StatusOr<TempDir> dir = TempDir::Make("indexheader");
+  absl::StatusOr<TempDir> dir = TempDir::Create("indexheader");
   EXPECT_OK(dir);
   auto fb = std::make_unique<FixtureBlocks>(FixtureBlocks{*std::move(dir), {}});
   absl::StatusOr<std::vector<std::string>> written = b.WriteBlocks(fb->dir.path());
@@ -63,7 +63,7 @@ TEST_P(RealBlockTest, HeaderIsByteIdenticalAndAnswersLikeTheFullIndex) {
   const FixtureBlocks& blocks = Blocks(GetParam());
   ASSERT_FALSE(blocks.block_ids.empty());
   std::unique_ptr<objstore::Bucket> bucket = MakeFilesystemBucket(blocks.dir.path());
-  ASSERT_OK_AND_ASSIGN(TempDir out, TempDir::Make("indexheader-out"));
+  ASSERT_OK_AND_ASSIGN(TempDir out, TempDir::Create("indexheader-out"));
   // A few blocks per set keep the test quick; they share a layout anyway.
   size_t n = std::min<size_t>(blocks.block_ids.size(), 3);
   for (size_t i = 0; i < n; ++i) {
@@ -94,7 +94,7 @@ TEST(IndexHeaderReader, SamplingDoesNotChangeAnswers) {
   ASSERT_FALSE(blocks.block_ids.empty());
   const std::string& id = blocks.block_ids[0];
   std::unique_ptr<objstore::Bucket> bucket = MakeFilesystemBucket(blocks.dir.path());
-  ASSERT_OK_AND_ASSIGN(TempDir out, TempDir::Make("indexheader-out"));
+  ASSERT_OK_AND_ASSIGN(TempDir out, TempDir::Create("indexheader-out"));
   const std::string path = out.Path("index-header");
   ASSERT_OK(BuildIndexHeader(*bucket, id, path));
   ASSERT_OK_AND_ASSIGN(std::string index,
@@ -119,7 +119,7 @@ TEST(IndexHeaderReader, ConcurrentLookupsAgree) {
   ASSERT_FALSE(blocks.block_ids.empty());
   const std::string& id = blocks.block_ids[0];
   std::unique_ptr<objstore::Bucket> bucket = MakeFilesystemBucket(blocks.dir.path());
-  ASSERT_OK_AND_ASSIGN(TempDir out, TempDir::Make("indexheader-out"));
+  ASSERT_OK_AND_ASSIGN(TempDir out, TempDir::Create("indexheader-out"));
   const std::string path = out.Path("index-header");
   ASSERT_OK(BuildIndexHeader(*bucket, id, path));
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<IndexHeaderReader> reader, IndexHeaderReader::Open(path, 2));
@@ -153,7 +153,7 @@ TEST(IndexHeaderReader, ConcurrentLookupsAgree) {
 }
 
 TEST(IndexHeaderReader, MissingFileIsNotFound) {
-  ASSERT_OK_AND_ASSIGN(TempDir out, TempDir::Make("indexheader-out"));
+  ASSERT_OK_AND_ASSIGN(TempDir out, TempDir::Create("indexheader-out"));
   EXPECT_THAT(IndexHeaderReader::Open(out.Path("absent")),
               charon::testing::StatusIs(absl::StatusCode::kNotFound));
 }

@@ -142,7 +142,7 @@ class SampledPostingsTable final : public PostingsTable {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<PostingsTable>> LoadSampledPostingsTable(
+absl::StatusOr<std::unique_ptr<PostingsTable>> OpenSampledPostingsTable(
     const ReadOnlyFile& file, const PostingsTableLayout& layout, int sampling) {
   if (sampling < 1) {
     return absl::InvalidArgumentError(absl::StrCat("postings sampling ", sampling, " < 1"));

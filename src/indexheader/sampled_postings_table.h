@@ -18,7 +18,7 @@
 namespace charon::indexheader {
 
 // `sampling` >= 1. DataLoss on a corrupt or unsorted table. `file` must outlive the table.
-absl::StatusOr<std::unique_ptr<PostingsTable>> LoadSampledPostingsTable(
+absl::StatusOr<std::unique_ptr<PostingsTable>> OpenSampledPostingsTable(
     const ReadOnlyFile& file, const PostingsTableLayout& layout, int sampling);
 
 }  // namespace charon::indexheader

@@ -84,7 +84,7 @@ class BucketConformanceTest : public ::testing::TestWithParam<BucketConformanceP
  protected:
   // A bucket holding exactly `objects`; fails the test (and returns null) if it cannot be made.
   std::unique_ptr<Bucket> Make(const ObjectMap& objects) {
-    absl::StatusOr<::charon::testing::TempDir> dir = ::charon::testing::TempDir::Make("bucket");
+    absl::StatusOr<::charon::testing::TempDir> dir = ::charon::testing::TempDir::Create("bucket");
     EXPECT_TRUE(dir.ok()) << dir.status();
     if (!dir.ok()) return nullptr;
     scratch_.emplace(*std::move(dir));

@@ -47,7 +47,7 @@ INSTANTIATE_TEST_SUITE_P(Metrics, BucketConformanceTest,
                          BucketConformanceParamName);
 
 TEST(MetricsBucket, CountsCallsFailuresBytesAndNotFoundIsNoFailure) {
-  testing::TempDir dir = testing::TempDir::Make().value();
+  testing::TempDir dir = testing::TempDir::Create().value();
   ASSERT_OK(WriteObjects(dir.path(), {{"b/meta.json", "{}"}, {"b/chunks/000001", "0123456789"}}));
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<FilesystemBucket> fs, FilesystemBucket::Open(dir.path()));
   auto errors = std::make_shared<ErrorBucket>(std::move(fs));

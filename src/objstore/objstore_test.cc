@@ -84,7 +84,7 @@ TEST(ObjectName, ValidAndInvalid) {
 
 TEST(FilesystemBucket, OpenNeedsADirectoryNameButNotAnExistingDirectory) {
   EXPECT_THAT(FilesystemBucket::Open(""), ::charon::testing::StatusIs(absl::StatusCode::kInvalidArgument));
-  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Make("fs"));
+  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create("fs"));
   ASSERT_OK_AND_ASSIGN(auto bucket, FilesystemBucket::Open(dir.Path("not-yet/")));
   EXPECT_EQ(bucket->Name(), "FILESYSTEM:" + dir.Path("not-yet"));
   ASSERT_OK_AND_ASSIGN(auto names, ListAll(*bucket, "", true));
@@ -93,7 +93,7 @@ TEST(FilesystemBucket, OpenNeedsADirectoryNameButNotAnExistingDirectory) {
 }
 
 TEST(FilesystemBucket, EmptyDirectoriesAreListedLikeThanos) {
-  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Make("fs"));
+  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create("fs"));
   std::filesystem::create_directories(dir.Path("b/empty"));
   ASSERT_OK(::charon::testing::WriteFile(dir.Path("a"), "1"));
   ASSERT_OK_AND_ASSIGN(auto bucket, FilesystemBucket::Open(dir.path()));
@@ -110,7 +110,7 @@ TEST(FilesystemBucket, RelativeRootIsMadeAbsolute) {
 }
 
 TEST(PrefixedBucket, EmptyPrefixReturnsInnerAndBadPrefixFails) {
-  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Make("fs"));
+  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create("fs"));
   ASSERT_OK_AND_ASSIGN(auto fs, FilesystemBucket::Open(dir.path()));
   Bucket* raw = fs.get();
   ASSERT_OK_AND_ASSIGN(auto same, PrefixedBucket::Wrap(std::move(fs), "//"));
@@ -120,14 +120,14 @@ TEST(PrefixedBucket, EmptyPrefixReturnsInnerAndBadPrefixFails) {
 }
 
 TEST(PrefixedBucket, NameShowsPrefix) {
-  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Make("fs"));
+  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create("fs"));
   ASSERT_OK_AND_ASSIGN(auto fs, FilesystemBucket::Open(dir.path()));
   ASSERT_OK_AND_ASSIGN(auto b, PrefixedBucket::Wrap(std::move(fs), "t/a"));
   EXPECT_EQ(b->Name(), "FILESYSTEM:" + dir.path() + "/t/a");
 }
 
 TEST(CountingBucket, CountsCallsAndBytes) {
-  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Make("fs"));
+  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create("fs"));
   ASSERT_OK(WriteObjects(dir.path(), {{"a", "12345"}, {"d/b", "xy"}}));
   ASSERT_OK_AND_ASSIGN(auto fs, FilesystemBucket::Open(dir.path()));
   CountingBucket counting(fs.get());
@@ -150,7 +150,7 @@ TEST(CountingBucket, CountsCallsAndBytes) {
 }
 
 TEST(ErrorBucket, InjectsErrorsForMatchingCallsOnly) {
-  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Make("fs"));
+  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create("fs"));
   ASSERT_OK(WriteObjects(dir.path(), {{"01A/index", "idx"}, {"01A/meta.json", "{}"}}));
   ASSERT_OK_AND_ASSIGN(auto fs, FilesystemBucket::Open(dir.path()));
   ErrorBucket errors(std::move(fs));
@@ -227,7 +227,7 @@ TEST(NewBucketFromYaml, EnabledHedgingRegistersItsCounters) {
 }
 
 TEST(NewBucketFromYaml, FilesystemWithPrefix) {
-  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Make("fs"));
+  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create("fs"));
   ASSERT_OK(WriteObjects(dir.path(), {{"tenant/01A/meta.json", "{}"}, {"01B/meta.json", "{}"}}));
   std::string yaml = "type: filesystem\nconfig:\n  directory: " + dir.path() +
                      "\nprefix: /tenant/\nhedging_config: {enabled: false}\n";

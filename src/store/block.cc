@@ -25,7 +25,7 @@ bool IsSegmentName(std::string_view base) {
 
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<const Block>> Block::Load(std::shared_ptr<objstore::Bucket> bucket,
+absl::StatusOr<std::shared_ptr<const Block>> Block::Open(std::shared_ptr<objstore::Bucket> bucket,
                                                          std::shared_ptr<const tsdb::BlockMeta> meta,
                                                          const BlockLoadOptions& options) {
   std::shared_ptr<Block> b(new Block());

@@ -1,6 +1,6 @@
 // Block: one loaded TSDB block as the store serves it: its meta.json, the index-header reader
 // answering label and postings-offset questions locally, and the bucket holding its index and
-// chunk segments. Immutable after Load(); shared (shared_ptr<const Block>) between the block set and
+// chunk segments. Immutable after Open(); shared (shared_ptr<const Block>) between the block set and
 // in-flight queries, so a block dropped by a sync stays readable until the last query releases it.
 #ifndef CHARON_STORE_BLOCK_H_
 #define CHARON_STORE_BLOCK_H_
@@ -28,7 +28,7 @@ class Block {
  public:
   // Builds (or reuses a valid existing) index-header under data_dir and lists the chunk segments.
   // Errors name the block: DataLoss for a corrupt index, NotFound/Unavailable from the bucket.
-  static absl::StatusOr<std::shared_ptr<const Block>> Load(
+  static absl::StatusOr<std::shared_ptr<const Block>> Open(
       std::shared_ptr<objstore::Bucket> bucket, std::shared_ptr<const tsdb::BlockMeta> meta,
       const BlockLoadOptions& options);
 

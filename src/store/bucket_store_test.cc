@@ -129,7 +129,7 @@ BlockBuilder GroupB() {
 class BucketStoreTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new testing::TempDir(testing::TempDir::Make().value());
+    dir_ = new testing::TempDir(testing::TempDir::Create().value());
     bucket_dir_ = dir_->path() + "/bucket";
     for (const auto& builder : {GroupA(), GroupAOverlap(), GroupB()}) {
       auto blocks = builder.WriteBlocks(bucket_dir_);
@@ -204,7 +204,7 @@ class BucketStoreTest : public ::testing::Test {
   static testing::TempDir* dir_;
   static std::string bucket_dir_;
   static std::vector<std::pair<SeriesSamples, tsdb::Labels>>* data_;
-  testing::TempDir data_dir_ = testing::TempDir::Make().value();
+  testing::TempDir data_dir_ = testing::TempDir::Create().value();
   prometheus::Registry registry_;
   std::shared_ptr<objstore::Bucket> bucket_;
   std::unique_ptr<BucketStore> store_;
@@ -410,8 +410,8 @@ struct CopiedStore {
   }
   std::string dir() const { return copy.path() + "/b"; }
 
-  testing::TempDir copy = testing::TempDir::Make().value();
-  testing::TempDir data = testing::TempDir::Make().value();
+  testing::TempDir copy = testing::TempDir::Create().value();
+  testing::TempDir data = testing::TempDir::Create().value();
   prometheus::Registry registry;
   std::shared_ptr<objstore::Bucket> bucket;
   std::unique_ptr<BucketStore> store;
@@ -450,8 +450,8 @@ TEST_F(BucketStoreTest, SyncDropsDeletedBlocks) {
 // Bucket failures during a query reach the client as Unavailable naming the block; a block whose
 // objects vanished under the query as NotFound; never as a partial answer.
 TEST_F(BucketStoreTest, BucketErrorsAreUnavailableAndDeletedBlocksNotFound) {
-  testing::TempDir copy = testing::TempDir::Make().value();
-  testing::TempDir data = testing::TempDir::Make().value();
+  testing::TempDir copy = testing::TempDir::Create().value();
+  testing::TempDir data = testing::TempDir::Create().value();
   const std::string root = copy.path() + "/b";
   std::filesystem::copy(bucket_dir_, root, std::filesystem::copy_options::recursive);
   auto errors =

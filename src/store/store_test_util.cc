@@ -118,7 +118,7 @@ testing::SeriesSamples Select(
 std::vector<tsdb::Matcher> ParseMatchers(
     std::initializer_list<std::tuple<tsdb::MatchType, const char*, const char*>> ms) {
   std::vector<tsdb::Matcher> out;
-  for (const auto& [t, n, v] : ms) out.push_back(tsdb::Matcher::Make(t, n, v).value());
+  for (const auto& [t, n, v] : ms) out.push_back(tsdb::Matcher::Create(t, n, v).value());
   return out;
 }
 

@@ -27,7 +27,7 @@ absl::StatusOr<std::unique_ptr<AzuriteServer>> AzuriteServer::Start() {
   if (!binary.ok()) return binary.status();
   absl::Status last;
   for (int attempt = 0; attempt < 3; ++attempt) {
-    absl::StatusOr<TempDir> dir = TempDir::Make("azurite");
+    absl::StatusOr<TempDir> dir = TempDir::Create("azurite");
     if (!dir.ok()) return dir.status();
     absl::StatusOr<int> port = PickFreePort();
     if (!port.ok()) return port.status();

@@ -19,7 +19,7 @@ namespace charon::testing {
 
 absl::StatusOr<std::unique_ptr<MemcachedServer>> MemcachedServer::Start(
     std::vector<std::string> extra_args) {
-  absl::StatusOr<TempDir> dir = TempDir::Make("memcached");
+  absl::StatusOr<TempDir> dir = TempDir::Create("memcached");
   if (!dir.ok()) return dir.status();
   absl::Status last;
   for (int attempt = 0; attempt < 5; ++attempt) {

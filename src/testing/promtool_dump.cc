@@ -237,7 +237,7 @@ std::string PromtoolBinary() {
 
 absl::StatusOr<SeriesSamples> DumpBlocks(const std::vector<std::string>& block_dirs,
                                          const DumpOptions& options) {
-  CHARON_ASSIGN_OR_RETURN(TempDir scratch, TempDir::Make("charon-dump"));
+  CHARON_ASSIGN_OR_RETURN(TempDir scratch, TempDir::Create("charon-dump"));
   for (const std::string& dir : block_dirs) {
     fs::path src(dir);
     if (src.filename().empty()) src = src.parent_path();

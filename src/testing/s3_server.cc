@@ -119,7 +119,7 @@ require(path.join(pkg, 'bin/s3rver.js'));
 
 absl::StatusOr<std::unique_ptr<S3Server>> S3Server::Start(S3ServerOptions options) {
   CHARON_ASSIGN_OR_RETURN(std::string s3rver, NodeToolPath("s3rver"));
-  CHARON_ASSIGN_OR_RETURN(TempDir dir, TempDir::Make("s3rver"));
+  CHARON_ASSIGN_OR_RETURN(TempDir dir, TempDir::Create("s3rver"));
   // .bin/s3rver links to <package>/bin/s3rver.js.
   std::error_code ec;
   std::filesystem::path script = std::filesystem::canonical(s3rver, ec);

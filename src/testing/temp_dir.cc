@@ -27,7 +27,7 @@ std::string TempRoot() {
 
 }  // namespace
 
-absl::StatusOr<TempDir> TempDir::Make(std::string_view prefix) {
+absl::StatusOr<TempDir> TempDir::Create(std::string_view prefix) {
   std::string tmpl = absl::StrCat(TempRoot(), "/", base::Absl(prefix), "-XXXXXX");
   if (mkdtemp(tmpl.data()) == nullptr) {
     return absl::UnavailableError(absl::StrCat("mkdtemp ", tmpl, ": ", std::strerror(errno)));

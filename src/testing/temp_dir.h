@@ -16,7 +16,7 @@ namespace charon::testing {
 class TempDir {
  public:
   // `prefix` becomes the start of the directory's base name. Unavailable if mkdtemp fails.
-  static absl::StatusOr<TempDir> Make(std::string_view prefix = "charon");
+  static absl::StatusOr<TempDir> Create(std::string_view prefix = "charon");
 
   TempDir(TempDir&& other) noexcept;
   TempDir& operator=(TempDir&& other) noexcept;

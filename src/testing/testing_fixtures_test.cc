@@ -23,7 +23,7 @@ struct Built {
 };
 
 Built BuildOrDie(const BlockBuilder& b) {
-  absl::StatusOr<TempDir> dir = TempDir::Make("fixture");
+  absl::StatusOr<TempDir> dir = TempDir::Create("fixture");
   EXPECT_OK(dir);
   auto start = std::chrono::steady_clock::now();
   absl::StatusOr<std::vector<std::string>> blocks = b.WriteBlocks(dir->path());

@@ -84,7 +84,7 @@ TEST(Sample, NaNsAreEqual) {
 TEST(TempDir, CreatedEmptyAndRemoved) {
   std::string path;
   {
-    ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Make("t"));
+    ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create("t"));
     path = dir.path();
     EXPECT_TRUE(fs::is_directory(path));
     EXPECT_TRUE(fs::is_empty(path));
@@ -116,7 +116,7 @@ TEST(FreePort, IsLoopbackPort) {
 }
 
 TEST(ChildProcess, WaitsForHttpAndStopsOnDestruction) {
-  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Make("child"));
+  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create("child"));
   ASSERT_OK(WriteFile(dir.Path("prometheus.yml"), "global: {}\n"));
   ASSERT_OK_AND_ASSIGN(int port, PickFreePort());
   pid_t pid = 0;
@@ -138,7 +138,7 @@ TEST(ChildProcess, WaitsForHttpAndStopsOnDestruction) {
 }
 
 TEST(ChildProcess, EarlyExitIsReportedWithLog) {
-  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Make("child"));
+  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create("child"));
   ChildProcessOptions options;
   options.argv = {"sh", "-c", "echo boom >&2; exit 7"};
   options.log_path = dir.Path("log");
@@ -149,7 +149,7 @@ TEST(ChildProcess, EarlyExitIsReportedWithLog) {
 }
 
 TEST(ChildProcess, MissingBinaryFailsToStartOrExits127) {
-  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Make("child"));
+  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create("child"));
   ChildProcessOptions options;
   options.argv = {"charon-no-such-binary"};
   options.log_path = dir.Path("log");

@@ -48,7 +48,7 @@ absl::Status IndexReader::Init() {
   CHARON_ASSIGN_OR_RETURN(
       std::string_view sym,
       CheckedSection(b.substr(toc_.symbols, toc_.series - toc_.symbols), "symbol table"));
-  CHARON_ASSIGN_OR_RETURN(symbols_, SymbolTable::Create(sym, version_, toc_.symbols + 4));
+  CHARON_ASSIGN_OR_RETURN(symbols_, SymbolTable::Open(sym, version_, toc_.symbols + 4));
 
   uint64_t table_end = b.size() - kIndexTocLen;
   CHARON_ASSIGN_OR_RETURN(

@@ -88,7 +88,7 @@ void ReadBlock(const std::string& dir, SeriesSamples* out, BlockCounts* counts) 
 }
 
 void CheckAgainstDump(const BlockBuilder& builder, const char* prefix) {
-  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Make(prefix));
+  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create(prefix));
   ASSERT_OK_AND_ASSIGN(std::vector<std::string> blocks, builder.WriteBlocks(dir.path()));
   ASSERT_FALSE(blocks.empty());
   SeriesSamples got;

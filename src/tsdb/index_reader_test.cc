@@ -207,7 +207,7 @@ TEST(IndexReader, PostingsForMatchersAgreesWithBruteForce) {
     for (const Case& c : cases) {
       std::vector<Matcher> ms;
       for (const auto& [type, name, value] : c.matchers) {
-        ASSERT_OK_AND_ASSIGN(Matcher m, Matcher::Make(type, name, value));
+        ASSERT_OK_AND_ASSIGN(Matcher m, Matcher::Create(type, name, value));
         ms.push_back(std::move(m));
       }
       std::string trace;

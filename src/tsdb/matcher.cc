@@ -226,7 +226,7 @@ bool IsAscii(std::string_view v) {
 
 }  // namespace
 
-absl::StatusOr<Matcher> Matcher::Make(MatchType type, std::string name, std::string value) {
+absl::StatusOr<Matcher> Matcher::Create(MatchType type, std::string name, std::string value) {
   Matcher m;
   m.type_ = type;
   m.name_ = std::move(name);

@@ -25,7 +25,7 @@ enum class MatchType { kEqual = 0, kNotEqual = 1, kRegexMatch = 2, kRegexNoMatch
 class Matcher {
  public:
   // InvalidArgument for a regex RE2 cannot compile.
-  static absl::StatusOr<Matcher> Make(MatchType type, std::string name, std::string value);
+  static absl::StatusOr<Matcher> Create(MatchType type, std::string name, std::string value);
 
   bool Matches(std::string_view v) const;
 

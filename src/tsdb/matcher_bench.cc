@@ -36,7 +36,7 @@ const char* const kPatterns[] = {
 
 void BM_MatchesPerValue(benchmark::State& state) {
   absl::StatusOr<Matcher> m =
-      Matcher::Make(MatchType::kRegexMatch, "pod", kPatterns[state.range(0)]);
+      Matcher::Create(MatchType::kRegexMatch, "pod", kPatterns[state.range(0)]);
   if (!m.ok()) {
     state.SkipWithError("bad pattern");
     return;
@@ -54,7 +54,7 @@ BENCHMARK(BM_MatchesPerValue)->DenseRange(0, 5)->Unit(benchmark::kMillisecond);
 
 void BM_PlanPostings(benchmark::State& state) {
   absl::StatusOr<Matcher> m =
-      Matcher::Make(MatchType::kRegexMatch, "pod", kPatterns[state.range(0)]);
+      Matcher::Create(MatchType::kRegexMatch, "pod", kPatterns[state.range(0)]);
   if (!m.ok()) {
     state.SkipWithError("bad pattern");
     return;
@@ -88,7 +88,7 @@ BENCHMARK(BM_LabelValuesCopy)->Unit(benchmark::kMillisecond);
 // Compiling and analysing a matcher, paid once per request and block.
 void BM_MakeMatcher(benchmark::State& state) {
   for (auto _ : state) {
-    auto m = Matcher::Make(MatchType::kRegexMatch, "pod", kPatterns[state.range(0)]);
+    auto m = Matcher::Create(MatchType::kRegexMatch, "pod", kPatterns[state.range(0)]);
     benchmark::DoNotOptimize(m);
   }
 }

@@ -18,7 +18,7 @@ using ::charon::testing::StatusIs;
 using ::testing::ElementsAreArray;
 
 Matcher Must(MatchType t, std::string name, std::string value) {
-  absl::StatusOr<Matcher> m = Matcher::Make(t, std::move(name), std::move(value));
+  absl::StatusOr<Matcher> m = Matcher::Create(t, std::move(name), std::move(value));
   EXPECT_TRUE(m.ok()) << m.status();
   return *std::move(m);
 }
@@ -166,13 +166,13 @@ TEST(Matcher, SetExpansionIsCapped) {
 TEST(Matcher, InvalidRegexIsInvalidArgument) {
   for (const char* re : {"a(", "(", "[", "*", "a**", "a)(b", "(?P<x", "\\"}) {
     SCOPED_TRACE(re);
-    EXPECT_THAT(Matcher::Make(MatchType::kRegexMatch, "l", re),
+    EXPECT_THAT(Matcher::Create(MatchType::kRegexMatch, "l", re),
                 StatusIs(absl::StatusCode::kInvalidArgument));
-    EXPECT_THAT(Matcher::Make(MatchType::kRegexNoMatch, "l", re),
+    EXPECT_THAT(Matcher::Create(MatchType::kRegexNoMatch, "l", re),
                 StatusIs(absl::StatusCode::kInvalidArgument));
   }
   // Equality matchers take any value.
-  EXPECT_OK(Matcher::Make(MatchType::kEqual, "l", "a("));
+  EXPECT_OK(Matcher::Create(MatchType::kEqual, "l", "a("));
 }
 
 TEST(Matcher, StringQuotesLikeGo) {
@@ -274,9 +274,9 @@ TEST(Matcher, RandomRegexesAgreeWithRe2) {
   int fast = 0;
   for (int i = 0; i < 4000; ++i) {
     const std::string re = gen.Alternation(0);
-    absl::StatusOr<Matcher> m = Matcher::Make(MatchType::kRegexMatch, "l", re);
+    absl::StatusOr<Matcher> m = Matcher::Create(MatchType::kRegexMatch, "l", re);
     ASSERT_TRUE(m.ok()) << re << ": " << m.status();
-    absl::StatusOr<Matcher> nm = Matcher::Make(MatchType::kRegexNoMatch, "l", re);
+    absl::StatusOr<Matcher> nm = Matcher::Create(MatchType::kRegexNoMatch, "l", re);
     ASSERT_TRUE(nm.ok()) << re;
     if (m->has_set_matches() || !m->prefix().empty() || m->regex_matches_any() ||
         m->regex_matches_non_empty()) {

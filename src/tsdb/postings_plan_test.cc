@@ -83,7 +83,7 @@ std::vector<LabelSet> AcceptanceSeries() {
 }
 
 Matcher M(std::string name, MatchType t, std::string value) {
-  absl::StatusOr<Matcher> m = Matcher::Make(t, std::move(name), std::move(value));
+  absl::StatusOr<Matcher> m = Matcher::Create(t, std::move(name), std::move(value));
   EXPECT_TRUE(m.ok()) << m.status();
   return *std::move(m);
 }

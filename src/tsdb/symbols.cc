@@ -28,7 +28,7 @@ absl::StatusOr<std::string_view> DecodeSymbol(std::string_view b, size_t* size) 
   return b.substr(n, len);
 }
 
-absl::StatusOr<SymbolTable> SymbolTable::Create(std::string_view content, int index_version,
+absl::StatusOr<SymbolTable> SymbolTable::Open(std::string_view content, int index_version,
                                                 uint64_t base_offset) {
   SymbolTable t;
   t.content_ = content;

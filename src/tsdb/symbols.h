@@ -34,7 +34,7 @@ class SymbolTable {
   // index offset of content[0] (toc.symbols + 4), used to translate v1 references. Walks every
   // symbol once. DataLoss if the count disagrees with the bytes or (v2) the order is not strictly
   // ascending.
-  static absl::StatusOr<SymbolTable> Create(std::string_view content, int index_version,
+  static absl::StatusOr<SymbolTable> Open(std::string_view content, int index_version,
                                             uint64_t base_offset);
 
   SymbolTable() = default;

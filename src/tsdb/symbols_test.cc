@@ -31,7 +31,7 @@ TEST(SymbolTable, V2OrdinalsAcrossSamples) {
     SCOPED_TRACE(n);
     std::vector<std::string> syms = ManySymbols(n);
     std::string content = Content(syms);
-    ASSERT_OK_AND_ASSIGN(SymbolTable t, SymbolTable::Create(content, 2, 9));
+    ASSERT_OK_AND_ASSIGN(SymbolTable t, SymbolTable::Open(content, 2, 9));
     EXPECT_EQ(t.Size(), static_cast<uint32_t>(syms.size()));
     for (uint32_t i = 0; i < syms.size(); ++i) {
       ASSERT_OK_AND_ASSIGN(std::string_view s, t.Lookup(i));
@@ -56,7 +56,7 @@ TEST(SymbolTable, V1RefsAreAbsoluteOffsets) {
   // As in a real v1 file: header (5) + len (4) + count (4) puts the first symbol at 13.
   std::vector<std::string> syms = ManySymbols(70);
   std::string content = Content(syms);
-  ASSERT_OK_AND_ASSIGN(SymbolTable t, SymbolTable::Create(content, 1, 9));
+  ASSERT_OK_AND_ASSIGN(SymbolTable t, SymbolTable::Open(content, 1, 9));
   ASSERT_OK_AND_ASSIGN(std::string_view first, t.Lookup(13));
   EXPECT_EQ(first, "");
   uint32_t ref = 13;
@@ -76,8 +76,8 @@ TEST(SymbolTable, V1RefsAreAbsoluteOffsets) {
 
 TEST(SymbolTable, V1UnsortedFallsBackToScanning) {
   std::string content = Content({"b", "a", "c"});
-  EXPECT_THAT(SymbolTable::Create(content, 2, 9), StatusIs(absl::StatusCode::kDataLoss));
-  ASSERT_OK_AND_ASSIGN(SymbolTable t, SymbolTable::Create(content, 1, 9));
+  EXPECT_THAT(SymbolTable::Open(content, 2, 9), StatusIs(absl::StatusCode::kDataLoss));
+  ASSERT_OK_AND_ASSIGN(SymbolTable t, SymbolTable::Open(content, 1, 9));
   ASSERT_OK_AND_ASSIGN(uint32_t ref, t.ReverseLookup("a"));
   EXPECT_EQ(ref, 15u);
 }
@@ -96,7 +96,7 @@ TEST(SymbolTable, CorruptContentIsDataLoss) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
-    EXPECT_THAT(SymbolTable::Create(c.content, 2, 9), StatusIs(absl::StatusCode::kDataLoss));
+    EXPECT_THAT(SymbolTable::Open(c.content, 2, 9), StatusIs(absl::StatusCode::kDataLoss));
   }
 }
 

@@ -272,8 +272,8 @@ struct QueryFlags {
   bool legacy_info = false;
 };
 
-absl::StatusOr<std::unique_ptr<server::StoreClient>> Connect(const QueryFlags& f) {
-  server::StoreClientOptions o;
+absl::StatusOr<std::unique_ptr<server::grpc::StoreClient>> Connect(const QueryFlags& f) {
+  server::grpc::StoreClientOptions o;
   o.address = f.store;
   if (!absl::ParseDuration(f.timeout, &o.timeout)) {
     return absl::InvalidArgumentError(absl::StrCat("bad --timeout \"", f.timeout, "\""));
@@ -284,7 +284,7 @@ absl::StatusOr<std::unique_ptr<server::StoreClient>> Connect(const QueryFlags& f
   o.tls_cert_file = f.tls_cert;
   o.tls_key_file = f.tls_key;
   o.tls_server_name = f.tls_server_name;
-  return server::StoreClient::Connect(std::move(o));
+  return server::grpc::StoreClient::Connect(std::move(o));
 }
 
 absl::Status AddMatchers(const QueryFlags& f,
@@ -339,7 +339,7 @@ absl::Status RunSeries(const QueryFlags& f) {
     req.mutable_hints()->PackFrom(hints);
   }
   CHARON_ASSIGN_OR_RETURN(auto client, Connect(f));
-  CHARON_ASSIGN_OR_RETURN(server::SeriesCallResult res, client->Series(req));
+  CHARON_ASSIGN_OR_RETURN(server::grpc::SeriesCallResult res, client->Series(req));
 
   if (f.output == "json") {
     Json series = Json::array();
@@ -386,7 +386,7 @@ absl::Status RunSeries(const QueryFlags& f) {
   }
 
   for (const thanos::Series& s : res.series) {
-    std::cout << tsdb::LabelsToString(server::LabelsFromProto(s.labels())) << "\n";
+    std::cout << tsdb::LabelsToString(server::grpc::LabelsFromProto(s.labels())) << "\n";
     for (const thanos::AggrChunk& c : s.chunks()) {
       for (const NamedChunk& nc : ChunksOf(c)) {
         std::cout << absl::StreamFormat("  [%d, %d] %s %s %d bytes hash %016x\n", c.min_time(),
@@ -474,7 +474,7 @@ Json LabelSetsJson(const google::protobuf::RepeatedPtrField<thanos::ZLabelSet>& 
 void PrintLabelSets(const google::protobuf::RepeatedPtrField<thanos::ZLabelSet>& sets) {
   std::cout << "label sets:\n";
   for (const thanos::ZLabelSet& s : sets) {
-    std::cout << "  " << tsdb::LabelsToString(server::LabelsFromProto(s.labels())) << "\n";
+    std::cout << "  " << tsdb::LabelsToString(server::grpc::LabelsFromProto(s.labels())) << "\n";
   }
 }
 
@@ -528,7 +528,7 @@ absl::Status RunInfo(const QueryFlags& f) {
               << (s.supports_without_replica_labels() ? "yes" : "no") << "\n"
               << "  tsdb infos:\n";
     for (const thanos::info::TSDBInfo& t : s.tsdb_infos()) {
-      std::cout << "    " << tsdb::LabelsToString(server::LabelsFromProto(t.labels().labels()))
+      std::cout << "    " << tsdb::LabelsToString(server::grpc::LabelsFromProto(t.labels().labels()))
                 << " [" << t.min_time() << ", " << t.max_time() << "]\n";
     }
   }

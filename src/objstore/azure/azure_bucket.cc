@@ -16,7 +16,7 @@ namespace charon::objstore {
 namespace azure {
 namespace {}  // namespace
 
-absl::StatusOr<std::unique_ptr<AzureBucket>> AzureBucket::Create(AzureBucketOptions options) {
+absl::StatusOr<std::unique_ptr<AzureBucket>> AzureBucket::Open(AzureBucketOptions options) {
   if (options.container.empty()) return absl::InvalidArgumentError("azure: empty container name");
   if (options.container_url.empty())
     return absl::InvalidArgumentError("azure: empty container URL");
@@ -174,7 +174,7 @@ absl::StatusOr<std::unique_ptr<Bucket>> NewAzureBucketFromYaml(const config::Yam
     options.timeout = parsed.try_timeout * options.retry.max_attempts;
   }
   CHARON_ASSIGN_OR_RETURN(std::unique_ptr<azure::AzureBucket> bucket,
-                          azure::AzureBucket::Create(std::move(options)));
+                          azure::AzureBucket::Open(std::move(options)));
   return std::unique_ptr<Bucket>(std::move(bucket));
 }
 

@@ -60,7 +60,7 @@ class AzureBucket final : public Bucket {
  public:
   // InvalidArgument for a bad key or empty container/URL; errors of HttpClient::Create. No request
   // is made here.
-  static absl::StatusOr<std::unique_ptr<AzureBucket>> Create(AzureBucketOptions options);
+  static absl::StatusOr<std::unique_ptr<AzureBucket>> Open(AzureBucketOptions options);
 
   absl::Status Iter(std::string_view dir,
                     const std::function<absl::Status(std::string_view name)>& fn,

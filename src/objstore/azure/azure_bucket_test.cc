@@ -93,7 +93,7 @@ absl::StatusOr<std::unique_ptr<Bucket>> MakeSmallPages(const ObjectMap& objects,
   if (!s.ok()) return s;
   azure::AzureBucketOptions o = OptionsFor(container);
   o.list_page_size = 2;
-  absl::StatusOr<std::unique_ptr<azure::AzureBucket>> b = azure::AzureBucket::Create(std::move(o));
+  absl::StatusOr<std::unique_ptr<azure::AzureBucket>> b = azure::AzureBucket::Open(std::move(o));
   if (!b.ok()) return b.status();
   return std::unique_ptr<Bucket>(*std::move(b));
 }
@@ -113,7 +113,7 @@ TEST(AzureBucket, NameAndNotFoundMessagesNameContainerAndBlob) {
 
 TEST(AzureBucket, MissingContainer) {
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<azure::AzureBucket> bucket,
-                       azure::AzureBucket::Create(OptionsFor("no-such-container")));
+                       azure::AzureBucket::Open(OptionsFor("no-such-container")));
   EXPECT_THAT(ListAll(*bucket, "", false),
               StatusIs(absl::StatusCode::kNotFound, "no-such-container"));
   EXPECT_THAT(bucket->Get("x"), StatusIs(absl::StatusCode::kNotFound));
@@ -127,7 +127,7 @@ TEST(AzureBucket, WrongKeyIsPermissionDenied) {
   azure::AzureBucketOptions o = OptionsFor(container);
   o.account_key = "d3Jvbmcga2V5IGJ1dCB2YWxpZCBiYXNlNjQ=";  // base64("wrong key but valid base64")
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<azure::AzureBucket> bucket,
-                       azure::AzureBucket::Create(std::move(o)));
+                       azure::AzureBucket::Open(std::move(o)));
   EXPECT_THAT(bucket->Get("obj"), StatusIs(absl::StatusCode::kPermissionDenied, container));
   EXPECT_THAT(ListAll(*bucket, "", true), StatusIs(absl::StatusCode::kPermissionDenied));
 }

@@ -15,7 +15,7 @@ namespace charon::objstore {
 namespace gcs {
 namespace {}  // namespace
 
-absl::StatusOr<std::unique_ptr<GcsBucket>> GcsBucket::Create(GcsBucketOptions options) {
+absl::StatusOr<std::unique_ptr<GcsBucket>> GcsBucket::Open(GcsBucketOptions options) {
   if (options.bucket.empty()) return absl::InvalidArgumentError("gcs: empty bucket name");
   if (options.list_page_size < 1) {
     return absl::InvalidArgumentError("gcs: list page size must be positive");
@@ -177,7 +177,7 @@ absl::StatusOr<std::unique_ptr<Bucket>> NewGcsBucket(const GcsConfig& config,
                             ServiceAccountTokenSource::Create(std::move(token_options)));
     options.tokens = std::move(tokens);
   }
-  CHARON_ASSIGN_OR_RETURN(std::unique_ptr<GcsBucket> bucket, GcsBucket::Create(std::move(options)));
+  CHARON_ASSIGN_OR_RETURN(std::unique_ptr<GcsBucket> bucket, GcsBucket::Open(std::move(options)));
   return std::unique_ptr<Bucket>(std::move(bucket));
 }
 

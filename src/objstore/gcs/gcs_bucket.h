@@ -61,7 +61,7 @@ absl::StatusOr<std::unique_ptr<Bucket>> NewGcsBucket(const GcsConfig& config,
 class GcsBucket final : public Bucket {
  public:
   // InvalidArgument for an empty bucket name or page size < 1; errors of HttpClient::Create.
-  static absl::StatusOr<std::unique_ptr<GcsBucket>> Create(GcsBucketOptions options);
+  static absl::StatusOr<std::unique_ptr<GcsBucket>> Open(GcsBucketOptions options);
 
   absl::Status Iter(std::string_view dir,
                     const std::function<absl::Status(std::string_view name)>& fn,

@@ -101,7 +101,7 @@ absl::StatusOr<std::unique_ptr<Bucket>> MakeAuthenticatedSmallPages(const Object
   if (!fake.ok()) return fake.status();
   GcsBucketOptions o = OptionsFor(**fake);
   o.list_page_size = 2;
-  absl::StatusOr<std::unique_ptr<GcsBucket>> bucket = GcsBucket::Create(std::move(o));
+  absl::StatusOr<std::unique_ptr<GcsBucket>> bucket = GcsBucket::Open(std::move(o));
   if (!bucket.ok()) return bucket.status();
   return std::unique_ptr<Bucket>(new ServedBucket(*std::move(fake), *std::move(bucket)));
 }
@@ -118,7 +118,7 @@ class GcsBucketTest : public ::testing::Test {
     ASSERT_OK_AND_ASSIGN(fake_, FakeGcsServer::Start(AuthOptions(objects, page_size)));
   }
   std::unique_ptr<GcsBucket> Make(GcsBucketOptions o) {
-    absl::StatusOr<std::unique_ptr<GcsBucket>> b = GcsBucket::Create(std::move(o));
+    absl::StatusOr<std::unique_ptr<GcsBucket>> b = GcsBucket::Open(std::move(o));
     EXPECT_TRUE(b.ok()) << b.status();
     return b.ok() ? *std::move(b) : nullptr;
   }

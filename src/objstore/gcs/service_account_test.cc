@@ -58,7 +58,7 @@ TEST(Jwt, SignatureMatchesKnownVector) {
 // RS256 with PKCS#1 v1.5 padding is deterministic: the command line must produce the same bytes,
 // and its verifier must accept ours.
 TEST(Jwt, SignatureAgreesWithOpensslCommandLine) {
-  ASSERT_OK_AND_ASSIGN(testing::TempDir dir, testing::TempDir::Make("jwt"));
+  ASSERT_OK_AND_ASSIGN(testing::TempDir dir, testing::TempDir::Create("jwt"));
   ASSERT_OK(testing::WriteFile(dir.Path("key.pem"), kTestPrivateKeyPem));
   ASSERT_OK(testing::WriteFile(dir.Path("pub.pem"), kTestPublicKeyPem));
   const std::string input = JwtSigningInput(TestKey(), kReadOnlyScope, absl::FromUnixSeconds(42));

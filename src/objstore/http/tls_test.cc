@@ -41,7 +41,7 @@ class TlsTest : public ::testing::Test {
  protected:
   // Certificates are generated once for all tests of the suite.
   static void SetUpTestSuite() {
-    auto dir = charon::testing::TempDir::Make("charon-tls-test");
+    auto dir = charon::testing::TempDir::Create("charon-tls-test");
     ASSERT_THAT(dir, IsOk());
     dir_.emplace(*std::move(dir));
     auto certs = GenerateTestCerts(dir_->path());

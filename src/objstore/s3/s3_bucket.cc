@@ -60,7 +60,7 @@ absl::StatusOr<std::unique_ptr<S3Bucket>> S3Bucket::Open(S3BucketOptions options
   if (c.bucket.empty()) return absl::InvalidArgumentError("s3 bucket: no bucket name");
   CHARON_ASSIGN_OR_RETURN(
       s3::S3Addressing addressing,
-      s3::S3Addressing::Make(c.endpoint, c.bucket, !c.insecure, c.bucket_lookup_type));
+      s3::S3Addressing::Create(c.endpoint, c.bucket, !c.insecure, c.bucket_lookup_type));
   CHARON_ASSIGN_OR_RETURN(Headers sse_c, SseCustomerHeaders(c.sse_config));
   http::RetryPolicy retry;
   retry.max_attempts = c.max_retries > 0 ? c.max_retries : kDefaultMaxRetries;
@@ -86,7 +86,7 @@ absl::StatusOr<S3Bucket::Target> S3Bucket::ResolveTarget() {
     // that concurrent first calls ask only once.
     CHARON_ASSIGN_OR_RETURN(
         s3::S3Addressing path_style,
-        s3::S3Addressing::Make(options_.config.endpoint, options_.config.bucket,
+        s3::S3Addressing::Create(options_.config.endpoint, options_.config.bucket,
                                !options_.config.insecure, s3::BucketLookup::kPath));
     CHARON_ASSIGN_OR_RETURN(region,
                             s3::FetchBucketRegion(*client_, path_style, options_.credentials));

@@ -326,7 +326,7 @@ TEST(S3Bucket, PartialAnswersAreCheckedAgainstTheAskedRange) {
 }
 
 TEST(S3Bucket, SseCustomerKeyIsSentWithReads) {
-  ASSERT_OK_AND_ASSIGN(auto dir, ::charon::testing::TempDir::Make("ssec"));
+  ASSERT_OK_AND_ASSIGN(auto dir, ::charon::testing::TempDir::Create("ssec"));
   ASSERT_OK(::charon::testing::WriteFile(dir.Path("key"), std::string(32, 'k')));
   ASSERT_OK(::charon::testing::WriteFile(dir.Path("short"), "too short"));
   auto server = StartServer([](const RecordedRequest&) { return TestResponse{.body = "x"}; });
@@ -366,7 +366,7 @@ TEST(FetchBucketRegion, AsksTheLocationSignedForUsEast1) {
   });
   ASSERT_NE(server, nullptr);
   ASSERT_OK_AND_ASSIGN(auto client, http::HttpClient::Create({}, {.max_attempts = 1}));
-  ASSERT_OK_AND_ASSIGN(auto path, s3::S3Addressing::Make(absl::StrCat("127.0.0.1:", server->port()),
+  ASSERT_OK_AND_ASSIGN(auto path, s3::S3Addressing::Create(absl::StrCat("127.0.0.1:", server->port()),
                                                          "b", false, s3::BucketLookup::kPath));
   const s3::Credentials creds{"AK", "SK", ""};
   ASSERT_OK_AND_ASSIGN(std::string region, s3::FetchBucketRegion(*client, path, creds));

@@ -149,7 +149,7 @@ absl::StatusOr<S3Config> ParseS3Config(const config::YamlMap& map) {
   if (c.bucket.empty()) return map.KeyError("bucket", "is required");
   if (c.endpoint.empty()) return map.KeyError("endpoint", "is required (no s3 endpoint)");
   absl::StatusOr<S3Addressing> addressing =
-      S3Addressing::Make(c.endpoint, c.bucket, !c.insecure, c.bucket_lookup_type);
+      S3Addressing::Create(c.endpoint, c.bucket, !c.insecure, c.bucket_lookup_type);
   if (!addressing.ok()) return map.KeyError("endpoint", base::Std(addressing.status().message()));
   if (c.aws_sdk_auth && !c.access_key.empty()) {
     return map.KeyError("aws_sdk_auth", "and access_key are mutually exclusive");

@@ -174,7 +174,7 @@ TEST(ResolveCredentials, EnvironmentWhenTheConfigHasNone) {
 }
 
 TEST(ResolveCredentials, SharedCredentialsFileProfile) {
-  ASSERT_OK_AND_ASSIGN(auto dir, ::charon::testing::TempDir::Make("creds"));
+  ASSERT_OK_AND_ASSIGN(auto dir, ::charon::testing::TempDir::Create("creds"));
   const std::string file = dir.Path("credentials");
   ASSERT_OK(::charon::testing::WriteFile(file, R"(# comment
 [default]

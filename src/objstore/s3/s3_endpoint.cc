@@ -120,7 +120,7 @@ std::string CanonicalQuery(const std::map<std::string, std::string>& query) {
   return out;
 }
 
-absl::StatusOr<S3Addressing> S3Addressing::Make(std::string_view endpoint, std::string_view bucket,
+absl::StatusOr<S3Addressing> S3Addressing::Create(std::string_view endpoint, std::string_view bucket,
                                                 bool secure, BucketLookup lookup) {
   if (endpoint.empty()) return absl::InvalidArgumentError("no s3 endpoint in config file");
   if (absl::StrContains(base::Absl(endpoint), "://")) {

@@ -40,7 +40,7 @@ class S3Addressing {
  public:
   // `endpoint` is host[:port] as configured; InvalidArgument if it has a scheme, a path or is
   // empty.
-  static absl::StatusOr<S3Addressing> Make(std::string_view endpoint, std::string_view bucket,
+  static absl::StatusOr<S3Addressing> Create(std::string_view endpoint, std::string_view bucket,
                                            bool secure, BucketLookup lookup);
 
   // The same addressing with the host replaced (AWS regional host), port kept.

@@ -77,7 +77,7 @@ TEST(UseVirtualHost, AutoFollowsMinioGo) {
 
 TEST(S3Addressing, PathStyleUrls) {
   ASSERT_OK_AND_ASSIGN(S3Addressing a,
-                       S3Addressing::Make("127.0.0.1:9000", "blocks", false, BucketLookup::kAuto));
+                       S3Addressing::Create("127.0.0.1:9000", "blocks", false, BucketLookup::kAuto));
   EXPECT_FALSE(a.virtual_host());
   EXPECT_EQ(a.ObjectUrl("01AAA/chunks/000001"), "http://127.0.0.1:9000/blocks/01AAA/chunks/000001");
   EXPECT_EQ(a.ObjectUrl("with space/\xc3\xbc+.txt"),
@@ -90,7 +90,7 @@ TEST(S3Addressing, PathStyleUrls) {
 
 TEST(S3Addressing, VirtualHostedUrls) {
   ASSERT_OK_AND_ASSIGN(S3Addressing a,
-                       S3Addressing::Make("s3.amazonaws.com", "blocks", true, BucketLookup::kAuto));
+                       S3Addressing::Create("s3.amazonaws.com", "blocks", true, BucketLookup::kAuto));
   EXPECT_TRUE(a.virtual_host());
   EXPECT_EQ(a.ObjectUrl("x/y"), "https://blocks.s3.amazonaws.com/x/y");
   EXPECT_EQ(a.BucketUrl({{"location", ""}}), "https://blocks.s3.amazonaws.com/?location=");
@@ -102,7 +102,7 @@ TEST(S3Addressing, RejectsBadEndpoints) {
   for (std::string endpoint : {"", "http://s3.example.com", "s3.example.com/bucket",
                                "s3.example.com:", "s3.example.com:x9", ":9000"}) {
     SCOPED_TRACE(endpoint);
-    EXPECT_THAT(S3Addressing::Make(endpoint, "b", true, BucketLookup::kAuto),
+    EXPECT_THAT(S3Addressing::Create(endpoint, "b", true, BucketLookup::kAuto),
                 StatusIs(absl::StatusCode::kInvalidArgument));
   }
 }
