@@ -6,11 +6,9 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "base/logging.h"
+#include "cmd/charon/query_command.h"
 #include "cmd/charon/store_command.h"
 #include "cmd/charon/store_flags.h"
-#ifdef CHARON_HAVE_QUERY_COMMAND
-#include "cmd/charon/query_command.h"
-#endif
 
 #ifndef CHARON_VERSION
 #define CHARON_VERSION "unknown"
@@ -55,9 +53,7 @@ int main(int argc, char** argv) {
       "store",
       "Store node giving access to blocks in a bucket provider (Thanos StoreAPI over gRPC).");
   charon::cmd::RegisterStoreFlags(store, &store_flags);
-#ifdef CHARON_HAVE_QUERY_COMMAND
   charon::cmd::AddQueryCommand(app);
-#endif
 
   if (int rc = ParseCommandLine(app, argc, argv); rc >= 0) return rc;
 

@@ -86,7 +86,7 @@ absl::Status RunStore(const StoreFlags& flags) {
   // Set once the engine started; read by HTTP worker threads, which stop before the engine dies.
   std::atomic<StoreRuntime*> runtime_view{nullptr};
 
-  http::HttpServerOptions http_options;
+  server::http::HttpServerOptions http_options;
   http_options.address = flags.http_address;
   http_options.grace_period = flags.http_grace_period;
   http_options.disable_web = flags.web_disable;
@@ -98,24 +98,24 @@ absl::Status RunStore(const StoreFlags& flags) {
   };
   http_options.loaded_blocks = [&runtime_view] {
     StoreRuntime* r = runtime_view.load();
-    return r != nullptr ? r->LoadedBlocks() : http::BlocksSnapshot{};
+    return r != nullptr ? r->LoadedBlocks() : server::http::BlocksSnapshot{};
   };
-  http::RemoteReadOptions remote_read_options;
+  server::http::RemoteReadOptions remote_read_options;
   remote_read_options.concurrent_limit = flags.remote_read_concurrent_limit;
   remote_read_options.sample_limit = flags.remote_read_sample_limit;
   remote_read_options.max_bytes_in_frame = flags.remote_read_max_bytes_in_frame;
   remote_read_options.without_replica_labels = flags.remote_read_replica_labels;
-  http::RemoteReadHandler remote_read(std::move(remote_read_options), [&runtime_view] {
+  server::http::RemoteReadHandler remote_read(std::move(remote_read_options), [&runtime_view] {
     StoreRuntime* r = runtime_view.load();
     return r != nullptr ? r->Store() : nullptr;
   });
-  http_options.remote_read = [&remote_read](const http::HttpRequest& r) {
+  http_options.remote_read = [&remote_read](const server::http::HttpRequest& r) {
     return remote_read.Handle(r);
   };
-  http::HttpServer http_server(std::move(http_options), &registry);
+  server::http::HttpServer http_server(std::move(http_options), &registry);
   CHARON_RETURN_IF_ERROR(http_server.Start());
 
-  CHARON_ASSIGN_OR_RETURN(std::unique_ptr<StoreRuntime> runtime, StartStore(flags, registry));
+  CHARON_ASSIGN_OR_RETURN(std::unique_ptr<StoreRuntime> runtime, StoreRuntime::Start(flags, registry));
   runtime_view.store(runtime.get());
   base::LogInfo("starting store node");
 

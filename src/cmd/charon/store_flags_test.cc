@@ -300,7 +300,7 @@ TEST(UnimplementedFlagsInUse, ListsOnlyNonDefaultUnimplementedFlags) {
   }
 }
 
-TEST(StartStore, RefusesABadCachingBucketConfigNamingTheFlag) {
+TEST(StoreRuntimeStart, RefusesABadCachingBucketConfigNamingTheFlag) {
   struct Case {
     std::string yaml;
     absl::StatusCode code;
@@ -319,7 +319,7 @@ TEST(StartStore, RefusesABadCachingBucketConfigNamingTheFlag) {
     f.objstore_config.content = "type: FILESYSTEM\nconfig:\n  directory: " + ::testing::TempDir();
     f.caching_bucket_config.content = c.yaml;
     prometheus::Registry registry;
-    auto runtime = StartStore(f, registry);
+    auto runtime = StoreRuntime::Start(f, registry);
     EXPECT_THAT(runtime, StatusIs(c.code, c.substr));
     EXPECT_THAT(runtime, StatusIs(c.code, "--store.caching-bucket.config"));
   }

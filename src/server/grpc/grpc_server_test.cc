@@ -7,23 +7,20 @@
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
 
-#include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
 #include <deque>
 #include <functional>
-#include <iostream>
 #include <limits>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "cmd/charon/query_command.h"
 #include "server/grpc/conversions.h"
+#include "server/grpc/scripted_store.h"
 #include "server/grpc/store_client.h"
 #include "server/grpc/store_service.h"
 #include "testing/status_matchers.h"
@@ -38,82 +35,6 @@ using ::charon::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using Kind = thanos::SeriesResponse::ResultCase;
-
-// A StoreApi that answers from fixed data and remembers the last request of each kind.
-class ScriptedStore final : public store::StoreApi {
- public:
-  // Adds a series with one raw XOR chunk per [min, max] range.
-  void AddSeries(tsdb::Labels labels, std::vector<std::pair<int64_t, int64_t>> ranges = {}) {
-    store::SeriesOut s;
-    s.labels = std::move(labels);
-    for (auto [min, max] : ranges) {
-      tsdb::XorEncoder enc;
-      enc.Append(min, 1.5);
-      enc.Append(max, 2.5);
-      const std::string& data = bytes_.emplace_back(enc.bytes());
-      store::AggrChunk c;
-      c.min_time = min;
-      c.max_time = max;
-      c.raw = store::ChunkData{0, data, 42};
-      s.chunks.push_back(c);
-    }
-    series_.push_back(std::move(s));
-  }
-
-  absl::Status Series(const store::SeriesRequest& req, store::SeriesSink& sink,
-                      store::SeriesResult* result) override {
-    {
-      absl::MutexLock lock(&mu_);
-      last_series_ = req;
-    }
-    CHARON_RETURN_IF_ERROR(before_series_);
-    for (const store::SeriesOut& s : series_) CHARON_RETURN_IF_ERROR(sink.Send(s));
-    *result = result_;
-    return after_series_;
-  }
-  absl::StatusOr<store::LabelsResult> LabelNames(const store::LabelNamesRequest& req) override {
-    absl::MutexLock lock(&mu_);
-    last_names_ = req;
-    if (!labels_status_.ok()) return labels_status_;
-    return labels_;
-  }
-  absl::StatusOr<store::LabelsResult> LabelValues(const store::LabelValuesRequest& req) override {
-    absl::MutexLock lock(&mu_);
-    last_values_ = req;
-    if (!labels_status_.ok()) return labels_status_;
-    return labels_;
-  }
-  store::StoreInfo Info() override { return info_; }
-  bool Ready() const override { return ready_.load(); }
-
-  std::optional<store::SeriesRequest> last_series() {
-    absl::MutexLock lock(&mu_);
-    return last_series_;
-  }
-  std::optional<store::LabelNamesRequest> last_names() {
-    absl::MutexLock lock(&mu_);
-    return last_names_;
-  }
-  std::optional<store::LabelValuesRequest> last_values() {
-    absl::MutexLock lock(&mu_);
-    return last_values_;
-  }
-
-  // Set before the server starts.
-  absl::Status before_series_, after_series_, labels_status_;
-  store::SeriesResult result_;
-  store::LabelsResult labels_;
-  store::StoreInfo info_;
-  std::atomic<bool> ready_{true};
-
- private:
-  std::deque<std::string> bytes_;
-  std::vector<store::SeriesOut> series_;
-  absl::Mutex mu_;
-  std::optional<store::SeriesRequest> last_series_ ABSL_GUARDED_BY(mu_);
-  std::optional<store::LabelNamesRequest> last_names_ ABSL_GUARDED_BY(mu_);
-  std::optional<store::LabelValuesRequest> last_values_ ABSL_GUARDED_BY(mu_);
-};
 
 thanos::LabelMatcher Matcher(thanos::LabelMatcher::Type type, std::string name, std::string value) {
   thanos::LabelMatcher m;
@@ -725,7 +646,7 @@ TEST_F(GrpcServerTest, ReflectionListsTheServices) {
   ::grpc::ByteBuffer response;
   call->Read(&response, reinterpret_cast<void*>(3));
   step(3);
-  std::vector<grpc::Slice> slices;
+  std::vector<::grpc::Slice> slices;
   ASSERT_TRUE(response.Dump(&slices).ok());
   std::string bytes;
   for (const ::grpc::Slice& sl : slices)
@@ -864,85 +785,6 @@ TEST(StoreClient, NothingListeningIsUnavailable) {
   co.timeout = absl::Seconds(5);
   ASSERT_OK_AND_ASSIGN(auto client, StoreClient::Connect(co));
   EXPECT_THAT(client->Series(UpRequest()), StatusIs(absl::StatusCode::kUnavailable));
-}
-
-// `charon query` against the running server, output captured.
-class QueryCommandTest : public GrpcServerTest {
- protected:
-  // Runs `charon query <args>`; returns stdout, sets *exit_code.
-  std::string RunQuery(std::vector<std::string> args, int* exit_code) {
-    CLI::App app("charon");
-    cmd::AddQueryCommand(app);
-    std::vector<std::string> argv_store = {"charon", "query"};
-    argv_store.insert(argv_store.end(), args.begin(), args.end());
-    argv_store.push_back("--store");
-    argv_store.push_back(absl::StrCat("127.0.0.1:", server_->port()));
-    std::vector<const char*> argv;
-    for (const std::string& a : argv_store) argv.push_back(a.c_str());
-    std::ostringstream out, err;
-    std::streambuf* old_out = std::cout.rdbuf(out.rdbuf());
-    std::streambuf* old_err = std::cerr.rdbuf(err.rdbuf());
-    *exit_code = 0;
-    try {
-      app.parse(static_cast<int>(argv.size()), argv.data());
-    } catch (const CLI::ParseError& e) {
-      *exit_code = app.exit(e, out, err);
-    }
-    std::cout.rdbuf(old_out);
-    std::cerr.rdbuf(old_err);
-    last_err_ = err.str();
-    return out.str();
-  }
-  std::string last_err_;
-};
-
-TEST_F(QueryCommandTest, SeriesWithDecodedSamples) {
-  Start();
-  int code = -1;
-  std::string out =
-      RunQuery({"series", "up{job=~\"a|b\"}", "--decode", "--max-time", "500"}, &code);
-  EXPECT_EQ(code, 0) << last_err_;
-  EXPECT_THAT(out, HasSubstr("{__name__=\"up\", job=\"a\"}"));
-  EXPECT_THAT(out, HasSubstr("[101, 200] raw XOR"));
-  EXPECT_THAT(out, HasSubstr("    200 2.5\n"));
-  std::optional<store::SeriesRequest> seen = store_.last_series();
-  ASSERT_TRUE(seen.has_value());
-  EXPECT_EQ(seen->max_time, 500);
-  ASSERT_EQ(seen->matchers.size(), 2u);
-  EXPECT_EQ(seen->matchers[1].String(), "job=~\"a|b\"");
-}
-
-TEST_F(QueryCommandTest, JsonOutputAndInfo) {
-  store_.info_ = SampleInfo();
-  store_.labels_.values = {"a", "b"};
-  Start();
-  int code = -1;
-  std::string out = RunQuery({"info", "-o", "json"}, &code);
-  EXPECT_EQ(code, 0) << last_err_;
-  EXPECT_THAT(out, HasSubstr("\"component_type\": \"store\""));
-  EXPECT_THAT(out, HasSubstr("\"supports_sharding\": true"));
-  out = RunQuery({"info", "--legacy-info"}, &code);
-  EXPECT_EQ(code, 0) << last_err_;
-  EXPECT_THAT(out, HasSubstr("store type: STORE"));
-  EXPECT_THAT(out, HasSubstr("@thanos_compatibility_store_type"));
-  out = RunQuery({"label-values", "job", "-m", "{zone=\"eu\"}", "-o", "json"}, &code);
-  EXPECT_EQ(code, 0) << last_err_;
-  EXPECT_THAT(out, HasSubstr("\"values\""));
-  EXPECT_EQ(store_.last_values()->label, "job");
-  out = RunQuery({"label-names"}, &code);
-  EXPECT_EQ(code, 0) << last_err_;
-  EXPECT_EQ(out, "a\nb\n");
-}
-
-TEST_F(QueryCommandTest, ErrorsGiveExitCodeOne) {
-  Start();
-  int code = 0;
-  RunQuery({"series", "{job=~\"(\"}"}, &code);
-  EXPECT_EQ(code, 1);
-  EXPECT_THAT(last_err_, HasSubstr("INVALID_ARGUMENT"));
-  RunQuery({"series", "{job=}"}, &code);
-  EXPECT_EQ(code, 1);
-  EXPECT_THAT(last_err_, HasSubstr("bad selector"));
 }
 
 }  // namespace
