@@ -1,9 +1,20 @@
 # Helpers that keep every library, test and benchmark built the same way.
 
 set(CHARON_WARNINGS -Wall -Wextra -Wnon-virtual-dtor)
+# CI builds with -DCHARON_WERROR=ON so that a new warning fails the build.
+if(CHARON_WERROR)
+  list(APPEND CHARON_WARNINGS -Werror)
+endif()
 
 if(CHARON_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# Fuzzing instruments every library for coverage (fuzzer-no-link) and the sanitizers; only the
+# fuzz targets link libFuzzer's main (charon_fuzzer below).
+if(CHARON_FUZZ)
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
@@ -16,14 +27,15 @@ function(charon_library name)
   target_link_libraries(${name} PUBLIC ${ARG_DEPS})
 endfunction()
 
-# charon_test(NAME SRCS a_test.cc DEPS x [LABELS e2e] [TIMEOUT s] [BINARY] [ENV "K=V" ...])
-# BINARY: the test runs the charon binary, built first and named by CHARON_BINARY.
+# charon_test(NAME SRCS a_test.cc DEPS x [LABELS e2e] [TIMEOUT s] [BINARY] [ENV "K=V" ...]): links
+# gtest, gmock and the status matchers (testing/status_matchers.h) besides DEPS. BINARY: the test
+# runs the charon binary, built first and named by CHARON_BINARY.
 function(charon_test name)
   cmake_parse_arguments(ARG "BINARY" "TIMEOUT" "SRCS;DEPS;LABELS;ENV" ${ARGN})
   add_executable(${name} ${ARG_SRCS})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src)
   target_compile_options(${name} PRIVATE ${CHARON_WARNINGS})
-  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} charon_status_matchers GTest::gmock GTest::gtest_main)
   add_test(NAME ${name} COMMAND ${name})
   set(labels unit)
   if(ARG_LABELS)
@@ -61,7 +73,6 @@ function(charon_fuzzer name)
   cmake_parse_arguments(ARG "" "" "SRCS;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SRCS})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src)
-  target_compile_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined)
-  target_link_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined)
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS})
 endfunction()

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
 
-#include "block/test_util.h"
+#include "block/block_test_util.h"
 #include "testing/status_matchers.h"
 
 namespace charon::block {

@@ -5,7 +5,7 @@
 
 #include <set>
 
-#include "block/test_util.h"
+#include "block/block_test_util.h"
 #include "testing/status_matchers.h"
 
 namespace charon::block {

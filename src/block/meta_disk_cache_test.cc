@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "block/test_util.h"
+#include "block/block_test_util.h"
 #include "testing/status_matchers.h"
 
 namespace charon::block {

@@ -14,7 +14,7 @@
 #include "block/deduplicate_filter.h"
 #include "block/ignore_deletion_mark_filter.h"
 #include "block/label_sharded_filter.h"
-#include "block/test_util.h"
+#include "block/block_test_util.h"
 #include "block/time_partition_filter.h"
 #include "objstore/error_bucket.h"
 #include "testing/status_matchers.h"

@@ -28,7 +28,7 @@
 #include "cache/index_cache_config.h"
 #include "objstore/bucket_config.h"
 #include "objstore/metrics_bucket.h"
-#include "server/http/memory_releaser.h"
+#include "base/memory_releaser.h"
 #include "prometheus/gauge.h"
 #include "server/grpc/grpc_server.h"
 #include "store/bucket_store.h"
@@ -170,7 +170,7 @@ class EngineRuntime final : public StoreRuntime {
 
     sync_thread_ = std::thread([this] { SyncLoop(); });
     // Large answers leave the allocator holding freed pages; give them back within seconds.
-    releaser_ = std::make_unique<http::MemoryReleaser>(absl::Seconds(2), 64 << 20);
+    releaser_ = std::make_unique<base::MemoryReleaser>(absl::Seconds(2), 64 << 20);
     return absl::OkStatus();
   }
 
@@ -304,7 +304,7 @@ class EngineRuntime final : public StoreRuntime {
   std::string reported_reason_ = kReasonInitialSync;  // sync thread only
   std::unique_ptr<server::GrpcServer> grpc_;
   std::thread sync_thread_;
-  std::unique_ptr<http::MemoryReleaser> releaser_;
+  std::unique_ptr<base::MemoryReleaser> releaser_;
   absl::Notification stopped_;
   mutable absl::Mutex mu_;
   http::BlocksSnapshot snapshot_ ABSL_GUARDED_BY(mu_);

@@ -8,15 +8,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "base/tcmalloc.h"
 #include "gperftools/profiler.h"
-#ifdef CHARON_HAVE_TCMALLOC
-#include "gperftools/heap-profiler.h"
-#include "gperftools/malloc_extension.h"
-#endif
 
 namespace charon::server::http {
 namespace {
@@ -73,28 +71,17 @@ HttpResponse CpuProfile(const HttpRequest& request, const InterruptibleSleep& sl
 }
 
 HttpResponse HeapProfile(const HttpRequest&) {
-#ifdef CHARON_HAVE_TCMALLOC
-  if (IsHeapProfilerRunning()) {
-    char* profile = GetHeapProfile();
-    std::string body = profile != nullptr ? std::string(profile) : std::string();
-    std::free(profile);
-    return Profile(std::move(body), "heap");
+  if (!base::TcmallocLinked()) {
+    return HttpResponse::Text(
+        501, "Heap profiling needs tcmalloc as the allocator; this binary was built without it.\n");
   }
-  const char* sample = std::getenv("TCMALLOC_SAMPLE_PARAMETER");
-  if (sample != nullptr && std::atoll(sample) > 0) {
-    std::string body;
-    MallocExtension::instance()->GetHeapSample(&body);
-    return Profile(std::move(body), "heap");
-  }
+  std::optional<std::string> profile = base::TcmallocHeapProfile();
+  if (profile.has_value()) return Profile(*std::move(profile), "heap");
   return HttpResponse::Text(501,
                             "Heap profiling is off. tcmalloc reads its sampling rate only at "
                             "process start: run charon with "
                             "TCMALLOC_SAMPLE_PARAMETER=524288 (sample every 512 KiB allocated) or "
                             "HEAPPROFILE=<file prefix>.\n");
-#else
-  return HttpResponse::Text(
-      501, "Heap profiling needs tcmalloc as the allocator; this binary was built without it.\n");
-#endif
 }
 
 HttpResponse PprofIndex(const HttpRequest&) {

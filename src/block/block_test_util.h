@@ -1,7 +1,7 @@
 // Test helpers for the block library: a filesystem bucket in a temp dir, a Get-counting
 // decorator, a fake clock and writers of meta.json and deletion-mark.json.
-#ifndef CHARON_BLOCK_TEST_UTIL_H_
-#define CHARON_BLOCK_TEST_UTIL_H_
+#ifndef CHARON_BLOCK_BLOCK_TEST_UTIL_H_
+#define CHARON_BLOCK_BLOCK_TEST_UTIL_H_
 
 #include <cstdint>
 #include <map>
@@ -99,4 +99,4 @@ std::string DeletionMarkJson(const base::Ulid& id, int64_t deletion_time_s);
 
 }  // namespace charon::block::testutil
 
-#endif  // CHARON_BLOCK_TEST_UTIL_H_
+#endif  // CHARON_BLOCK_BLOCK_TEST_UTIL_H_

@@ -3,9 +3,9 @@
 // tcmalloc holds freed pages for reuse; after a few large Series answers a store's resident memory
 // would stay at its peak for good. Every `interval` this returns the allocator's free pages to the
 // OS when they exceed `threshold_bytes` (madvise; the pages are still reusable). Without tcmalloc
-// (sanitizer builds) it does nothing. Stops, joining its thread, when destroyed.
-#ifndef CHARON_SERVER_HTTP_MEMORY_RELEASER_H_
-#define CHARON_SERVER_HTTP_MEMORY_RELEASER_H_
+// (sanitizer builds, tests) it does nothing. Stops, joining its thread, when destroyed.
+#ifndef CHARON_BASE_MEMORY_RELEASER_H_
+#define CHARON_BASE_MEMORY_RELEASER_H_
 
 #include <cstddef>
 #include <thread>
@@ -13,7 +13,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 
-namespace charon::server::http {
+namespace charon::base {
 
 class MemoryReleaser {
  public:
@@ -22,16 +22,11 @@ class MemoryReleaser {
   MemoryReleaser(const MemoryReleaser&) = delete;
   MemoryReleaser& operator=(const MemoryReleaser&) = delete;
 
-  // Free bytes the allocator holds right now (0 without tcmalloc).
-  static size_t AllocatorFreeBytes();
-  // Returns them to the OS now.
-  static void ReleaseNow();
-
  private:
   absl::Notification stop_;
   std::thread thread_;
 };
 
-}  // namespace charon::server::http
+}  // namespace charon::base
 
-#endif  // CHARON_SERVER_HTTP_MEMORY_RELEASER_H_
+#endif  // CHARON_BASE_MEMORY_RELEASER_H_

@@ -1,4 +1,4 @@
-#include "block/test_util.h"
+#include "block/block_test_util.h"
 
 #include <cstdio>
 #include <cstdlib>
