@@ -47,7 +47,7 @@ absl::StatusOr<std::string> GetCountingBucket::Get(std::string_view name) {
     absl::MutexLock lock(&mu_);
     ++gets_[std::string(name)];
   }
-  return inner_.Get(name);
+  return BucketWrapper::Get(name);
 }
 
 int64_t GetCountingBucket::Gets(std::string_view name) const {

@@ -15,6 +15,7 @@
 #include "base/ulid.h"
 #include "block/meta_filter.h"
 #include "objstore/bucket.h"
+#include "objstore/bucket_wrapper.h"
 #include "testing/temp_dir.h"
 #include "tsdb/block_meta.h"
 
@@ -30,31 +31,17 @@ bool FileExists(const std::string& path);
 std::unique_ptr<objstore::Bucket> NewBucket(const std::string& root);
 
 // Counts Get calls per object name and forwards every call to the wrapped bucket.
-class GetCountingBucket final : public objstore::Bucket {
+class GetCountingBucket final : public objstore::BucketWrapper {
  public:
-  explicit GetCountingBucket(objstore::Bucket& inner) : inner_(inner) {}
+  explicit GetCountingBucket(objstore::Bucket& inner) : BucketWrapper(&inner) {}
 
-  absl::Status Iter(std::string_view dir, const std::function<absl::Status(std::string_view)>& fn,
-                    objstore::IterOptions options) override {
-    return inner_.Iter(dir, fn, options);
-  }
   absl::StatusOr<std::string> Get(std::string_view name) override;
-  absl::StatusOr<std::string> GetRange(std::string_view name, int64_t offset,
-                                       int64_t length) override {
-    return inner_.GetRange(name, offset, length);
-  }
-  absl::StatusOr<bool> Exists(std::string_view name) override { return inner_.Exists(name); }
-  absl::StatusOr<objstore::ObjectAttributes> Attributes(std::string_view name) override {
-    return inner_.Attributes(name);
-  }
-  std::string Name() const override { return inner_.Name(); }
 
   int64_t Gets(std::string_view name) const;
   int64_t TotalGets() const;
   void Reset();
 
  private:
-  objstore::Bucket& inner_;
   mutable absl::Mutex mu_;
   std::map<std::string, int64_t, std::less<>> gets_ ABSL_GUARDED_BY(mu_);
 };

@@ -16,6 +16,7 @@
 #include "block/label_sharded_filter.h"
 #include "block/block_test_util.h"
 #include "block/time_partition_filter.h"
+#include "objstore/bucket_wrapper.h"
 #include "objstore/error_bucket.h"
 #include "testing/status_matchers.h"
 
@@ -413,9 +414,9 @@ TEST_F(MetaFetcherTest, FiltersRunInThanosOrderAndCountStates) {
 TEST_F(MetaFetcherTest, ConcurrentFetchesNeverOverlap) {
   for (uint64_t i = 0; i < 8; ++i) PutBlock({.id = OldUlid(i)});
   // Records how many listings run at once.
-  class OverlapBucket final : public objstore::Bucket {
+  class OverlapBucket final : public objstore::BucketWrapper {
    public:
-    explicit OverlapBucket(objstore::Bucket& inner) : inner_(inner) {}
+    explicit OverlapBucket(objstore::Bucket& inner) : BucketWrapper(&inner) {}
     absl::Status Iter(std::string_view dir, const std::function<absl::Status(std::string_view)>& fn,
                       objstore::IterOptions options) override {
       int now = ++active_;
@@ -425,27 +426,16 @@ TEST_F(MetaFetcherTest, ConcurrentFetchesNeverOverlap) {
       ++calls_;
       // Extra listings widen the window in which an unserialized fetch would overlap.
       for (int i = 0; i < 20; ++i) {
-        (void)inner_.Iter(
-            dir, [](std::string_view) { return absl::OkStatus(); }, options);
+        (void)BucketWrapper::Iter(dir, [](std::string_view) { return absl::OkStatus(); }, options);
       }
-      absl::Status s = inner_.Iter(dir, fn, options);
+      absl::Status s = BucketWrapper::Iter(dir, fn, options);
       --active_;
       return s;
     }
-    absl::StatusOr<std::string> Get(std::string_view n) override { return inner_.Get(n); }
-    absl::StatusOr<std::string> GetRange(std::string_view n, int64_t o, int64_t l) override {
-      return inner_.GetRange(n, o, l);
-    }
-    absl::StatusOr<bool> Exists(std::string_view n) override { return inner_.Exists(n); }
-    absl::StatusOr<objstore::ObjectAttributes> Attributes(std::string_view n) override {
-      return inner_.Attributes(n);
-    }
-    std::string Name() const override { return inner_.Name(); }
     int max() const { return max_.load(); }
     int calls() const { return calls_.load(); }
 
    private:
-    objstore::Bucket& inner_;
     std::atomic<int> active_{0}, max_{0}, calls_{0};
   } overlap(*bucket_);
 

@@ -112,19 +112,19 @@ struct CachingBucket::Metrics {
 
 CachingBucket::CachingBucket(std::shared_ptr<objstore::Bucket> inner, std::unique_ptr<Cache> cache,
                              CachingBucketOptions options, prometheus::Registry& registry)
-    : inner_(std::move(inner)),
+    : objstore::BucketWrapper(std::move(inner)),
       cache_(std::move(cache)),
       options_(std::move(options)),
       metrics_(std::make_unique<Metrics>(registry)) {}
 
 CachingBucket::~CachingBucket() = default;
 
-std::string CachingBucket::Name() const { return "caching: " + inner_->Name(); }
+std::string CachingBucket::Name() const { return "caching: " + target()->Name(); }
 
 absl::Status CachingBucket::Iter(std::string_view dir,
                                  const std::function<absl::Status(std::string_view name)>& fn,
                                  objstore::IterOptions options) {
-  if (!dir.empty()) return inner_->Iter(dir, fn, options);
+  if (!dir.empty()) return target()->Iter(dir, fn, options);
   metrics_->Requests(objstore::BucketOp::kIter, kBlocksIter).Increment();
   const std::string key = absl::StrCat(options.recursive ? "iter-recursive" : "iter", ":",
                                        base::Absl(dir), ":", options_.iter_config_hash);
@@ -142,7 +142,7 @@ absl::Status CachingBucket::Iter(std::string_view dir,
   }
   const absl::Time started = Now();
   std::vector<std::string> names;
-  absl::Status s = inner_->Iter(
+  absl::Status s = target()->Iter(
       dir,
       [&](std::string_view name) {
         names.emplace_back(name);
@@ -166,7 +166,7 @@ void CachingBucket::StoreExists(const std::string& key, bool exists, absl::Time 
 }
 
 absl::StatusOr<bool> CachingBucket::Exists(std::string_view name) {
-  if (!IsMetaFile(name) || !objstore::ValidateObjectName(name).ok()) return inner_->Exists(name);
+  if (!IsMetaFile(name) || !objstore::ValidateObjectName(name).ok()) return target()->Exists(name);
   metrics_->Requests(objstore::BucketOp::kExists, kMetas).Increment();
   const std::string key = Key("exists", name);
   auto hits = cache_->Fetch({key});
@@ -178,13 +178,13 @@ absl::StatusOr<bool> CachingBucket::Exists(std::string_view name) {
     base::LogWarn("unexpected cached 'exists' value", {{"key", key}, {"val", it->second}});
   }
   const absl::Time started = Now();
-  absl::StatusOr<bool> exists = inner_->Exists(name);
+  absl::StatusOr<bool> exists = target()->Exists(name);
   if (exists.ok()) StoreExists(key, *exists, started);
   return exists;
 }
 
 absl::StatusOr<std::string> CachingBucket::Get(std::string_view name) {
-  if (!IsMetaFile(name) || !objstore::ValidateObjectName(name).ok()) return inner_->Get(name);
+  if (!IsMetaFile(name) || !objstore::ValidateObjectName(name).ok()) return target()->Get(name);
   metrics_->Requests(objstore::BucketOp::kGet, kMetas).Increment();
   const std::string content_key = Key("content", name);
   const std::string exists_key = Key("exists", name);
@@ -201,7 +201,7 @@ absl::StatusOr<std::string> CachingBucket::Get(std::string_view name) {
     }
   }
   const absl::Time started = Now();
-  absl::StatusOr<std::string> content = inner_->Get(name);
+  absl::StatusOr<std::string> content = target()->Get(name);
   if (!content.ok()) {
     if (absl::IsNotFound(content.status())) StoreExists(exists_key, false, started);
     return content;
@@ -217,7 +217,7 @@ absl::StatusOr<std::string> CachingBucket::Get(std::string_view name) {
 
 absl::StatusOr<objstore::ObjectAttributes> CachingBucket::Attributes(std::string_view name) {
   if (!IsChunkFile(name) || !objstore::ValidateObjectName(name).ok()) {
-    return inner_->Attributes(name);
+    return target()->Attributes(name);
   }
   return CachedAttributes(name);
 }
@@ -233,7 +233,7 @@ absl::StatusOr<objstore::ObjectAttributes> CachingBucket::CachedAttributes(std::
     }
     base::LogWarn("failed to decode cached Attributes result", {{"key", key}});
   }
-  absl::StatusOr<objstore::ObjectAttributes> attrs = inner_->Attributes(name);
+  absl::StatusOr<objstore::ObjectAttributes> attrs = target()->Attributes(name);
   if (attrs.ok()) cache_->Store({{key, EncodeAttributes(*attrs)}}, options_.chunk_object_attrs_ttl);
   return attrs;
 }
@@ -241,7 +241,7 @@ absl::StatusOr<objstore::ObjectAttributes> CachingBucket::CachedAttributes(std::
 absl::StatusOr<std::string> CachingBucket::GetRange(std::string_view name, int64_t offset,
                                                     int64_t length) {
   if (offset < 0 || length <= 0 || !IsChunkFile(name) || !objstore::ValidateObjectName(name).ok()) {
-    return inner_->GetRange(name, offset, length);
+    return target()->GetRange(name, offset, length);
   }
   return CachedGetRange(name, offset, length);
 }
@@ -291,7 +291,7 @@ absl::StatusOr<std::string> CachingBucket::CachedGetRange(std::string_view name,
         missing.size(), static_cast<int>(missing.size()), [&](size_t m) -> absl::Status {
           const ByteRange want{missing[m].start, std::min(missing[m].end, size)};
           absl::StatusOr<std::string> data =
-              inner_->GetRange(name, want.start, want.end - want.start);
+              target()->GetRange(name, want.start, want.end - want.start);
           if (!data.ok()) {
             return absl::Status(data.status().code(),
                                 absl::StrCat("fetching range [", want.start, ", ", want.end,

@@ -47,6 +47,7 @@
 #include "absl/time/time.h"
 #include "cache/cache.h"
 #include "objstore/bucket.h"
+#include "objstore/bucket_wrapper.h"
 
 namespace charon::cache {
 
@@ -71,7 +72,7 @@ struct CachingBucketOptions {
 bool IsChunkFile(std::string_view name);
 bool IsMetaFile(std::string_view name);
 
-class CachingBucket final : public objstore::Bucket {
+class CachingBucket final : public objstore::BucketWrapper {
  public:
   // `inner` and `cache` must not be null; options.chunk_subrange_size must be > 0.
   CachingBucket(std::shared_ptr<objstore::Bucket> inner, std::unique_ptr<Cache> cache,
@@ -99,7 +100,6 @@ class CachingBucket final : public objstore::Bucket {
   void StoreExists(const std::string& key, bool exists, absl::Time started);
   absl::Time Now() const { return options_.now ? options_.now() : absl::Now(); }
 
-  std::shared_ptr<objstore::Bucket> inner_;
   std::unique_ptr<Cache> cache_;
   const CachingBucketOptions options_;
   std::unique_ptr<Metrics> metrics_;

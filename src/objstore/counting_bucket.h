@@ -13,25 +13,16 @@
 
 #include "objstore/bucket.h"
 #include "objstore/bucket_op.h"
+#include "objstore/intercepting_bucket.h"
 
 namespace charon::objstore {
 
-class CountingBucket final : public Bucket {
+class CountingBucket final : public InterceptingBucket {
  public:
   // Wraps `inner`, which must outlive this bucket when passed as a pointer.
-  explicit CountingBucket(Bucket* inner) : inner_(inner) {}
+  explicit CountingBucket(Bucket* inner) : InterceptingBucket(inner) {}
   explicit CountingBucket(std::unique_ptr<Bucket> inner)
-      : owned_(std::move(inner)), inner_(owned_.get()) {}
-
-  absl::Status Iter(std::string_view dir,
-                    const std::function<absl::Status(std::string_view name)>& fn,
-                    IterOptions options = {}) override;
-  absl::StatusOr<std::string> Get(std::string_view name) override;
-  absl::StatusOr<std::string> GetRange(std::string_view name, int64_t offset,
-                                       int64_t length) override;
-  absl::StatusOr<bool> Exists(std::string_view name) override;
-  absl::StatusOr<ObjectAttributes> Attributes(std::string_view name) override;
-  std::string Name() const override { return inner_->Name(); }
+      : InterceptingBucket(std::shared_ptr<Bucket>(std::move(inner))) {}
 
   int64_t Count(BucketOp op) const { return counts_[static_cast<size_t>(op)].load(); }
   int64_t TotalCalls() const;
@@ -40,10 +31,15 @@ class CountingBucket final : public Bucket {
   void Reset();
 
  private:
-  void Note(BucketOp op) { counts_[static_cast<size_t>(op)].fetch_add(1); }
+  absl::Status Before(BucketOp op, std::string_view /*name*/) override {
+    counts_[static_cast<size_t>(op)].fetch_add(1);
+    return absl::OkStatus();
+  }
+  void After(BucketOp /*op*/, const absl::Status& /*status*/, int64_t bytes,
+             absl::Duration /*elapsed*/) override {
+    if (bytes > 0) bytes_read_.fetch_add(bytes);
+  }
 
-  std::unique_ptr<Bucket> owned_;
-  Bucket* inner_;
   std::array<std::atomic<int64_t>, kNumBucketOps> counts_{};
   std::atomic<int64_t> bytes_read_{0};
 };

@@ -17,18 +17,19 @@
 #include "absl/synchronization/mutex.h"
 #include "objstore/bucket.h"
 #include "objstore/bucket_op.h"
+#include "objstore/intercepting_bucket.h"
 
 namespace charon::objstore {
 
-class ErrorBucket final : public Bucket {
+class ErrorBucket final : public InterceptingBucket {
  public:
   // `name` is the object name, or the directory for Iter.
   using Predicate = std::function<bool(BucketOp op, std::string_view name)>;
 
   // Wraps `inner`, which must outlive this bucket when passed as a pointer.
-  explicit ErrorBucket(Bucket* inner) : inner_(inner) {}
+  explicit ErrorBucket(Bucket* inner) : InterceptingBucket(inner) {}
   explicit ErrorBucket(std::unique_ptr<Bucket> inner)
-      : owned_(std::move(inner)), inner_(owned_.get()) {}
+      : InterceptingBucket(std::shared_ptr<Bucket>(std::move(inner))) {}
 
   // Calls matching `when` return `status` (not OK) without reaching the inner bucket.
   void FailWhen(Predicate when, absl::Status status);
@@ -38,15 +39,6 @@ class ErrorBucket final : public Bucket {
   // Calls that were failed by a rule.
   int64_t InjectedFailures() const;
 
-  absl::Status Iter(std::string_view dir,
-                    const std::function<absl::Status(std::string_view name)>& fn,
-                    IterOptions options = {}) override;
-  absl::StatusOr<std::string> Get(std::string_view name) override;
-  absl::StatusOr<std::string> GetRange(std::string_view name, int64_t offset,
-                                       int64_t length) override;
-  absl::StatusOr<bool> Exists(std::string_view name) override;
-  absl::StatusOr<ObjectAttributes> Attributes(std::string_view name) override;
-  std::string Name() const override { return inner_->Name(); }
 
  private:
   struct Rule {
@@ -54,10 +46,8 @@ class ErrorBucket final : public Bucket {
     absl::Status status;
   };
   // The injected status for this call, or OK to pass it through.
-  absl::Status Check(BucketOp op, std::string_view name);
+  absl::Status Before(BucketOp op, std::string_view name) override;
 
-  std::unique_ptr<Bucket> owned_;
-  Bucket* inner_;
   mutable absl::Mutex mu_;
   std::vector<Rule> rules_ ABSL_GUARDED_BY(mu_);
   int64_t injected_ ABSL_GUARDED_BY(mu_) = 0;

@@ -19,7 +19,7 @@ prometheus::Histogram::BucketBoundaries SizeBuckets() {
 
 MetricsBucket::MetricsBucket(std::shared_ptr<Bucket> inner, std::string bucket_label,
                              prometheus::Registry& registry)
-    : inner_(std::move(inner)) {
+    : InterceptingBucket(std::move(inner)) {
   auto& calls = prometheus::BuildCounter()
                     .Name("thanos_objstore_bucket_operations_total")
                     .Help("Total number of all attempted operations against a bucket.")
@@ -57,12 +57,12 @@ MetricsBucket::MetricsBucket(std::shared_ptr<Bucket> inner, std::string bucket_l
   }
 }
 
-void MetricsBucket::Done(BucketOp op, absl::Time start, const absl::Status& status,
-                         int64_t bytes) {
+void MetricsBucket::After(BucketOp op, const absl::Status& status, int64_t bytes,
+                          absl::Duration elapsed) {
   OpMetrics& m = ops_[static_cast<size_t>(op)];
   m.calls->Increment();
   if (status.ok()) {
-    m.duration->Observe(absl::ToDoubleSeconds(absl::Now() - start));
+    m.duration->Observe(absl::ToDoubleSeconds(elapsed));
     if (bytes >= 0 && m.fetched_bytes != nullptr) {
       m.fetched_bytes->Increment(static_cast<double>(bytes));
       m.transferred_bytes->Observe(static_cast<double>(bytes));
@@ -70,44 +70,6 @@ void MetricsBucket::Done(BucketOp op, absl::Time start, const absl::Status& stat
   } else if (!absl::IsNotFound(status)) {
     m.failures->Increment();
   }
-}
-
-absl::Status MetricsBucket::Iter(std::string_view dir,
-                                 const std::function<absl::Status(std::string_view name)>& fn,
-                                 IterOptions options) {
-  const absl::Time start = absl::Now();
-  absl::Status s = inner_->Iter(dir, fn, options);
-  Done(BucketOp::kIter, start, s);
-  return s;
-}
-
-absl::StatusOr<std::string> MetricsBucket::Get(std::string_view name) {
-  const absl::Time start = absl::Now();
-  absl::StatusOr<std::string> r = inner_->Get(name);
-  Done(BucketOp::kGet, start, r.status(), r.ok() ? static_cast<int64_t>(r->size()) : -1);
-  return r;
-}
-
-absl::StatusOr<std::string> MetricsBucket::GetRange(std::string_view name, int64_t offset,
-                                                    int64_t length) {
-  const absl::Time start = absl::Now();
-  absl::StatusOr<std::string> r = inner_->GetRange(name, offset, length);
-  Done(BucketOp::kGetRange, start, r.status(), r.ok() ? static_cast<int64_t>(r->size()) : -1);
-  return r;
-}
-
-absl::StatusOr<bool> MetricsBucket::Exists(std::string_view name) {
-  const absl::Time start = absl::Now();
-  absl::StatusOr<bool> r = inner_->Exists(name);
-  Done(BucketOp::kExists, start, r.status());
-  return r;
-}
-
-absl::StatusOr<ObjectAttributes> MetricsBucket::Attributes(std::string_view name) {
-  const absl::Time start = absl::Now();
-  absl::StatusOr<ObjectAttributes> r = inner_->Attributes(name);
-  Done(BucketOp::kAttributes, start, r.status());
-  return r;
 }
 
 }  // namespace charon::objstore

@@ -21,25 +21,17 @@
 
 #include "objstore/bucket.h"
 #include "objstore/bucket_op.h"
+#include "objstore/intercepting_bucket.h"
 
 namespace charon::objstore {
 
-class MetricsBucket final : public Bucket {
+class MetricsBucket final : public InterceptingBucket {
  public:
   // `bucket_label` is the value of the `bucket` label (Thanos uses the bucket's name, e.g. the S3
   // bucket or the filesystem directory).
   MetricsBucket(std::shared_ptr<Bucket> inner, std::string bucket_label,
                 prometheus::Registry& registry);
 
-  absl::Status Iter(std::string_view dir,
-                    const std::function<absl::Status(std::string_view name)>& fn,
-                    IterOptions options = {}) override;
-  absl::StatusOr<std::string> Get(std::string_view name) override;
-  absl::StatusOr<std::string> GetRange(std::string_view name, int64_t offset,
-                                       int64_t length) override;
-  absl::StatusOr<bool> Exists(std::string_view name) override;
-  absl::StatusOr<ObjectAttributes> Attributes(std::string_view name) override;
-  std::string Name() const override { return inner_->Name(); }
 
  private:
   struct OpMetrics {
@@ -49,10 +41,10 @@ class MetricsBucket final : public Bucket {
     prometheus::Counter* fetched_bytes = nullptr;       // get and get_range only
     prometheus::Histogram* transferred_bytes = nullptr;  // get and get_range only
   };
-  // Counts the outcome of one finished call that started at `start`.
-  void Done(BucketOp op, absl::Time start, const absl::Status& status, int64_t bytes = -1);
+  // Counts the outcome of one finished call.
+  void After(BucketOp op, const absl::Status& status, int64_t bytes,
+             absl::Duration elapsed) override;
 
-  std::shared_ptr<Bucket> inner_;
   std::array<OpMetrics, kNumBucketOps> ops_;
 };
 

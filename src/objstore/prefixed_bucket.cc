@@ -28,7 +28,7 @@ absl::Status PrefixedBucket::Iter(std::string_view dir,
   CHARON_RETURN_IF_ERROR(NormalizeDir(dir, &normalized));
   std::string full = absl::StrCat(prefix_, "/", normalized);
   const std::string_view own = std::string_view(full).substr(0, prefix_.size() + 1);
-  return inner_->Iter(
+  return BucketWrapper::Iter(
       full,
       [&fn, own](std::string_view name) -> absl::Status {
         if (name.size() <= own.size() || !name.starts_with(own)) {
@@ -42,25 +42,25 @@ absl::Status PrefixedBucket::Iter(std::string_view dir,
 
 absl::StatusOr<std::string> PrefixedBucket::Get(std::string_view name) {
   CHARON_ASSIGN_OR_RETURN(std::string full, Full(name));
-  return inner_->Get(full);
+  return BucketWrapper::Get(full);
 }
 
 absl::StatusOr<std::string> PrefixedBucket::GetRange(std::string_view name, int64_t offset,
                                                      int64_t length) {
   CHARON_ASSIGN_OR_RETURN(std::string full, Full(name));
-  return inner_->GetRange(full, offset, length);
+  return BucketWrapper::GetRange(full, offset, length);
 }
 
 absl::StatusOr<bool> PrefixedBucket::Exists(std::string_view name) {
   CHARON_ASSIGN_OR_RETURN(std::string full, Full(name));
-  return inner_->Exists(full);
+  return BucketWrapper::Exists(full);
 }
 
 absl::StatusOr<ObjectAttributes> PrefixedBucket::Attributes(std::string_view name) {
   CHARON_ASSIGN_OR_RETURN(std::string full, Full(name));
-  return inner_->Attributes(full);
+  return BucketWrapper::Attributes(full);
 }
 
-std::string PrefixedBucket::Name() const { return absl::StrCat(inner_->Name(), "/", prefix_); }
+std::string PrefixedBucket::Name() const { return absl::StrCat(BucketWrapper::Name(), "/", prefix_); }
 
 }  // namespace charon::objstore

@@ -11,10 +11,11 @@
 #include <string_view>
 
 #include "objstore/bucket.h"
+#include "objstore/bucket_wrapper.h"
 
 namespace charon::objstore {
 
-class PrefixedBucket final : public Bucket {
+class PrefixedBucket final : public BucketWrapper {
  public:
   // Leading and trailing '/' of `prefix` are dropped. An empty prefix gives back `inner` itself;
   // an invalid one (e.g. with "..") is InvalidArgument.
@@ -36,10 +37,9 @@ class PrefixedBucket final : public Bucket {
 
  private:
   PrefixedBucket(std::unique_ptr<Bucket> inner, std::string prefix)
-      : inner_(std::move(inner)), prefix_(std::move(prefix)) {}
+      : BucketWrapper(std::shared_ptr<Bucket>(std::move(inner))), prefix_(std::move(prefix)) {}
   absl::StatusOr<std::string> Full(std::string_view name) const;
 
-  const std::unique_ptr<Bucket> inner_;
   const std::string prefix_;  // no leading or trailing '/', never empty
 };
 

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "objstore/bucket_config.h"
 #include "objstore/bucket_conformance.h"
+#include "objstore/bucket_wrapper.h"
 #include "objstore/gcs/fake_gcs_server.h"
 #include "objstore/gcs/test_key.h"
 #include "testing/status_matchers.h"
@@ -22,24 +23,10 @@ using ::charon::testing::StatusIs;
 using ::testing::ElementsAre;
 
 // Keeps the fake server alive exactly as long as the bucket that talks to it.
-class ServedBucket final : public Bucket {
+class ServedBucket final : public BucketWrapper {
  public:
   ServedBucket(std::unique_ptr<FakeGcsServer> server, std::unique_ptr<Bucket> bucket)
-      : server_(std::move(server)), bucket_(std::move(bucket)) {}
-  absl::Status Iter(std::string_view dir, const std::function<absl::Status(std::string_view)>& fn,
-                    IterOptions options) override {
-    return bucket_->Iter(dir, fn, options);
-  }
-  absl::StatusOr<std::string> Get(std::string_view name) override { return bucket_->Get(name); }
-  absl::StatusOr<std::string> GetRange(std::string_view name, int64_t offset,
-                                       int64_t length) override {
-    return bucket_->GetRange(name, offset, length);
-  }
-  absl::StatusOr<bool> Exists(std::string_view name) override { return bucket_->Exists(name); }
-  absl::StatusOr<ObjectAttributes> Attributes(std::string_view name) override {
-    return bucket_->Attributes(name);
-  }
-  std::string Name() const override { return bucket_->Name(); }
+      : BucketWrapper(bucket.get()), server_(std::move(server)), bucket_(std::move(bucket)) {}
 
  private:
   std::unique_ptr<FakeGcsServer> server_;  // destroyed after the bucket
