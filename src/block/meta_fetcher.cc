@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "base/annotate.h"
 #include "base/logging.h"
 #include "base/parallel.h"
 #include "base/status_macros.h"
@@ -14,6 +15,8 @@
 #include "tsdb/block_meta.h"
 
 namespace charon::block {
+
+using base::Annotate;
 
 struct MetaFetcher::Flight {
   absl::Notification done;
@@ -25,10 +28,6 @@ namespace {
 // The only "modified" reason Thanos registers; the store never removes replica labels, so it
 // stays 0 but is exported for dashboards that expect it.
 constexpr char kReplicaLabelRemoved[] = "replica-label-removed";
-
-absl::Status Annotate(const absl::Status& s, std::string_view context) {
-  return absl::Status(s.code(), absl::StrCat(base::Absl(context), ": ", s.message()));
-}
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/annotate.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "cache/lru_cache.h"
@@ -15,8 +16,8 @@ namespace charon::cache {
 namespace {
 
 absl::Status Prefixed(std::string_view source, const absl::Status& s) {
-  if (s.ok() || absl::StartsWith(s.message(), base::Absl(source))) return s;
-  return absl::Status(s.code(), absl::StrCat(base::Absl(source), ": ", s.message()));
+  if (absl::StartsWith(s.message(), base::Absl(source))) return s;
+  return base::Annotate(s, source);
 }
 
 }  // namespace

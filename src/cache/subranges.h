@@ -17,11 +17,7 @@
 namespace charon::cache {
 
 // [start, end) in bytes.
-struct ByteRange {
-  int64_t start = 0;
-  int64_t end = 0;
-  friend bool operator==(const ByteRange&, const ByteRange&) = default;
-};
+using ByteRange = base::ByteRange;
 
 // The subranges covering [offset, offset + length) of an object of `object_size` bytes, aligned
 // to `subrange_size` (> 0), the last one cut at the object's end. Empty when the range starts at

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "absl/strings/str_cat.h"
+#include "base/annotate.h"
 #include "base/crc32c.h"
 #include "base/decbuf.h"
 #include "base/status_macros.h"
@@ -14,16 +15,13 @@
 
 namespace charon::indexheader {
 
+using base::Annotate;
+
 namespace {
 
 constexpr uint8_t kFormatV1 = 1;
 constexpr uint64_t kHeaderLen = 14;
 
-// Adds the object name to an error while keeping its code.
-absl::Status Annotate(const absl::Status& s, std::string_view object) {
-  if (s.ok()) return s;
-  return absl::Status(s.code(), absl::StrCat(base::Absl(object), ": ", s.message()));
-}
 
 }  // namespace
 
@@ -90,8 +88,9 @@ absl::Status BuildIndexHeader(objstore::Bucket& bucket, std::string_view block_i
   // between reads.
   std::string copied_tail;
   const std::array<ByteRange, 2> ranges = {
-      ByteRange{static_cast<int64_t>(toc->symbols), static_cast<int64_t>(symbols_len)},
-      ByteRange{static_cast<int64_t>(toc->postings_table), static_cast<int64_t>(postings_len)}};
+      ByteRange{static_cast<int64_t>(toc->symbols), static_cast<int64_t>(toc->symbols + symbols_len)},
+      ByteRange{static_cast<int64_t>(toc->postings_table),
+                static_cast<int64_t>(toc->postings_table + postings_len)}};
   ParallelFetchOptions fetch{options.part_size, options.concurrency};
   CHARON_RETURN_IF_ERROR(FetchRangesInOrder(
       bucket, object, ranges, fetch, [&](size_t range, std::string_view bytes) -> absl::Status {

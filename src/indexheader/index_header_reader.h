@@ -28,11 +28,7 @@ namespace charon::indexheader {
 // Byte range [start, end) in the block's index file. For a postings list, start is the offset of
 // its #entries field (the list's offset + 4) and end the next list's offset - 4, so the range may
 // over-read padding; decoders trust #entries.
-struct IndexRange {
-  int64_t start = 0;
-  int64_t end = 0;
-  bool operator==(const IndexRange&) const = default;
-};
+using IndexRange = base::ByteRange;
 
 class IndexHeaderReader {
  public:

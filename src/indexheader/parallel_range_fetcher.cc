@@ -104,12 +104,11 @@ absl::Status FetchRangesInOrder(
   std::vector<Part> parts;
   for (size_t r = 0; r < ranges.size(); ++r) {
     const ByteRange& range = ranges[r];
-    if (range.offset < 0 || range.length < 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("negative range ", range.offset, "+", range.length));
+    if (range.start < 0 || range.size() < 0) {
+      return absl::InvalidArgumentError(absl::StrCat("negative range [", range.start, ", ", range.end, ")"));
     }
-    for (int64_t off = 0; off < range.length; off += options.part_size) {
-      parts.push_back({r, range.offset + off, std::min(options.part_size, range.length - off)});
+    for (int64_t off = 0; off < range.size(); off += options.part_size) {
+      parts.push_back({r, range.start + off, std::min(options.part_size, range.size() - off)});
     }
   }
   if (parts.empty()) return absl::OkStatus();

@@ -13,14 +13,12 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "base/byte_range.h"
 #include "objstore/bucket.h"
 
 namespace charon::indexheader {
 
-struct ByteRange {
-  int64_t offset = 0;
-  int64_t length = 0;
-};
+using base::ByteRange;
 
 struct ParallelFetchOptions {
   int64_t part_size = int64_t{16} << 20;

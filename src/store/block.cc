@@ -4,6 +4,7 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "base/annotate.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "indexheader/index_header_builder.h"
@@ -12,7 +13,7 @@ namespace charon::store {
 namespace {
 
 absl::Status Annotate(const absl::Status& s, const std::string& id, std::string_view what) {
-  return absl::Status(s.code(), absl::StrCat("block ", id, ": ", base::Absl(what), ": ", s.message()));
+  return base::Annotate(s, absl::StrCat("block ", id, ": ", base::Absl(what)));
 }
 
 bool IsSegmentName(std::string_view base) {

@@ -12,11 +12,7 @@ namespace charon::store {
 // Thanos' PartitionerMaxGapSize.
 inline constexpr int64_t kDefaultMaxGap = 512 * 1024;
 
-struct ByteRange {
-  int64_t start = 0;
-  int64_t end = 0;  // exclusive
-  bool operator==(const ByteRange&) const = default;
-};
+using ByteRange = base::ByteRange;
 
 struct Part {
   int64_t start = 0;

@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "base/go_string.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "testing/child_process.h"
@@ -17,31 +18,6 @@ namespace charon::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-void AppendUtf8(uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Length of the Go-quoted literal at the start of `s` (quotes included), or 0 if unterminated.
 size_t QuotedLength(std::string_view s) {
@@ -74,7 +50,7 @@ absl::Status ParseLine(std::string_view line, size_t line_no, SeriesSamples& out
       std::string name(line.substr(i, eq - i));
       size_t qlen = QuotedLength(line.substr(eq + 1));
       if (qlen == 0) return LineError(line_no, line, "bad quoted value");
-      absl::StatusOr<std::string> value = UnquoteGo(line.substr(eq + 1, qlen));
+      absl::StatusOr<std::string> value = base::UnquoteGoString(line.substr(eq + 1, qlen));
       if (!value.ok()) return LineError(line_no, line, base::Std(value.status().message()));
       labels.push_back(tsdb::Label{std::move(name), *std::move(value)});
       i = eq + 1 + qlen;
@@ -142,74 +118,6 @@ int64_t CountSamples(const SeriesSamples& series) {
   int64_t n = 0;
   for (const auto& [labels, samples] : series) n += static_cast<int64_t>(samples.size());
   return n;
-}
-
-absl::StatusOr<std::string> UnquoteGo(std::string_view q) {
-  if (q.size() < 2 || q.front() != '"' || q.back() != '"') {
-    return absl::InvalidArgumentError("not a quoted string");
-  }
-  std::string out;
-  out.reserve(q.size());
-  for (size_t i = 1; i + 1 < q.size(); ++i) {
-    char c = q[i];
-    if (c != '\\') {
-      out.push_back(c);
-      continue;
-    }
-    if (i + 2 >= q.size()) return absl::InvalidArgumentError("dangling backslash");
-    char e = q[++i];
-    switch (e) {
-      case 'a': out.push_back('\a'); break;
-      case 'b': out.push_back('\b'); break;
-      case 'f': out.push_back('\f'); break;
-      case 'n': out.push_back('\n'); break;
-      case 'r': out.push_back('\r'); break;
-      case 't': out.push_back('\t'); break;
-      case 'v': out.push_back('\v'); break;
-      case '\\': out.push_back('\\'); break;
-      case '"': out.push_back('"'); break;
-      case '\'': out.push_back('\''); break;
-      case 'x':
-      case 'u':
-      case 'U': {
-        size_t digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
-        if (i + digits > q.size() - 2) {
-          return absl::InvalidArgumentError("short hex escape");
-        }
-        uint32_t cp = 0;
-        for (size_t k = 1; k <= digits; ++k) {
-          int d = HexDigit(q[i + k]);
-          if (d < 0) return absl::InvalidArgumentError("bad hex escape");
-          cp = cp * 16 + static_cast<uint32_t>(d);
-        }
-        i += digits;
-        // \xNN is one raw byte (Go prints invalid UTF-8 that way); \u and \U are code points.
-        if (e == 'x') {
-          out.push_back(static_cast<char>(cp));
-        } else {
-          if (cp > 0x10FFFF) return absl::InvalidArgumentError("code point out of range");
-          AppendUtf8(cp, out);
-        }
-        break;
-      }
-      default:
-        if (e >= '0' && e <= '7') {
-          if (i + 2 > q.size() - 2) return absl::InvalidArgumentError("short octal escape");
-          uint32_t b = 0;
-          for (size_t k = 0; k < 3; ++k) {
-            char d = q[i + k];
-            if (d < '0' || d > '7') return absl::InvalidArgumentError("bad octal escape");
-            b = b * 8 + static_cast<uint32_t>(d - '0');
-          }
-          if (b > 255) return absl::InvalidArgumentError("octal escape out of range");
-          out.push_back(static_cast<char>(b));
-          i += 2;
-          break;
-        }
-        return absl::InvalidArgumentError(absl::StrCat("unknown escape \\", std::string(1, e)));
-    }
-  }
-  return out;
 }
 
 absl::StatusOr<SeriesSamples> ParsePromtoolDump(std::string_view text) {

@@ -40,9 +40,6 @@ int64_t CountSamples(const SeriesSamples& series);
 // Parses promtool's dump output. InvalidArgument naming the line on malformed input.
 absl::StatusOr<SeriesSamples> ParsePromtoolDump(std::string_view text);
 
-// Un-quotes one Go %q string literal, quotes included. InvalidArgument if malformed.
-absl::StatusOr<std::string> UnquoteGo(std::string_view quoted);
-
 struct DumpOptions {
   int64_t min_time = std::numeric_limits<int64_t>::min();  // inclusive, ms
   int64_t max_time = std::numeric_limits<int64_t>::max();  // inclusive, ms

@@ -20,34 +20,6 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-TEST(UnquoteGo, Escapes) {
-  struct Case {
-    std::string quoted, want;
-  };
-  const Case cases[] = {
-      {R"("plain")", "plain"},
-      {R"("")", ""},
-      {R"("a\"b")", "a\"b"},
-      {R"("back\\slash")", "back\\slash"},
-      {R"("\a\b\f\n\r\t\v")", "\a\b\f\n\r\t\v"},
-      {R"("ctl\x01x")", "ctl\x01x"},
-      {R"("bad\xff")", "bad\xff"},
-      {R"("soft\u00adhy")", "soft\xc2\xadhy"},
-      {R"("\U0001f600")", "\xf0\x9f\x98\x80"},
-      {R"("\101")", "A"},
-      {"\"raw \xc3\xbc\"", "raw \xc3\xbc"},
-  };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.quoted);
-    ASSERT_OK_AND_ASSIGN(std::string got, UnquoteGo(c.quoted));
-    EXPECT_EQ(got, c.want);
-  }
-  for (std::string bad : {"", "\"", "noquotes", R"("\")", R"("\x1")", R"("\q")", R"("\xzz")"}) {
-    SCOPED_TRACE(bad);
-    EXPECT_THAT(UnquoteGo(bad), StatusIs(absl::StatusCode::kInvalidArgument));
-  }
-}
-
 TEST(ParsePromtoolDump, LinesToSeries) {
   std::string text =
       "{__name__=\"b\", x=\"1\"} 2 2000\n"

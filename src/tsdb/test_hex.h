@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/percent_decode.h"
+
 namespace charon::tsdb::testing {
 
 // "00 04 d0" or "0004d0" -> bytes; spaces ignored.
@@ -12,16 +14,8 @@ inline std::string FromHex(std::string_view hex) {
   std::string out;
   int hi = -1;
   for (char c : hex) {
-    int v;
-    if (c >= '0' && c <= '9') {
-      v = c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-      v = c - 'a' + 10;
-    } else if (c >= 'A' && c <= 'F') {
-      v = c - 'A' + 10;
-    } else {
-      continue;
-    }
+    const int v = base::HexDigitValue(c);
+    if (v < 0) continue;
     if (hi < 0) {
       hi = v;
     } else {

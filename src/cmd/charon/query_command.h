@@ -18,7 +18,6 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "tsdb/matcher.h"
 
 namespace CLI {
 class App;
@@ -28,24 +27,6 @@ namespace charon::cmd {
 
 // Registers `query` and its subcommands series, label-names, label-values and info on `app`.
 void AddQueryCommand(CLI::App& app);
-
-struct SelectorMatcher {
-  tsdb::MatchType type = tsdb::MatchType::kEqual;
-  std::string name;
-  std::string value;
-  bool operator==(const SelectorMatcher&) const = default;
-};
-
-// Parses a PromQL series selector: `metric`, `metric{...}` or `{...}`, where `...` is a
-// comma-separated list (trailing comma allowed) of `name op "value"` with op one of = != =~ !~
-// and the value (or a label name) a Go string literal: "..." or '...' with Go's escapes
-// (\n, \xFF, \377, \u00e9, ...) or `raw`. The metric name becomes a __name__ matcher first.
-// InvalidArgument naming the offset of the first error. Regexes are not compiled here.
-absl::StatusOr<std::vector<SelectorMatcher>> ParseSelector(std::string_view selector);
-
-// Decodes one Go string literal (with its quotes). \x and octal escapes may produce bytes that
-// are not UTF-8, as in Go. InvalidArgument for a bad escape or a missing closing quote.
-absl::StatusOr<std::string> UnquoteGoString(std::string_view literal);
 
 // A time flag: milliseconds since the epoch ("1700000000000", "-5"), RFC 3339
 // ("2024-01-02T15:04:05Z", fractions and offsets allowed), or a duration relative to `now`

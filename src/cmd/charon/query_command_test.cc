@@ -1,4 +1,5 @@
 #include "cmd/charon/query_command.h"
+#include "cmd/charon/selector.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -72,34 +73,6 @@ TEST(ParseSelector, ErrorsAreInvalidArgument) {
     EXPECT_THAT(ParseSelector(bad), StatusIs(absl::StatusCode::kInvalidArgument));
   }
   EXPECT_THAT(ParseSelector("{a=b}"), StatusIs(absl::StatusCode::kInvalidArgument, "offset 3"));
-}
-
-TEST(UnquoteGoString, Table) {
-  struct Case {
-    std::string in, want;
-  };
-  const Case cases[] = {
-      {"\"\"", ""},
-      {"\"abc\"", "abc"},
-      {"'it\\'s'", "it's"},
-      {"'say \"hi\"'", "say \"hi\""},
-      {"`raw\\n`", "raw\\n"},
-      {"\"\\a\\b\\f\\n\\r\\t\\v\\\\\"", "\a\b\f\n\r\t\v\\"},
-      {"\"\\x41\\101\"", "AA"},
-      {"\"\\U0001F600\"", "\xf0\x9f\x98\x80"},
-      {"\"\\u20ac\"", "\xe2\x82\xac"},
-      {"\"\\000\"", std::string(1, '\0')},
-  };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.in);
-    ASSERT_OK_AND_ASSIGN(std::string got, UnquoteGoString(c.in));
-    EXPECT_EQ(got, c.want);
-  }
-  for (const char* bad :
-       {"", "\"", "abc", "\"a'", "`a`b`", "\"\\\"", "\"\\U00110000\"", "\"\\xg0\""}) {
-    SCOPED_TRACE(bad);
-    EXPECT_THAT(UnquoteGoString(bad), StatusIs(absl::StatusCode::kInvalidArgument));
-  }
 }
 
 TEST(ParseTimeMs, Table) {

@@ -8,6 +8,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/percent_decode.h"
 #include "base/strings.h"
 #include "objstore/http/crypto.h"
 
@@ -91,8 +92,8 @@ std::string SharedKeyCredential::StringToSign(std::string_view method, std::stri
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     if (pair.empty()) continue;
     size_t eq = pair.find('=');
-    std::string name = Lower(PercentDecode(pair.substr(0, eq)));
-    std::string value = eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1));
+    std::string name = Lower(base::PercentDecode(pair.substr(0, eq), /*plus_as_space=*/false));
+    std::string value = eq == std::string_view::npos ? "" : base::PercentDecode(pair.substr(eq + 1), /*plus_as_space=*/false);
     params[name].push_back(std::move(value));
   }
   for (auto& [name, values] : params) {
@@ -127,26 +128,6 @@ absl::StatusOr<absl::Time> ParseHttpDate(std::string_view s) {
     return absl::InvalidArgumentError(absl::StrCat("bad HTTP date \"", base::Absl(s), "\": ", err));
   }
   return t;
-}
-
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      auto hex = [](char c) {
-        return std::isdigit(static_cast<unsigned char>(c))
-                   ? c - '0'
-                   : std::tolower(static_cast<unsigned char>(c)) - 'a' + 10;
-      };
-      out.push_back(static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
 }
 
 }  // namespace charon::objstore::azure

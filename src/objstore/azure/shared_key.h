@@ -61,9 +61,6 @@ std::string HttpDate(absl::Time t);
 // Parses an HttpDate (e.g. a Last-Modified header). InvalidArgument when malformed.
 absl::StatusOr<absl::Time> ParseHttpDate(std::string_view s);
 
-// Decodes %XX escapes ('+' stays '+'). Malformed escapes are kept as they are.
-std::string PercentDecode(std::string_view s);
-
 }  // namespace charon::objstore::azure
 
 #endif  // CHARON_OBJSTORE_AZURE_SHARED_KEY_H_

@@ -127,12 +127,5 @@ TEST(HttpDate, FormatsAndParsesRfc1123) {
   EXPECT_THAT(ParseHttpDate("2006-01-02T15:04:05Z"), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
-TEST(PercentDecode, DecodesEscapesAndKeepsMalformedOnes) {
-  EXPECT_EQ(PercentDecode("with%20space/%C3%BC.txt"), "with space/\xc3\xbc.txt");
-  EXPECT_EQ(PercentDecode("a+b%2f"), "a+b/");
-  EXPECT_EQ(PercentDecode("100%"), "100%");
-  EXPECT_EQ(PercentDecode("%zz%4"), "%zz%4");
-}
-
 }  // namespace
 }  // namespace charon::objstore::azure

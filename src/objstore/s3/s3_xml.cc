@@ -4,17 +4,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "base/percent_decode.h"
 #include "base/strings.h"
 
 namespace charon::objstore::s3 {
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 absl::Status Parse(std::string_view xml, pugi::xml_document* doc) {
   pugi::xml_parse_result r = doc->load_buffer(xml.data(), xml.size());
@@ -28,23 +22,10 @@ absl::Status Parse(std::string_view xml, pugi::xml_document* doc) {
 }  // namespace
 
 absl::StatusOr<std::string> QueryUnescape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out.push_back(' ');
-    } else if (s[i] == '%') {
-      int hi = i + 2 < s.size() ? HexValue(s[i + 1]) : -1;
-      int lo = hi >= 0 ? HexValue(s[i + 2]) : -1;
-      if (lo < 0) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("bad URL escape in \"", base::Absl(s), "\""));
-      }
-      out.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
+  bool malformed = false;
+  std::string out = base::PercentDecode(s, /*plus_as_space=*/true, &malformed);
+  if (malformed) {
+    return absl::InvalidArgumentError(absl::StrCat("bad URL escape in \"", base::Absl(s), "\""));
   }
   return out;
 }

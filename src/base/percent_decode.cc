@@ -1,0 +1,28 @@
+#include "base/percent_decode.h"
+
+namespace charon::base {
+
+std::string PercentDecode(std::string_view s, bool plus_as_space, bool* malformed) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+' && plus_as_space) {
+      out.push_back(' ');
+    } else if (s[i] == '%') {
+      const int hi = i + 2 < s.size() ? HexDigitValue(s[i + 1]) : -1;
+      const int lo = hi >= 0 ? HexDigitValue(s[i + 2]) : -1;
+      if (lo < 0) {
+        if (malformed != nullptr) *malformed = true;
+        out.push_back(s[i]);
+        continue;
+      }
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace charon::base
