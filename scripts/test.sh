@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs dependencies, builds Charon and runs every test: unit and end-to-end tests (CTest), the
-# sanitizer build of the unit tests, and a short libFuzzer run of each fuzz target.
+# Installs dependencies, checks formatting and naming, builds Charon and runs every test: unit and
+# end-to-end tests (CTest), the sanitizer build of the unit tests, and a short libFuzzer run of each
+# fuzz target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -12,9 +13,19 @@ export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 
+# CI (CI=true) builds with warnings as errors.
+werror=OFF
+[ "${CI:-}" = "true" ] && werror=ON
+
+echo "== format"
+scripts/check_format.sh
+
 echo "== build (RelWithDebInfo)"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" >/dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHARON_WERROR="$werror" "${launcher[@]}" >/dev/null
 ninja -C build -j"$jobs"
+
+echo "== tidy (naming)"
+scripts/check_tidy.sh build
 
 echo "== tests"
 ctest --test-dir build --output-on-failure -j"$jobs" --timeout 900

@@ -16,7 +16,7 @@
 // same blocks in S3 (s3rver) and Azure Blob (azurite), and with the caching bucket in front
 // (in-memory, memcached). Every case is asked of every backend and must give Prometheus' answer.
 //
-// CHARON_BINARY names the charon executable (set by CMake); without it the tests are skipped.
+// CHARON_BINARY names the charon executable (set by CMake); without it the tests fail.
 // CHARON_KEEP_TEMP=1 keeps the blocks and both servers' logs.
 #include <algorithm>
 #include <cstdint>
@@ -61,8 +61,9 @@ class ConformanceEnvironment : public ::testing::Environment {
   void SetUp() override {
     const char* binary = std::getenv("CHARON_BINARY");
     if (binary == nullptr || *binary == '\0' || access(binary, X_OK) != 0) {
-      GTEST_SKIP() << "CHARON_BINARY does not name the charon executable; is the `charon` target "
-                      "part of this build?";
+      // CMake always names the binary it built: a missing one is a broken build, never a skip.
+      FAIL() << "CHARON_BINARY does not name the charon executable (CHARON_BINARY="
+             << (binary != nullptr ? binary : "unset") << ")";
     }
     ASSERT_OK_AND_ASSIGN(testing::TempDir dir, testing::TempDir::Create("charon-e2e"));
     dir_ = std::make_unique<testing::TempDir>(std::move(dir));
