@@ -12,7 +12,7 @@
 namespace charon::bench {
 namespace {
 
-namespace prompb = ::charon::http::prompb;
+namespace prompb = ::charon::server::http::prompb;
 
 size_t AppendBody(char* data, size_t size, size_t n, void* out) {
   static_cast<std::string*>(out)->append(data, size * n);

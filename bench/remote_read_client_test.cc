@@ -12,11 +12,11 @@ using ::charon::testing::StatusIs;
 
 TEST(CountStreamed, CountsSeriesAcrossFramesChunksAndFrames) {
   const std::string data(300, 'x');
-  std::vector<http::FrameChunk> chunks(5, {0, 1, 1, data});
+  std::vector<server::http::FrameChunk> chunks(5, {0, 1, 1, data});
   std::string body;
   // Series a in several frames (200-byte frames), then b in one.
-  http::AppendSeriesFrames({{"__name__", "a"}}, chunks, 0, 200, &body);
-  http::AppendSeriesFrames({{"__name__", "b"}}, std::vector<http::FrameChunk>(2, {0, 1, 1, "yz"}),
+  server::http::AppendSeriesFrames({{"__name__", "a"}}, chunks, 0, 200, &body);
+  server::http::AppendSeriesFrames({{"__name__", "b"}}, std::vector<server::http::FrameChunk>(2, {0, 1, 1, "yz"}),
                            0, 1 << 20, &body);
   auto c = CountStreamed(body);
   ASSERT_OK(c.status());

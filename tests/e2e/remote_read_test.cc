@@ -39,8 +39,8 @@
 namespace charon::e2e {
 namespace {
 
-using http::prompb::LabelMatcher;
-using http::prompb::ReadRequest;
+using server::http::prompb::LabelMatcher;
+using server::http::prompb::ReadRequest;
 
 std::string RemoteReadConfig(const std::vector<int>& http_ports) {
   std::string yaml = "scrape_configs: []\nremote_read:\n";
@@ -65,7 +65,7 @@ class RemoteReadEnvironment : public ::testing::Environment {
     const char* binary = std::getenv("CHARON_BINARY");
     ASSERT_TRUE(binary != nullptr && *binary != '\0' && access(binary, X_OK) == 0)
         << "CHARON_BINARY must name the charon executable";
-    ASSERT_OK_AND_ASSIGN(testing::TempDir dir, testing::TempDir::Make("charon-remote-read"));
+    ASSERT_OK_AND_ASSIGN(testing::TempDir dir, testing::TempDir::Create("charon-remote-read"));
     dir_ = std::make_unique<testing::TempDir>(std::move(dir));
     data_ = std::make_unique<ConformanceData>(DayAlignedStart(3));
     for (const testing::BlockBuilder& b : data_->BucketBuilders()) {
@@ -273,11 +273,11 @@ class RemoteReadEndpoint : public ::testing::Test {
     return absl::StrCat("http://127.0.0.1:", Env::single_->http_port(), "/api/v1/read");
   }
   static absl::StatusOr<PostResponse> Post(const ReadRequest& req) {
-    return HttpPost(Url(), http::EncodeRequest(req),
+    return HttpPost(Url(), server::http::EncodeRequest(req),
                     {"Content-Type: application/x-protobuf", "Content-Encoding: snappy",
                      "X-Prometheus-Remote-Read-Version: 0.1.0"});
   }
-  static tsdb::Labels ToLabels(const google::protobuf::RepeatedPtrField<http::prompb::Label>& pb) {
+  static tsdb::Labels ToLabels(const google::protobuf::RepeatedPtrField<server::http::prompb::Label>& pb) {
     tsdb::Labels ls;
     for (const auto& l : pb) ls.push_back({l.name(), l.value()});
     return ls;
@@ -285,7 +285,7 @@ class RemoteReadEndpoint : public ::testing::Test {
   int64_t mint() const { return Env::data_->t0() + 90 * kMinuteMs + 1; }
   int64_t maxt() const { return Env::data_->t0() + 250 * kMinuteMs; }
   ReadRequest Request(ReadRequest::ResponseType type) const {
-    return http::MakeRequest(
+    return server::http::MakeRequest(
         mint(), maxt(),
         {{LabelMatcher::EQ, "__name__", "http_requests_total"}, {LabelMatcher::RE, "code", "5.."}},
         {type});
@@ -306,7 +306,7 @@ TEST_F(RemoteReadEndpoint, SamplesEqualTheOracle) {
   EXPECT_EQ(r.content_encoding, "snappy");
   std::string raw;
   ASSERT_TRUE(snappy::Uncompress(r.body.data(), r.body.size(), &raw));
-  http::prompb::ReadResponse resp;
+  server::http::prompb::ReadResponse resp;
   ASSERT_TRUE(resp.ParseFromString(raw));
   ASSERT_EQ(resp.results_size(), 1);
   SeriesSet got;
@@ -324,10 +324,10 @@ TEST_F(RemoteReadEndpoint, StreamedChunksEqualTheOracle) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.content_type,
             "application/x-streamed-protobuf; proto=prometheus.ChunkedReadResponse");
-  ASSERT_OK_AND_ASSIGN(std::vector<http::ParsedFrame> frames, http::ParseFrames(r.body));
+  ASSERT_OK_AND_ASSIGN(std::vector<server::http::ParsedFrame> frames, server::http::ParseFrames(r.body));
   SeriesSet got;
   tsdb::Labels last;
-  for (const http::ParsedFrame& f : frames) {
+  for (const server::http::ParsedFrame& f : frames) {
     ASSERT_EQ(f.msg.chunked_series_size(), 1);
     tsdb::Labels ls = ToLabels(f.msg.chunked_series(0).labels());
     EXPECT_LE(tsdb::CompareLabels(last, ls), 0) << "series out of order";
@@ -356,10 +356,10 @@ TEST_F(RemoteReadEndpoint, BadRequestsGet400WithTheReason) {
   EXPECT_EQ(r.status, 400);
   EXPECT_TRUE(absl::StartsWith(r.body, "request body is not snappy-compressed")) << r.body;
   ASSERT_OK_AND_ASSIGN(r,
-                       Post(http::MakeRequest(0, 1, {{LabelMatcher::RE, "job", "(unclosed"}}, {})));
+                       Post(server::http::MakeRequest(0, 1, {{LabelMatcher::RE, "job", "(unclosed"}}, {})));
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.body.find("query 0:"), std::string::npos) << r.body;
-  ASSERT_OK_AND_ASSIGN(r, Post(http::MakeRequest(5, 1, {{LabelMatcher::EQ, "a", "b"}},
+  ASSERT_OK_AND_ASSIGN(r, Post(server::http::MakeRequest(5, 1, {{LabelMatcher::EQ, "a", "b"}},
                                                  {ReadRequest::STREAMED_XOR_CHUNKS})));
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.body, "query 0: start 5 is after end 1\n");

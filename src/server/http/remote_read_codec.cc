@@ -158,7 +158,7 @@ absl::StatusOr<RemoteReadRequest> DecodeReadRequest(std::string_view snappy_body
     for (const prompb::LabelMatcher& m : q.matchers()) {
       absl::StatusOr<tsdb::MatchType> type = MatchTypeOf(m.type());
       if (!type.ok()) return type.status();
-      absl::StatusOr<tsdb::Matcher> matcher = tsdb::Matcher::Make(*type, m.name(), m.value());
+      absl::StatusOr<tsdb::Matcher> matcher = tsdb::Matcher::Create(*type, m.name(), m.value());
       if (!matcher.ok()) {
         return absl::InvalidArgumentError(
             absl::StrCat("query ", i, ": ", matcher.status().message()));

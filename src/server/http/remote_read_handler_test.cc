@@ -64,7 +64,7 @@ testing::BlockBuilder ClusterB() {
 class RemoteReadHandlerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new testing::TempDir(testing::TempDir::Make().value());
+    dir_ = new testing::TempDir(testing::TempDir::Create().value());
     for (const auto& builder : {ClusterA(), ClusterB()}) {
       auto blocks = builder.WriteBlocks(dir_->path() + "/bucket");
       ASSERT_TRUE(blocks.ok()) << blocks.status();
@@ -126,7 +126,7 @@ class RemoteReadHandlerTest : public ::testing::Test {
 
   static testing::TempDir* dir_;
   static std::vector<std::pair<SeriesSamples, tsdb::Labels>>* data_;
-  testing::TempDir data_dir_ = testing::TempDir::Make().value();
+  testing::TempDir data_dir_ = testing::TempDir::Create().value();
   prometheus::Registry registry_;
   std::unique_ptr<store::BucketStore> store_;
 };
