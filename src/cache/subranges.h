@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/byte_range.h"
+
 namespace charon::cache {
 
 // [start, end) in bytes.

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "base/byte_range.h"
 
 namespace charon::indexheader {
 

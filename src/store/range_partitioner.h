@@ -7,6 +7,8 @@
 #include <span>
 #include <vector>
 
+#include "base/byte_range.h"
+
 namespace charon::store {
 
 // Thanos' PartitionerMaxGapSize.

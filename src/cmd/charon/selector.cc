@@ -3,6 +3,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "base/go_string.h"
+#include "base/status_macros.h"
 #include "base/strings.h"
 
 namespace charon::cmd {
