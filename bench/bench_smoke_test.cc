@@ -56,7 +56,7 @@ TEST(BenchSmoke, RemoteModeOnTinyBlocksAgrees) {
   const char* binary = std::getenv("CHARON_BINARY");
   if (binary == nullptr || *binary == '\0') GTEST_SKIP() << "CHARON_BINARY not set";
   const char* build = std::getenv("CHARON_BINARY_DIR");
-  absl::StatusOr<testing::TempDir> work = testing::TempDir::Make("bench-smoke-remote");
+  absl::StatusOr<testing::TempDir> work = testing::TempDir::Create("bench-smoke-remote");
   ASSERT_TRUE(work.ok()) << work.status();
   RemoteOptions o;
   o.size = "tiny";

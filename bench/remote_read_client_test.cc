@@ -16,8 +16,9 @@ TEST(CountStreamed, CountsSeriesAcrossFramesChunksAndFrames) {
   std::string body;
   // Series a in several frames (200-byte frames), then b in one.
   server::http::AppendSeriesFrames({{"__name__", "a"}}, chunks, 0, 200, &body);
-  server::http::AppendSeriesFrames({{"__name__", "b"}}, std::vector<server::http::FrameChunk>(2, {0, 1, 1, "yz"}),
-                           0, 1 << 20, &body);
+  server::http::AppendSeriesFrames({{"__name__", "b"}},
+                                   std::vector<server::http::FrameChunk>(2, {0, 1, 1, "yz"}), 0,
+                                   1 << 20, &body);
   auto c = CountStreamed(body);
   ASSERT_OK(c.status());
   EXPECT_EQ(c->series, 2);

@@ -55,9 +55,7 @@ inline uint32_t LoadBe32(const char* p) {
   const auto* u = reinterpret_cast<const unsigned char*>(p);
   return (uint32_t{u[0]} << 24) | (uint32_t{u[1]} << 16) | (uint32_t{u[2]} << 8) | u[3];
 }
-inline uint64_t LoadBe64(const char* p) {
-  return (uint64_t{LoadBe32(p)} << 32) | LoadBe32(p + 4);
-}
+inline uint64_t LoadBe64(const char* p) { return (uint64_t{LoadBe32(p)} << 32) | LoadBe32(p + 4); }
 
 // Encoders (used by tests, the index-header writer and cache codecs).
 void PutBe32(std::string* out, uint32_t v);

@@ -4,7 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "base/percent_decode.h"
+#include "base/percent_encoding.h"
 #include "base/strings.h"
 
 namespace charon::base {

@@ -1,4 +1,5 @@
-// Status propagation helpers. Debian's Abseil (20220623) ships no such macros, so Charon has its own.
+// Status propagation helpers. Debian's Abseil (20220623) ships no such macros, so Charon has its
+// own.
 #ifndef CHARON_BASE_STATUS_MACROS_H_
 #define CHARON_BASE_STATUS_MACROS_H_
 
@@ -9,9 +10,9 @@
 #define CHARON_CONCAT_(a, b) CHARON_CONCAT_INNER_(a, b)
 
 // Evaluates `expr` (an absl::Status) and returns it from the current function if it is not OK.
-#define CHARON_RETURN_IF_ERROR(expr)               \
-  do {                                             \
-    ::absl::Status charon_status_ = (expr);        \
+#define CHARON_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    ::absl::Status charon_status_ = (expr);          \
     if (!charon_status_.ok()) return charon_status_; \
   } while (0)
 

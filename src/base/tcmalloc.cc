@@ -30,7 +30,8 @@ bool TcmallocLinked() { return Extension() != nullptr; }
 
 size_t TcmallocFreeBytes() {
   size_t free_bytes = 0;
-  if (MallocExtension* e = Extension()) e->GetNumericProperty("tcmalloc.pageheap_free_bytes", &free_bytes);
+  if (MallocExtension* e = Extension())
+    e->GetNumericProperty("tcmalloc.pageheap_free_bytes", &free_bytes);
   return free_bytes;
 }
 

@@ -28,7 +28,8 @@ absl::StatusOr<Ulid> Ulid::Parse(std::string_view text) {
   unsigned __int128 v = 0;
   for (size_t i = 0; i < 26; ++i) {
     int d = DecodeChar(text[i]);
-    if (d < 0) return absl::InvalidArgumentError(absl::StrCat("ulid: bad character in ", Absl(text)));
+    if (d < 0)
+      return absl::InvalidArgumentError(absl::StrCat("ulid: bad character in ", Absl(text)));
     if (i == 0 && d > 7) return absl::InvalidArgumentError("ulid: overflow");
     v = (v << 5) | static_cast<unsigned>(d);
   }

@@ -12,8 +12,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/errno_status.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
+#include "base/unique_fd.h"
 
 namespace charon::block {
 namespace {
@@ -22,42 +24,18 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kMetaFilename = "meta.json";
 
-absl::Status IoError(std::string_view op, const std::string& path, int err) {
-  return absl::UnavailableError(absl::StrCat(base::Absl(op), " ", path, ": ", std::strerror(err)));
-}
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-  // Closes now, reporting the error close() may carry for buffered writes.
-  int Close() {
-    int rc = ::close(fd_);
-    fd_ = -1;
-    return rc;
-  }
-
- private:
-  int fd_;
-};
-
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  base::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     if (errno == ENOENT) return absl::NotFoundError(absl::StrCat(path, " does not exist"));
-    return IoError("open", path, errno);
+    return base::ErrnoStatus(errno, "open", path);
   }
   std::string out;
   char buf[16384];
   for (;;) {
     ssize_t n = ::read(fd.get(), buf, sizeof(buf));
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return IoError("read", path, errno);
+    if (n < 0) return base::ErrnoStatus(errno, "read", path);
     if (n == 0) break;
     out.append(buf, static_cast<size_t>(n));
   }
@@ -65,23 +43,23 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
 }
 
 absl::Status WriteAndSync(const std::string& path, std::string_view data) {
-  Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (fd.get() < 0) return IoError("open", path, errno);
+  base::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (fd.get() < 0) return base::ErrnoStatus(errno, "open", path);
   while (!data.empty()) {
     ssize_t n = ::write(fd.get(), data.data(), data.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return IoError("write", path, errno);
+    if (n < 0) return base::ErrnoStatus(errno, "write", path);
     data.remove_prefix(static_cast<size_t>(n));
   }
-  if (::fsync(fd.get()) != 0) return IoError("fsync", path, errno);
-  if (fd.Close() != 0) return IoError("close", path, errno);
+  if (::fsync(fd.get()) != 0) return base::ErrnoStatus(errno, "fsync", path);
+  if (fd.Close() != 0) return base::ErrnoStatus(errno, "close", path);
   return absl::OkStatus();
 }
 
 absl::Status SyncDir(const std::string& dir) {
-  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0) return IoError("open", dir, errno);
-  if (::fsync(fd.get()) != 0) return IoError("fsync", dir, errno);
+  base::UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() < 0) return base::ErrnoStatus(errno, "open", dir);
+  if (::fsync(fd.get()) != 0) return base::ErrnoStatus(errno, "fsync", dir);
   return absl::OkStatus();
 }
 
@@ -130,7 +108,7 @@ absl::Status MetaDiskCache::Write(const base::Ulid& id, const tsdb::BlockMeta& m
   const std::string path = absl::StrCat(dir, "/", base::Absl(kMetaFilename));
   const std::string tmp = path + ".tmp";
   CHARON_RETURN_IF_ERROR(WriteAndSync(tmp, meta.raw_json));
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return IoError("rename", tmp, errno);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return base::ErrnoStatus(errno, "rename", tmp);
   return SyncDir(dir);
 }
 

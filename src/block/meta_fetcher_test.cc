@@ -10,11 +10,11 @@
 #include <thread>
 
 #include "base/logging.h"
+#include "block/block_test_util.h"
 #include "block/consistency_delay_filter.h"
 #include "block/deduplicate_filter.h"
 #include "block/ignore_deletion_mark_filter.h"
 #include "block/label_sharded_filter.h"
-#include "block/block_test_util.h"
 #include "block/time_partition_filter.h"
 #include "objstore/bucket_wrapper.h"
 #include "objstore/error_bucket.h"
@@ -426,7 +426,8 @@ TEST_F(MetaFetcherTest, ConcurrentFetchesNeverOverlap) {
       ++calls_;
       // Extra listings widen the window in which an unserialized fetch would overlap.
       for (int i = 0; i < 20; ++i) {
-        (void)BucketWrapper::Iter(dir, [](std::string_view) { return absl::OkStatus(); }, options);
+        (void)BucketWrapper::Iter(
+            dir, [](std::string_view) { return absl::OkStatus(); }, options);
       }
       absl::Status s = BucketWrapper::Iter(dir, fn, options);
       --active_;

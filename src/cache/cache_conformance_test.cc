@@ -20,14 +20,14 @@ prometheus::Registry& FreshRegistry() {
 }
 
 absl::StatusOr<std::unique_ptr<Cache>> MakeLru() {
-  absl::StatusOr<std::unique_ptr<LruCache>> c = LruCache::Make("test", {}, FreshRegistry());
+  absl::StatusOr<std::unique_ptr<LruCache>> c = LruCache::Create("test", {}, FreshRegistry());
   if (!c.ok()) return c.status();
   return std::unique_ptr<Cache>(std::move(c).value());
 }
 
 absl::StatusOr<std::unique_ptr<Cache>> MakeInMemoryIndex() {
   absl::StatusOr<std::unique_ptr<InMemoryIndexCache>> c =
-      InMemoryIndexCache::Make({}, FreshRegistry());
+      InMemoryIndexCache::Create({}, FreshRegistry());
   if (!c.ok()) return c.status();
   return std::unique_ptr<Cache>(std::move(c).value());
 }

@@ -59,8 +59,8 @@ absl::StatusOr<CachingBucketConfig> ParseCachingBucketConfig(std::string_view co
 }
 
 absl::StatusOr<std::unique_ptr<Cache>> NewCachingBucketCache(const CachingBucketConfig& config,
-                                                              std::string_view source,
-                                                              prometheus::Registry& registry) {
+                                                             std::string_view source,
+                                                             prometheus::Registry& registry) {
   CHARON_ASSIGN_OR_RETURN(config::YamlMap backend,
                           config::YamlMap::Of(config.backend, "config", std::string(source)));
   if (config.type == "IN-MEMORY") {
@@ -70,7 +70,7 @@ absl::StatusOr<std::unique_ptr<Cache>> NewCachingBucketCache(const CachingBucket
     if (!c.ok()) return Prefixed(source, c.status());
     return std::unique_ptr<Cache>(std::move(c).value());
   }
-  return MakeRemoteCache(config.type, backend, source, kCachingBucketCacheName, registry);
+  return NewRemoteCache(config.type, backend, source, kCachingBucketCacheName, registry);
 }
 
 absl::StatusOr<std::unique_ptr<CachingBucket>> NewCachingBucketFromYaml(

@@ -49,10 +49,10 @@ absl::StatusOr<CachingBucketConfig> ParseCachingBucketConfig(std::string_view co
                                                              std::string_view source);
 
 // The cache `config` describes, its metrics in `registry` with name="caching-bucket". Errors as
-// ParseLruCacheConfig / MakeRemoteCache, prefixed by `source`.
+// ParseLruCacheConfig / NewRemoteCache, prefixed by `source`.
 absl::StatusOr<std::unique_ptr<Cache>> NewCachingBucketCache(const CachingBucketConfig& config,
-                                                              std::string_view source,
-                                                              prometheus::Registry& registry);
+                                                             std::string_view source,
+                                                             prometheus::Registry& registry);
 
 // Parses `content`, builds its cache and wraps `inner`. `iter_config_hash` keys root listings
 // (see IterConfigHash). Errors as the two functions above.

@@ -54,7 +54,7 @@ class CachingBucketTest : public ::testing::Test {
     counting_ = counting.get();
     registry_ = std::make_unique<prometheus::Registry>();
     ASSERT_OK_AND_ASSIGN(auto lru, LruCache::Create("caching-bucket", LruCacheConfig{}, *registry_,
-                                                  [this] { return now_; }));
+                                                    [this] { return now_; }));
     options.chunk_subrange_size = 10;
     options.iter_config_hash = "42";
     options.now = [this] { return now_; };

@@ -52,9 +52,9 @@ absl::StatusOr<IndexCacheConfig> ParseIndexCacheConfig(std::string_view content,
   return c;
 }
 
-absl::StatusOr<std::unique_ptr<IndexCache>> MakeIndexCache(const IndexCacheConfig& config,
-                                                           std::string_view source,
-                                                           prometheus::Registry& registry) {
+absl::StatusOr<std::unique_ptr<IndexCache>> NewIndexCache(const IndexCacheConfig& config,
+                                                          std::string_view source,
+                                                          prometheus::Registry& registry) {
   CHARON_ASSIGN_OR_RETURN(config::YamlMap backend,
                           config::YamlMap::Of(config.backend, "config", std::string(source)));
   IndexCacheOptions options;
@@ -63,7 +63,8 @@ absl::StatusOr<std::unique_ptr<IndexCache>> MakeIndexCache(const IndexCacheConfi
   std::unique_ptr<Cache> cache;
   if (config.type == "IN-MEMORY") {
     CHARON_ASSIGN_OR_RETURN(LruCacheConfig lru, ParseLruCacheConfig(backend));
-    absl::StatusOr<std::unique_ptr<InMemoryIndexCache>> c = InMemoryIndexCache::Make(lru, registry);
+    absl::StatusOr<std::unique_ptr<InMemoryIndexCache>> c =
+        InMemoryIndexCache::Create(lru, registry);
     if (!c.ok()) {
       return absl::Status(c.status().code(),
                           absl::StrCat(base::Absl(source), ": ", c.status().message()));
@@ -71,7 +72,7 @@ absl::StatusOr<std::unique_ptr<IndexCache>> MakeIndexCache(const IndexCacheConfi
     cache = std::move(c).value();
   } else {
     CHARON_ASSIGN_OR_RETURN(
-        cache, MakeRemoteCache(config.type, backend, source, kIndexCacheName, registry));
+        cache, NewRemoteCache(config.type, backend, source, kIndexCacheName, registry));
     // What Thanos writes to memcached and redis (its in-memory cache has no suffix).
     options.codec_suffix = "dss";
   }
@@ -79,8 +80,8 @@ absl::StatusOr<std::unique_ptr<IndexCache>> MakeIndexCache(const IndexCacheConfi
   return std::make_unique<IndexCache>(std::move(cache), std::move(options), registry);
 }
 
-absl::StatusOr<std::unique_ptr<IndexCache>> MakeDefaultIndexCache(int64_t max_size,
-                                                                  prometheus::Registry& registry) {
+absl::StatusOr<std::unique_ptr<IndexCache>> NewDefaultIndexCache(int64_t max_size,
+                                                                 prometheus::Registry& registry) {
   if (max_size < 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("--index-cache-size must not be negative (got ", max_size, ")"));
@@ -89,7 +90,7 @@ absl::StatusOr<std::unique_ptr<IndexCache>> MakeDefaultIndexCache(int64_t max_si
   lru.max_size = max_size;
   lru.max_item_size = std::min(lru.max_item_size, max_size);
   CHARON_ASSIGN_OR_RETURN(std::unique_ptr<InMemoryIndexCache> c,
-                          InMemoryIndexCache::Make(lru, registry));
+                          InMemoryIndexCache::Create(lru, registry));
   return std::make_unique<IndexCache>(std::move(c), IndexCacheOptions{}, registry);
 }
 

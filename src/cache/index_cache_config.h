@@ -7,7 +7,7 @@
 //   ttl: 24h               # remote backends; 0 = 24h
 //
 // The top level is strict; the backend's map is read leniently, as Thanos does. Without a YAML
-// the index cache is in memory, of --index-cache-size bytes (MakeDefaultIndexCache).
+// the index cache is in memory, of --index-cache-size bytes (NewDefaultIndexCache).
 #ifndef CHARON_CACHE_INDEX_CACHE_CONFIG_H_
 #define CHARON_CACHE_INDEX_CACHE_CONFIG_H_
 
@@ -45,14 +45,14 @@ absl::StatusOr<IndexCacheConfig> ParseIndexCacheConfig(std::string_view content,
 
 // The index cache `config` describes, its metrics in `registry`. Errors as the backend's config
 // reader and client (redis_client_config.h, memcached_client_config.h), prefixed by `source`.
-absl::StatusOr<std::unique_ptr<IndexCache>> MakeIndexCache(const IndexCacheConfig& config,
-                                                           std::string_view source,
-                                                           prometheus::Registry& registry);
+absl::StatusOr<std::unique_ptr<IndexCache>> NewIndexCache(const IndexCacheConfig& config,
+                                                          std::string_view source,
+                                                          prometheus::Registry& registry);
 
 // The default: in memory, `max_size` bytes (--index-cache-size), items up to 125 MiB (or
 // max_size when smaller; Thanos refuses to start there). InvalidArgument for a negative size.
-absl::StatusOr<std::unique_ptr<IndexCache>> MakeDefaultIndexCache(int64_t max_size,
-                                                                  prometheus::Registry& registry);
+absl::StatusOr<std::unique_ptr<IndexCache>> NewDefaultIndexCache(int64_t max_size,
+                                                                 prometheus::Registry& registry);
 
 }  // namespace charon::cache
 

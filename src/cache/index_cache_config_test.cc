@@ -50,7 +50,7 @@ TEST(ParseIndexCacheConfig, Errors) {
   }
 }
 
-TEST(MakeIndexCache, BackendErrorsNameTheSource) {
+TEST(NewIndexCache, BackendErrorsNameTheSource) {
   struct Case {
     std::string yaml;
     absl::StatusCode code;
@@ -76,20 +76,20 @@ TEST(MakeIndexCache, BackendErrorsNameTheSource) {
     SCOPED_TRACE(c.yaml);
     ASSERT_OK_AND_ASSIGN(IndexCacheConfig config, ParseIndexCacheConfig(c.yaml, "f.yaml"));
     prometheus::Registry reg;
-    absl::StatusOr<std::unique_ptr<IndexCache>> cache = MakeIndexCache(config, "f.yaml", reg);
+    absl::StatusOr<std::unique_ptr<IndexCache>> cache = NewIndexCache(config, "f.yaml", reg);
     EXPECT_THAT(cache, StatusIs(c.code, c.substr));
     EXPECT_THAT(cache, StatusIs(c.code, "f.yaml"));
   }
 }
 
-TEST(MakeIndexCache, BuildsEachBackend) {
+TEST(NewIndexCache, BuildsEachBackend) {
   for (const char* yaml : {"type: IN-MEMORY\nconfig: {max_size: 1MB, max_item_size: 1MB}",
                            "type: MEMCACHED\nconfig: {addresses: ['127.0.0.1:1']}",
                            "type: REDIS\nconfig: {addr: '127.0.0.1:1', db: 2, prefix: 'p:'}"}) {
     SCOPED_TRACE(yaml);
     ASSERT_OK_AND_ASSIGN(IndexCacheConfig config, ParseIndexCacheConfig(yaml, "f.yaml"));
     prometheus::Registry reg;
-    ASSERT_OK_AND_ASSIGN(std::unique_ptr<IndexCache> cache, MakeIndexCache(config, "f.yaml", reg));
+    ASSERT_OK_AND_ASSIGN(std::unique_ptr<IndexCache> cache, NewIndexCache(config, "f.yaml", reg));
     EXPECT_EQ(cache->backend().Name(), "index-cache");
   }
 }

@@ -41,7 +41,7 @@ double Metric(prometheus::Registry& reg, const std::string& name,
 }
 
 tsdb::Matcher M(tsdb::MatchType t, std::string name, std::string value) {
-  absl::StatusOr<tsdb::Matcher> m = tsdb::Matcher::Make(t, std::move(name), std::move(value));
+  absl::StatusOr<tsdb::Matcher> m = tsdb::Matcher::Create(t, std::move(name), std::move(value));
   EXPECT_TRUE(m.ok()) << m.status();
   return *m;
 }
@@ -74,7 +74,7 @@ class InMemoryIndexCacheTest : public ::testing::Test {
     LruCacheConfig c;
     c.max_size = max_size;
     c.max_item_size = max_item_size;
-    absl::StatusOr<std::unique_ptr<InMemoryIndexCache>> mem = InMemoryIndexCache::Make(c, reg_);
+    absl::StatusOr<std::unique_ptr<InMemoryIndexCache>> mem = InMemoryIndexCache::Create(c, reg_);
     EXPECT_TRUE(mem.ok()) << mem.status();
     mem_ = mem->get();
     return std::make_unique<IndexCache>(std::move(mem).value(), std::move(options), reg_);
@@ -213,14 +213,14 @@ TEST_F(InMemoryIndexCacheTest, ManyThreadsShareTheCache) {
   EXPECT_LE(mem_->SizeBytes(), 256 * 1024);
 }
 
-TEST(MakeDefaultIndexCache, IsInMemoryOfTheGivenSize) {
+TEST(NewDefaultIndexCache, IsInMemoryOfTheGivenSize) {
   prometheus::Registry reg;
-  ASSERT_OK_AND_ASSIGN(std::unique_ptr<IndexCache> cache, MakeDefaultIndexCache(250 << 20, reg));
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<IndexCache> cache, NewDefaultIndexCache(250 << 20, reg));
   EXPECT_EQ(Metric(reg, "thanos_store_index_cache_max_size_bytes"), 250 << 20);
   EXPECT_EQ(Metric(reg, "thanos_store_index_cache_max_item_size_bytes"), 125 << 20);
   // Smaller than Thanos' item limit: items are bounded by the cache size.
   prometheus::Registry reg2;
-  ASSERT_OK_AND_ASSIGN(cache, MakeDefaultIndexCache(1 << 20, reg2));
+  ASSERT_OK_AND_ASSIGN(cache, NewDefaultIndexCache(1 << 20, reg2));
   EXPECT_EQ(Metric(reg2, "thanos_store_index_cache_max_item_size_bytes"), 1 << 20);
   cache->StoreSeries(kBlock, {{16, "x"}});
   EXPECT_EQ(cache->FetchMultiSeries(kBlock, std::vector<uint64_t>{16}).size(), 1u);

@@ -6,7 +6,7 @@
 
 namespace charon::cache {
 
-absl::StatusOr<std::unique_ptr<InMemoryIndexCache>> InMemoryIndexCache::Make(
+absl::StatusOr<std::unique_ptr<InMemoryIndexCache>> InMemoryIndexCache::Create(
     LruCacheConfig config, prometheus::Registry& registry) {
   if (config.max_size < 0 || config.max_item_size < 0 || config.max_item_size > config.max_size) {
     return absl::InvalidArgumentError(

@@ -47,8 +47,8 @@ class InMemoryIndexCache final : public Cache {
  public:
   // max_size and max_item_size as LruCacheConfig (IN-MEMORY's `config` map reads the same keys).
   // InvalidArgument when max_item_size > max_size or either is negative.
-  static absl::StatusOr<std::unique_ptr<InMemoryIndexCache>> Make(LruCacheConfig config,
-                                                                  prometheus::Registry& registry);
+  static absl::StatusOr<std::unique_ptr<InMemoryIndexCache>> Create(LruCacheConfig config,
+                                                                    prometheus::Registry& registry);
 
   void Store(std::vector<CacheItem> items, absl::Duration ttl) override;
   absl::flat_hash_map<std::string, std::string> Fetch(

@@ -40,8 +40,8 @@ absl::StatusOr<LruCacheConfig> ParseLruCacheConfig(const config::YamlMap& m) {
 }
 
 absl::StatusOr<std::unique_ptr<LruCache>> LruCache::Create(std::string name, LruCacheConfig config,
-                                                         prometheus::Registry& registry,
-                                                         std::function<absl::Time()> now) {
+                                                           prometheus::Registry& registry,
+                                                           std::function<absl::Time()> now) {
   if (config.max_size < 0 || config.max_item_size < 0 || config.max_item_size > config.max_size) {
     return absl::InvalidArgumentError(
         absl::StrCat("in-memory cache: max item size (", config.max_item_size,

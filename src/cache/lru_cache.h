@@ -57,8 +57,8 @@ class LruCache final : public Cache {
   // `now` is the clock used for TTLs (absl::Now when empty). Metrics go to `registry` with
   // name=`name`. InvalidArgument as ParseLruCacheConfig when the config is inconsistent.
   static absl::StatusOr<std::unique_ptr<LruCache>> Create(std::string name, LruCacheConfig config,
-                                                        prometheus::Registry& registry,
-                                                        std::function<absl::Time()> now = {});
+                                                          prometheus::Registry& registry,
+                                                          std::function<absl::Time()> now = {});
 
   void Store(std::vector<CacheItem> items, absl::Duration ttl) override;
   absl::flat_hash_map<std::string, std::string> Fetch(

@@ -29,11 +29,11 @@ MatchersCache::MatchersCache(int max_items, prometheus::Registry& registry)
       .Set(static_cast<double>(max_items_));
 }
 
-absl::StatusOr<tsdb::Matcher> MatchersCache::GetOrMake(tsdb::MatchType type,
-                                                       const std::string& name,
-                                                       const std::string& value) {
+absl::StatusOr<tsdb::Matcher> MatchersCache::GetOrCreate(tsdb::MatchType type,
+                                                         const std::string& name,
+                                                         const std::string& value) {
   if (type != tsdb::MatchType::kRegexMatch && type != tsdb::MatchType::kRegexNoMatch) {
-    return tsdb::Matcher::Make(type, name, value);
+    return tsdb::Matcher::Create(type, name, value);
   }
   requests_.Increment();
   // Unambiguous whatever bytes the name holds: type, name length, name, value.
@@ -47,7 +47,7 @@ absl::StatusOr<tsdb::Matcher> MatchersCache::GetOrMake(tsdb::MatchType type,
     }
   }
   // Compiled outside the lock: a slow regex does not hold up other requests.
-  absl::StatusOr<tsdb::Matcher> m = tsdb::Matcher::Make(type, name, value);
+  absl::StatusOr<tsdb::Matcher> m = tsdb::Matcher::Create(type, name, value);
   if (!m.ok()) return m.status();
   absl::MutexLock lock(&mu_);
   if (index_.contains(key)) return *m;  // another request compiled it meanwhile

@@ -30,9 +30,9 @@ class MatchersCache {
   // max_items >= 1.
   MatchersCache(int max_items, prometheus::Registry& registry);
 
-  // The matcher, compiled now or earlier. Errors as tsdb::Matcher::Make (never cached).
-  absl::StatusOr<tsdb::Matcher> GetOrMake(tsdb::MatchType type, const std::string& name,
-                                          const std::string& value);
+  // The matcher, compiled now or earlier. Errors as tsdb::Matcher::Create (never cached).
+  absl::StatusOr<tsdb::Matcher> GetOrCreate(tsdb::MatchType type, const std::string& name,
+                                            const std::string& value);
 
   int ItemCount() const;
 

@@ -21,23 +21,24 @@ double Metric(prometheus::Registry& reg, const std::string& name) {
 TEST(MatchersCache, CachesCompiledRegexesInAnLru) {
   prometheus::Registry reg;
   MatchersCache cache(2, reg);
-  ASSERT_OK_AND_ASSIGN(tsdb::Matcher a, cache.GetOrMake(MatchType::kRegexMatch, "job", "api|db"));
+  ASSERT_OK_AND_ASSIGN(tsdb::Matcher a, cache.GetOrCreate(MatchType::kRegexMatch, "job", "api|db"));
   EXPECT_TRUE(a.Matches("db"));
   EXPECT_FALSE(a.Matches("dbx"));
-  ASSERT_OK_AND_ASSIGN(a, cache.GetOrMake(MatchType::kRegexMatch, "job", "api|db"));
+  ASSERT_OK_AND_ASSIGN(a, cache.GetOrCreate(MatchType::kRegexMatch, "job", "api|db"));
   EXPECT_TRUE(a.Matches("api"));
-  ASSERT_OK_AND_ASSIGN(tsdb::Matcher n, cache.GetOrMake(MatchType::kRegexNoMatch, "job", "api|db"));
+  ASSERT_OK_AND_ASSIGN(tsdb::Matcher n,
+                       cache.GetOrCreate(MatchType::kRegexNoMatch, "job", "api|db"));
   EXPECT_FALSE(n.Matches("api"));  // same name and value, other type: another entry
   EXPECT_EQ(Metric(reg, "thanos_matchers_cache_requests_total"), 3);
   EXPECT_EQ(Metric(reg, "thanos_matchers_cache_hits_total"), 1);
   EXPECT_EQ(cache.ItemCount(), 2);
 
   // Equality matchers are not cached nor counted.
-  ASSERT_OK(cache.GetOrMake(MatchType::kEqual, "job", "api").status());
+  ASSERT_OK(cache.GetOrCreate(MatchType::kEqual, "job", "api").status());
   EXPECT_EQ(Metric(reg, "thanos_matchers_cache_requests_total"), 3);
 
   // A third regex evicts the least recently used one.
-  ASSERT_OK(cache.GetOrMake(MatchType::kRegexMatch, "instance", "a.*").status());
+  ASSERT_OK(cache.GetOrCreate(MatchType::kRegexMatch, "instance", "a.*").status());
   EXPECT_EQ(cache.ItemCount(), 2);
   EXPECT_EQ(Metric(reg, "thanos_matchers_cache_evicted_total"), 1);
   EXPECT_EQ(Metric(reg, "thanos_matchers_cache_items"), 2);
@@ -47,7 +48,7 @@ TEST(MatchersCache, CachesCompiledRegexesInAnLru) {
 TEST(MatchersCache, ABadRegexIsAnErrorAndNotCached) {
   prometheus::Registry reg;
   MatchersCache cache(10, reg);
-  EXPECT_THAT(cache.GetOrMake(MatchType::kRegexMatch, "job", "(unclosed"),
+  EXPECT_THAT(cache.GetOrCreate(MatchType::kRegexMatch, "job", "(unclosed"),
               StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(cache.ItemCount(), 0);
 }

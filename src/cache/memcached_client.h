@@ -44,8 +44,8 @@ class MemcachedClient {
   // dnssrv+ addresses, Unavailable when no server address resolves. Does not connect: servers
   // that are down at start-up are misses until they come up.
   static absl::StatusOr<std::unique_ptr<MemcachedClient>> Create(std::string name,
-                                                               MemcachedClientConfig config,
-                                                               prometheus::Registry& registry);
+                                                                 MemcachedClientConfig config,
+                                                                 prometheus::Registry& registry);
   ~MemcachedClient();
 
   // The hits among `keys`. Keys memcached cannot take (longer than 250 bytes, with spaces or

@@ -341,7 +341,7 @@ absl::StatusOr<std::unique_ptr<Cache>> MakeMemcachedCache() {
   MemcachedClientConfig cfg = ClientConfig({SharedMemcached::Get().address()});
   cfg.timeout = absl::Seconds(5);
   absl::StatusOr<std::unique_ptr<MemcachedClient>> client =
-      MemcachedClient::Make("conformance", cfg, *registry);
+      MemcachedClient::Create("conformance", cfg, *registry);
   if (!client.ok()) return client.status();
   return std::unique_ptr<Cache>(
       std::make_unique<MemcachedCache>("conformance", std::move(client).value(), *registry));
@@ -364,7 +364,7 @@ std::unique_ptr<IndexCache> MemcachedIndexCache(const std::string& address,
       absl::StrCat("type: MEMCACHED\nconfig:\n  addresses: [", address, "]\n  timeout: 1s\n"),
       "index-cache.yaml");
   EXPECT_TRUE(c.ok()) << c.status();
-  absl::StatusOr<std::unique_ptr<IndexCache>> cache = MakeIndexCache(*c, "index-cache.yaml", reg);
+  absl::StatusOr<std::unique_ptr<IndexCache>> cache = NewIndexCache(*c, "index-cache.yaml", reg);
   EXPECT_TRUE(cache.ok()) << cache.status();
   return std::move(cache).value();
 }

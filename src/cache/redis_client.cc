@@ -242,9 +242,9 @@ class RedisClient::Impl {
   AsyncQueue writes_;
 };
 
-absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Make(std::string name,
-                                                               RedisClientConfig config,
-                                                               prometheus::Registry& registry) {
+absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Create(std::string name,
+                                                                 RedisClientConfig config,
+                                                                 prometheus::Registry& registry) {
   // "[::1]:6379": the host is what is between the brackets.
   size_t colon = config.addr.rfind(':');
   int port = 0;

@@ -37,9 +37,9 @@ class RedisClient {
  public:
   // InvalidArgument for an addr that is not host:port. Does not connect: a redis that is down
   // at start-up is a miss until it comes up.
-  static absl::StatusOr<std::unique_ptr<RedisClient>> Make(std::string name,
-                                                           RedisClientConfig config,
-                                                           prometheus::Registry& registry);
+  static absl::StatusOr<std::unique_ptr<RedisClient>> Create(std::string name,
+                                                             RedisClientConfig config,
+                                                             prometheus::Registry& registry);
   ~RedisClient();
 
   // The hits among `keys`.

@@ -90,7 +90,7 @@ absl::StatusOr<std::unique_ptr<Cache>> MakeRedisCache() {
   RedisClientConfig cfg = ClientConfig(SharedRedis::Get().address());
   cfg.dial_timeout = cfg.read_timeout = cfg.write_timeout = absl::Seconds(5);
   absl::StatusOr<std::unique_ptr<RedisClient>> client =
-      RedisClient::Make("conformance", cfg, *registry);
+      RedisClient::Create("conformance", cfg, *registry);
   if (!client.ok()) return client.status();
   return std::unique_ptr<Cache>(
       std::make_unique<RedisCache>("conformance", std::move(client).value(), *registry));
@@ -107,8 +107,8 @@ INSTANTIATE_TEST_SUITE_P(Redis, CacheConformanceTest,
 
 TEST(RedisClient, WritesWhatThanosReadsWithTheTtl) {
   prometheus::Registry reg;
-  ASSERT_OK_AND_ASSIGN(auto client,
-                       RedisClient::Make("test", ClientConfig(SharedRedis::Get().address()), reg));
+  ASSERT_OK_AND_ASSIGN(
+      auto client, RedisClient::Create("test", ClientConfig(SharedRedis::Get().address()), reg));
   client->SetAsync("thanos-readable", "plain value", absl::Milliseconds(90500));
   ASSERT_TRUE(client->WaitForPendingWrites(absl::Seconds(10)));
   EXPECT_THAT(SharedRedis::Get().Cli({"GET", "thanos-readable"}), ::charon::testing::IsOk());
@@ -131,7 +131,7 @@ TEST(RedisClient, BatchesKeysInPipelinedMgets) {
   prometheus::Registry reg;
   RedisClientConfig cfg = ClientConfig(SharedRedis::Get().address());
   cfg.get_multi_batch_size = 7;
-  ASSERT_OK_AND_ASSIGN(auto client, RedisClient::Make("batch", cfg, reg));
+  ASSERT_OK_AND_ASSIGN(auto client, RedisClient::Create("batch", cfg, reg));
   std::vector<std::string> keys;
   for (int i = 0; i < 50; ++i) {
     keys.push_back(absl::StrCat("batch-", i));
@@ -152,7 +152,7 @@ TEST(RedisClient, AuthenticatesSelectsTheDbAndPrefixesKeys) {
   cfg.password = "s3cret";
   cfg.db = 3;
   cfg.prefix = "team-a:";
-  ASSERT_OK_AND_ASSIGN(auto client, RedisClient::Make("auth", cfg, reg));
+  ASSERT_OK_AND_ASSIGN(auto client, RedisClient::Create("auth", cfg, reg));
   client->SetAsync("k", "v", absl::Minutes(1));
   ASSERT_TRUE(client->WaitForPendingWrites(absl::Seconds(10)));
   EXPECT_THAT(client->GetMulti({"k"}), UnorderedElementsAre(Pair("k", "v")));
@@ -165,13 +165,13 @@ TEST(RedisClient, AuthenticatesSelectsTheDbAndPrefixesKeys) {
   acl.username = "charon";
   acl.password = "pw";
   acl.db = 3;
-  ASSERT_OK_AND_ASSIGN(auto user, RedisClient::Make("acl", acl, reg));
+  ASSERT_OK_AND_ASSIGN(auto user, RedisClient::Create("acl", acl, reg));
   EXPECT_THAT(user->GetMulti({"team-a:k"}), UnorderedElementsAre(Pair("team-a:k", "v")));
 
   // A wrong password: every call is a miss, counted as a server error.
   RedisClientConfig wrong = cfg;
   wrong.password = "nope";
-  ASSERT_OK_AND_ASSIGN(auto denied, RedisClient::Make("denied", wrong, reg));
+  ASSERT_OK_AND_ASSIGN(auto denied, RedisClient::Create("denied", wrong, reg));
   EXPECT_THAT(denied->GetMulti({"k"}), IsEmpty());
   EXPECT_EQ(Value(reg, "thanos_redis_operation_failures_total",
                   {{"name", "denied"}, {"reason", "server-error"}}),
@@ -182,7 +182,7 @@ TEST(RedisClient, StoppedServerIsAMissAndComesBack) {
   ASSERT_OK_AND_ASSIGN(auto server, RedisServer::Start());
   prometheus::Registry reg;
   ASSERT_OK_AND_ASSIGN(auto client,
-                       RedisClient::Make("down", ClientConfig(server->address()), reg));
+                       RedisClient::Create("down", ClientConfig(server->address()), reg));
   client->SetAsync("k", "v", absl::Minutes(1));
   ASSERT_TRUE(client->WaitForPendingWrites(absl::Seconds(10)));
   ASSERT_EQ(client->GetMulti({"k"}).size(), 1u);
@@ -209,7 +209,7 @@ TEST(RedisClient, PausedServerIsAMissNotAHang) {
   ASSERT_OK_AND_ASSIGN(auto server, RedisServer::Start());
   prometheus::Registry reg;
   ASSERT_OK_AND_ASSIGN(auto client,
-                       RedisClient::Make("paused", ClientConfig(server->address()), reg));
+                       RedisClient::Create("paused", ClientConfig(server->address()), reg));
   client->SetAsync("k", "v", absl::Minutes(1));
   ASSERT_TRUE(client->WaitForPendingWrites(absl::Seconds(10)));
   ASSERT_EQ(client->GetMulti({"k"}).size(), 1u);
@@ -233,7 +233,7 @@ TEST(RedisClient, FullWriteQueueDropsAndCounts) {
   RedisClientConfig cfg = ClientConfig(server->address());
   cfg.max_async_buffer_size = 2;
   cfg.max_async_concurrency = 1;
-  ASSERT_OK_AND_ASSIGN(auto client, RedisClient::Make("full", cfg, reg));
+  ASSERT_OK_AND_ASSIGN(auto client, RedisClient::Create("full", cfg, reg));
   ASSERT_OK(server->Pause());  // the single writer blocks on its first write
   for (int i = 0; i < 10; ++i) client->SetAsync(absl::StrCat("q", i), "v", absl::Minutes(1));
   EXPECT_GE(Value(reg, "thanos_redis_operation_skipped_total",
@@ -250,7 +250,7 @@ std::unique_ptr<IndexCache> RedisIndexCache(const std::string& addr, prometheus:
                    "\n  read_timeout: 1s\n  dial_timeout: 1s\n  write_timeout: 1s\n"),
       "index-cache.yaml");
   EXPECT_TRUE(c.ok()) << c.status();
-  absl::StatusOr<std::unique_ptr<IndexCache>> cache = MakeIndexCache(*c, "index-cache.yaml", reg);
+  absl::StatusOr<std::unique_ptr<IndexCache>> cache = NewIndexCache(*c, "index-cache.yaml", reg);
   EXPECT_TRUE(cache.ok()) << cache.status();
   return std::move(cache).value();
 }
@@ -300,7 +300,7 @@ TEST(RedisIndexCache, WritesThanosKeysAndValuesThatTwoStoresShare) {
 // The caching bucket with type REDIS.
 TEST(RedisCachingBucket, TwoBucketsShareHitsAndAStoppedRedisIsOnlyMisses) {
   ASSERT_OK_AND_ASSIGN(auto server, RedisServer::Start());
-  ASSERT_OK_AND_ASSIGN(::charon::testing::TempDir dir, ::charon::testing::TempDir::Make("rcb"));
+  ASSERT_OK_AND_ASSIGN(::charon::testing::TempDir dir, ::charon::testing::TempDir::Create("rcb"));
   objstore::ObjectMap objects = {{"01A/chunks/000001", objstore::PseudoRandomBytes(1000, 1)},
                                  {"01A/meta.json", R"({"ulid":"01A"})"}};
   ASSERT_OK(objstore::WriteObjects(dir.path(), objects));

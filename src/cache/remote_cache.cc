@@ -19,15 +19,15 @@ absl::Status Prefixed(std::string_view source, const absl::Status& s) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Cache>> MakeRemoteCache(std::string_view type,
-                                                       const config::YamlMap& backend,
-                                                       std::string_view source,
-                                                       const std::string& name,
-                                                       prometheus::Registry& registry) {
+absl::StatusOr<std::unique_ptr<Cache>> NewRemoteCache(std::string_view type,
+                                                      const config::YamlMap& backend,
+                                                      std::string_view source,
+                                                      const std::string& name,
+                                                      prometheus::Registry& registry) {
   if (type == "MEMCACHED") {
     CHARON_ASSIGN_OR_RETURN(MemcachedClientConfig mc, ParseMemcachedClientConfig(backend));
     absl::StatusOr<std::unique_ptr<MemcachedClient>> client =
-        MemcachedClient::Make(name, std::move(mc), registry);
+        MemcachedClient::Create(name, std::move(mc), registry);
     if (!client.ok()) return Prefixed(source, client.status());
     return std::unique_ptr<Cache>(
         std::make_unique<MemcachedCache>(name, std::move(client).value(), registry));
@@ -35,7 +35,7 @@ absl::StatusOr<std::unique_ptr<Cache>> MakeRemoteCache(std::string_view type,
   if (type == "REDIS") {
     CHARON_ASSIGN_OR_RETURN(RedisClientConfig rc, ParseRedisClientConfig(backend));
     absl::StatusOr<std::unique_ptr<RedisClient>> client =
-        RedisClient::Make(name, std::move(rc), registry);
+        RedisClient::Create(name, std::move(rc), registry);
     if (!client.ok()) return Prefixed(source, client.status());
     return std::unique_ptr<Cache>(
         std::make_unique<RedisCache>(name, std::move(client).value(), registry));

@@ -17,11 +17,11 @@ namespace charon::cache {
 
 // `type` is upper-cased MEMCACHED or REDIS; metrics carry name=`name`. Errors as the backend's
 // config reader and client, prefixed by `source`; InvalidArgument for another type.
-absl::StatusOr<std::unique_ptr<Cache>> MakeRemoteCache(std::string_view type,
-                                                       const config::YamlMap& backend,
-                                                       std::string_view source,
-                                                       const std::string& name,
-                                                       prometheus::Registry& registry);
+absl::StatusOr<std::unique_ptr<Cache>> NewRemoteCache(std::string_view type,
+                                                      const config::YamlMap& backend,
+                                                      std::string_view source,
+                                                      const std::string& name,
+                                                      prometheus::Registry& registry);
 
 }  // namespace charon::cache
 

@@ -28,7 +28,8 @@ absl::StatusOr<YamlMap> YamlMap::Of(const YAML::Node& node, std::string path, st
     return YamlMap(YAML::Node(YAML::NodeType::Null), std::move(path), std::move(source));
   }
   if (!node.IsMap()) {
-    return ConfigError(source, absl::StrCat(path.empty() ? "the document" : path, " must be a map"));
+    return ConfigError(source,
+                       absl::StrCat(path.empty() ? "the document" : path, " must be a map"));
   }
   return YamlMap(node, std::move(path), std::move(source));
 }

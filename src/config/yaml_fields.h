@@ -35,8 +35,7 @@ class YamlMap {
  public:
   // `node` must be a map, or absent/null (then every key is absent). `path` is how errors name
   // it ("config", "config.http_config"); "" for the document root.
-  static absl::StatusOr<YamlMap> Of(const YAML::Node& node, std::string path,
-                                    std::string source);
+  static absl::StatusOr<YamlMap> Of(const YAML::Node& node, std::string path, std::string source);
 
   // InvalidArgument naming the first key not in `allowed`.
   absl::Status AllowOnly(const std::set<std::string>& allowed) const;

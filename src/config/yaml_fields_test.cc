@@ -66,18 +66,18 @@ TEST(YamlFields, ErrorsNameTheSourceAndKeyPath) {
   int count = 0;
   absl::Duration wait;
   std::vector<std::string> list;
-  EXPECT_THAT(m.Bool("flag", &flag), StatusIs(absl::StatusCode::kInvalidArgument,
-                                               "cfg.yaml: config.flag"));
-  EXPECT_THAT(m.Int("count", &count), StatusIs(absl::StatusCode::kInvalidArgument,
-                                                "config.count must be an integer"));
-  EXPECT_THAT(m.Duration("wait", &wait), StatusIs(absl::StatusCode::kInvalidArgument,
-                                                   "config.wait is not a duration"));
+  EXPECT_THAT(m.Bool("flag", &flag),
+              StatusIs(absl::StatusCode::kInvalidArgument, "cfg.yaml: config.flag"));
+  EXPECT_THAT(m.Int("count", &count),
+              StatusIs(absl::StatusCode::kInvalidArgument, "config.count must be an integer"));
+  EXPECT_THAT(m.Duration("wait", &wait),
+              StatusIs(absl::StatusCode::kInvalidArgument, "config.wait is not a duration"));
   EXPECT_THAT(m.StringList("list", &list), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(m.AllowOnly({"flag", "count", "wait", "list"}),
               StatusIs(absl::StatusCode::kInvalidArgument, "unknown key \"nested\""));
   ASSERT_OK_AND_ASSIGN(YamlMap nested, m.Map("nested"));
-  EXPECT_THAT(nested.AllowOnly({}), StatusIs(absl::StatusCode::kInvalidArgument,
-                                             "in config.nested"));
+  EXPECT_THAT(nested.AllowOnly({}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "in config.nested"));
   EXPECT_THAT(YamlMap::Of(YAML::Load("[1, 2]"), "config", "cfg.yaml"),
               StatusIs(absl::StatusCode::kInvalidArgument, "config must be a map"));
   EXPECT_THAT(ParseYaml("a: [", "cfg.yaml"),

@@ -13,16 +13,11 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "base/errno_status.h"
 
 namespace charon::indexheader {
 
 namespace {
-
-absl::Status ErrnoStatus(int err, std::string_view op, const std::string& path) {
-  std::string msg = absl::StrCat(std::string(op), " ", path, ": ", std::strerror(err));
-  if (err == ENOENT) return absl::NotFoundError(msg);
-  return absl::UnavailableError(msg);
-}
 
 std::string DirName(const std::string& path) {
   size_t slash = path.rfind('/');
@@ -42,7 +37,7 @@ absl::StatusOr<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::string
     std::string tmp = absl::StrCat(path, ".tmp-", ::getpid(), "-", absl::Hex(n, absl::kZeroPad16));
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd >= 0) return std::unique_ptr<AtomicFile>(new AtomicFile(fd, path, std::move(tmp)));
-    if (errno != EEXIST || attempt == 8) return ErrnoStatus(errno, "create", tmp);
+    if (errno != EEXIST || attempt == 8) return base::ErrnoStatus(errno, "create", tmp);
   }
 }
 
@@ -70,7 +65,7 @@ absl::Status AtomicFile::Append(std::string_view data) {
     ssize_t n = ::write(fd_, data.data(), data.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      return ErrnoStatus(errno, "write", TmpPath());
+      return base::ErrnoStatus(errno, "write", TmpPath());
     }
     data.remove_prefix(static_cast<size_t>(n));
     written_ += static_cast<uint64_t>(n);
@@ -80,22 +75,22 @@ absl::Status AtomicFile::Append(std::string_view data) {
 
 absl::Status AtomicFile::Commit() {
   if (fd_ < 0) return absl::FailedPreconditionError("commit called twice");
-  if (::fsync(fd_) != 0) return ErrnoStatus(errno, "fsync", TmpPath());
+  if (::fsync(fd_) != 0) return base::ErrnoStatus(errno, "fsync", TmpPath());
   int fd = fd_;
   fd_ = -1;
-  if (::close(fd) != 0) return ErrnoStatus(errno, "close", TmpPath());
+  if (::close(fd) != 0) return base::ErrnoStatus(errno, "close", TmpPath());
   if (::rename(TmpPath().c_str(), path_.c_str()) != 0) {
-    return ErrnoStatus(errno, "rename", TmpPath());
+    return base::ErrnoStatus(errno, "rename", TmpPath());
   }
   committed_ = true;
   // The rename is only durable once the directory entry is.
   std::string dir = DirName(path_);
   int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) return ErrnoStatus(errno, "open", dir);
+  if (dfd < 0) return base::ErrnoStatus(errno, "open", dir);
   int rc = ::fsync(dfd);
   int err = errno;
   ::close(dfd);
-  if (rc != 0) return ErrnoStatus(err, "fsync", dir);
+  if (rc != 0) return base::ErrnoStatus(err, "fsync", dir);
   return absl::OkStatus();
 }
 

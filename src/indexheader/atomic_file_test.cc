@@ -20,7 +20,7 @@ using ::testing::IsEmpty;
 using ::testing::SizeIs;
 
 TEST(AtomicFile, PlantedLinkAtTheOldTemporaryNameIsNotWrittenThrough) {
-  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Make("atomic"));
+  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create("atomic"));
   ASSERT_OK(WriteFile(dir.Path("outside/precious"), "keep me"));
   ASSERT_OK(WriteFile(dir.Path("data/block/.keep"), ""));
   const std::string path = dir.Path("data/block/index-header");
@@ -38,7 +38,7 @@ TEST(AtomicFile, PlantedLinkAtTheOldTemporaryNameIsNotWrittenThrough) {
 }
 
 TEST(AtomicFile, WritersOfOnePathHaveTemporariesOfTheirOwn) {
-  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Make("atomic"));
+  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create("atomic"));
   const std::string path = dir.Path("index-header");
   ASSERT_OK_AND_ASSIGN(auto a, AtomicFile::Create(path));
   ASSERT_OK_AND_ASSIGN(auto b, AtomicFile::Create(path));
@@ -55,7 +55,7 @@ TEST(AtomicFile, WritersOfOnePathHaveTemporariesOfTheirOwn) {
 }
 
 TEST(AtomicFile, UncommittedFileLeavesNothing) {
-  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Make("atomic"));
+  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create("atomic"));
   const std::string path = dir.Path("index-header");
   {
     ASSERT_OK_AND_ASSIGN(auto f, AtomicFile::Create(path));

@@ -28,8 +28,8 @@ absl::StatusOr<FileSymbols> FileSymbols::Open(const ReadOnlyFile& file, uint64_t
   if (!s.ok()) return s;
   uint64_t len = base::LoadBe32(len_buf);
   if (len < 4 || len > end - begin - 8) {
-    return absl::DataLossError(absl::StrCat("symbol table length ", len,
-                                            " does not fit its section of ", end - begin, " bytes"));
+    return absl::DataLossError(absl::StrCat(
+        "symbol table length ", len, " does not fit its section of ", end - begin, " bytes"));
   }
   uint64_t content_begin = begin + 4;
   uint64_t content_end = content_begin + len;
@@ -47,8 +47,8 @@ absl::StatusOr<FileSymbols> FileSymbols::Open(const ReadOnlyFile& file, uint64_t
   uint32_t count = d.Be32();
   // Every symbol takes at least one byte, which bounds the count before we trust it.
   if (d.ok() && count > d.Remaining()) {
-    return absl::DataLossError(absl::StrCat("symbol table claims ", count, " symbols in ",
-                                            d.Remaining(), " bytes"));
+    return absl::DataLossError(
+        absl::StrCat("symbol table claims ", count, " symbols in ", d.Remaining(), " bytes"));
   }
   std::vector<uint64_t> offsets;
   offsets.reserve(count / kSampleEvery + 1);

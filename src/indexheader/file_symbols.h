@@ -49,11 +49,11 @@ class FileSymbols {
         header_symbols_offset_(header_symbols_offset) {}
 
   const ReadOnlyFile* file_;
-  uint64_t content_end_;           // file offset of the CRC
+  uint64_t content_end_;  // file offset of the CRC
   uint32_t count_;
   std::vector<uint64_t> offsets_;  // file offsets of symbols 0, 32, 64, ...
   int index_version_;
-  uint64_t index_symbols_offset_;  // v1: where the table started in the original index
+  uint64_t index_symbols_offset_;   // v1: where the table started in the original index
   uint64_t header_symbols_offset_;  // where it starts in this file
 };
 

@@ -22,7 +22,6 @@ namespace {
 constexpr uint8_t kFormatV1 = 1;
 constexpr uint64_t kHeaderLen = 14;
 
-
 }  // namespace
 
 absl::Status BuildIndexHeader(objstore::Bucket& bucket, std::string_view block_id,
@@ -43,10 +42,9 @@ absl::Status BuildIndexHeader(objstore::Bucket& bucket, std::string_view block_i
   absl::StatusOr<int> version = tsdb::DecodeIndexHeader(head);
   if (!version.ok()) return Annotate(version.status(), object);
 
-  CHARON_ASSIGN_OR_RETURN(
-      std::string toc_bytes,
-      bucket.GetRange(object, size - static_cast<int64_t>(tsdb::kIndexTocLen),
-                      static_cast<int64_t>(tsdb::kIndexTocLen)));
+  CHARON_ASSIGN_OR_RETURN(std::string toc_bytes,
+                          bucket.GetRange(object, size - static_cast<int64_t>(tsdb::kIndexTocLen),
+                                          static_cast<int64_t>(tsdb::kIndexTocLen)));
   if (toc_bytes.size() != tsdb::kIndexTocLen) {
     return absl::DataLossError(absl::StrCat(object, ": short read of the index TOC"));
   }
@@ -88,7 +86,8 @@ absl::Status BuildIndexHeader(objstore::Bucket& bucket, std::string_view block_i
   // between reads.
   std::string copied_tail;
   const std::array<ByteRange, 2> ranges = {
-      ByteRange{static_cast<int64_t>(toc->symbols), static_cast<int64_t>(toc->symbols + symbols_len)},
+      ByteRange{static_cast<int64_t>(toc->symbols),
+                static_cast<int64_t>(toc->symbols + symbols_len)},
       ByteRange{static_cast<int64_t>(toc->postings_table),
                 static_cast<int64_t>(toc->postings_table + postings_len)}};
   ParallelFetchOptions fetch{options.part_size, options.concurrency};
@@ -96,7 +95,8 @@ absl::Status BuildIndexHeader(objstore::Bucket& bucket, std::string_view block_i
       bucket, object, ranges, fetch, [&](size_t range, std::string_view bytes) -> absl::Status {
         CHARON_RETURN_IF_ERROR(checkers[range].Update(bytes));
         if (range == 1) {
-          copied_tail.append(bytes.substr(bytes.size() - std::min(bytes.size(), tsdb::kIndexTocLen)));
+          copied_tail.append(
+              bytes.substr(bytes.size() - std::min(bytes.size(), tsdb::kIndexTocLen)));
           if (copied_tail.size() > tsdb::kIndexTocLen) {
             copied_tail.erase(0, copied_tail.size() - tsdb::kIndexTocLen);
           }

@@ -4,7 +4,8 @@
 //
 //   magic 0xBAAAD792 (u32 BE) | version 1 | index version (1 byte) | postings table offset (u64 BE)
 //   | index[toc.symbols, toc.series) | index[toc.postings_table, end of index)
-//   | TOC: symbols offset (u64 BE, =14) | postings offset table offset (u64 BE) | crc32c over 16 bytes
+//   | TOC: symbols offset (u64 BE, =14) | postings offset table offset (u64 BE) | crc32c over 16
+//   bytes
 //
 // The file is written as `<path>.tmp`, fsynced and renamed to `path`, so a crash never leaves a
 // partial index-header behind, and no error leaves the .tmp file behind.

@@ -77,8 +77,8 @@ class Workspace {
   }
 
   absl::Status Build(std::string_view index, const IndexHeaderBuildOptions& options = {}) {
-    EXPECT_OK(charon::testing::WriteFile(
-        dir_->Path(absl::StrCat("bucket/", kBlock, "/index")), index));
+    EXPECT_OK(
+        charon::testing::WriteFile(dir_->Path(absl::StrCat("bucket/", kBlock, "/index")), index));
     std::filesystem::remove(HeaderPath());
     absl::Status s = BuildIndexHeader(*bucket_, kBlock, HeaderPath(), options);
     EXPECT_TRUE(AtomicFile::Temporaries(HeaderPath()).empty()) << "temporary file left behind";
@@ -265,8 +265,8 @@ TEST_P(CorruptionTest, CorruptHeaderFileFailsOpenWithDataLoss) {
         << "length " << len;
   }
   // TOC offsets bent with a recomputed CRC.
-  for (auto [field, delta] : std::vector<std::pair<int, int64_t>>{{0, 1}, {0, -1}, {8, 1}, {8, -1},
-                                                                 {8, 1 << 20}}) {
+  for (auto [field, delta] :
+       std::vector<std::pair<int, int64_t>>{{0, 1}, {0, -1}, {8, 1}, {8, -1}, {8, 1 << 20}}) {
     std::string bad = good;
     const size_t pos = good.size() - 20 + field;
     SetBe64(&bad, pos, base::LoadBe64(good.data() + pos) + delta);
@@ -283,8 +283,8 @@ TEST_P(CorruptionTest, CorruptHeaderFileFailsOpenWithDataLoss) {
 TEST(IndexHeaderBuilder, BucketErrorsPassThroughAndLeaveNoFile) {
   TestIndex index = SmallIndex(2);
   ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create("indexheader-faults"));
-  ASSERT_OK(charon::testing::WriteFile(dir.Path(absl::StrCat("bucket/", kBlock, "/index")),
-                                       index.bytes));
+  ASSERT_OK(
+      charon::testing::WriteFile(dir.Path(absl::StrCat("bucket/", kBlock, "/index")), index.bytes));
   std::unique_ptr<objstore::Bucket> base = MakeFilesystemBucket(dir.Path("bucket"));
   const std::string path = dir.Path("index-header");
   // Let the first `passes` range reads through, fail the rest: the header, the TOC, the

@@ -50,8 +50,7 @@ namespace {
 // Ids of the postings list whose #entries starts `range`.
 std::vector<uint64_t> DecodeList(std::string_view index, const IndexRange& range) {
   std::vector<uint64_t> ids;
-  if (range.start < 0 || range.end < range.start ||
-      static_cast<size_t>(range.end) > index.size()) {
+  if (range.start < 0 || range.end < range.start || static_cast<size_t>(range.end) > index.size()) {
     ADD_FAILURE() << "range [" << range.start << ", " << range.end << ") outside the index";
     return ids;
   }

@@ -44,8 +44,8 @@ class IndexHeaderReader::Impl {
 IndexHeaderReader::IndexHeaderReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 IndexHeaderReader::~IndexHeaderReader() = default;
 
-absl::StatusOr<std::unique_ptr<IndexHeaderReader>> IndexHeaderReader::Open(
-    const std::string& path, int postings_sampling) {
+absl::StatusOr<std::unique_ptr<IndexHeaderReader>> IndexHeaderReader::Open(const std::string& path,
+                                                                           int postings_sampling) {
   if (postings_sampling < 1) {
     return absl::InvalidArgumentError(
         absl::StrCat("postings sampling must be >= 1, got ", postings_sampling));
@@ -62,7 +62,8 @@ absl::StatusOr<std::unique_ptr<IndexHeaderReader>> IndexHeaderReader::Open(
   absl::Status s = file->ReadAt(0, kHeaderLen, header);
   if (!s.ok()) return s;
   if (uint32_t magic = base::LoadBe32(header); magic != kIndexHeaderMagic) {
-    return absl::DataLossError(absl::StrCat("index-header ", path, ": bad magic ", absl::Hex(magic)));
+    return absl::DataLossError(
+        absl::StrCat("index-header ", path, ": bad magic ", absl::Hex(magic)));
   }
   if (header[4] != kFormatV1) {
     return absl::DataLossError(absl::StrCat("index-header ", path, ": unknown format version ",
@@ -99,14 +100,14 @@ absl::StatusOr<std::unique_ptr<IndexHeaderReader>> IndexHeaderReader::Open(
   if (!s.ok()) return s;
   absl::StatusOr<tsdb::IndexToc> index_toc = tsdb::DecodeIndexToc(index_toc_bytes);
   if (!index_toc.ok()) {
-    return absl::DataLossError(absl::StrCat("index-header ", path, ": copied index TOC: ",
-                                            index_toc.status().message()));
+    return absl::DataLossError(
+        absl::StrCat("index-header ", path, ": copied index TOC: ", index_toc.status().message()));
   }
   if (index_toc->postings_table != index_postings_table ||
       index_postings_table >= kMaxIndexOffset || index_toc->series < index_toc->symbols ||
       index_toc->series - index_toc->symbols != postings_offset - symbols_offset) {
-    return absl::DataLossError(absl::StrCat(
-        "index-header ", path, ": header fields disagree with the copied index TOC"));
+    return absl::DataLossError(
+        absl::StrCat("index-header ", path, ": header fields disagree with the copied index TOC"));
   }
 
   auto impl = std::make_unique<Impl>(std::move(file), index_version, index_postings_table);

@@ -50,9 +50,8 @@ class PartQueue {
   // Waits for part `i` (parts are consumed in order); the error status if the fetch failed.
   absl::StatusOr<std::string> Take(size_t i) {
     absl::MutexLock lock(&mu_);
-    auto ready = [this, i]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      return stop_ || done_[i].has_value();
-    };
+    auto ready = [this, i]()
+                     ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stop_ || done_[i].has_value(); };
     mu_.Await(absl::Condition(&ready));
     if (!error_.ok()) return error_;
     if (stop_) return absl::CancelledError("fetch stopped");
@@ -105,7 +104,8 @@ absl::Status FetchRangesInOrder(
   for (size_t r = 0; r < ranges.size(); ++r) {
     const ByteRange& range = ranges[r];
     if (range.start < 0 || range.size() < 0) {
-      return absl::InvalidArgumentError(absl::StrCat("negative range [", range.start, ", ", range.end, ")"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("negative range [", range.start, ", ", range.end, ")"));
     }
     for (int64_t off = 0; off < range.size(); off += options.part_size) {
       parts.push_back({r, range.start + off, std::min(options.part_size, range.size() - off)});

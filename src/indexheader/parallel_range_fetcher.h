@@ -26,10 +26,10 @@ struct ParallelFetchOptions {
   int concurrency = 4;
 };
 
-// Calls `sink(range_index, bytes)` with consecutive pieces of each range, ranges in the given order.
-// Returns the first error: a bucket error as is, DataLoss if the object returns fewer bytes than
-// asked (it is shorter than the ranges assume), or the sink's error. No call of `sink` happens after
-// an error. InvalidArgument for a negative offset/length or non-positive options.
+// Calls `sink(range_index, bytes)` with consecutive pieces of each range, ranges in the given
+// order. Returns the first error: a bucket error as is, DataLoss if the object returns fewer bytes
+// than asked (it is shorter than the ranges assume), or the sink's error. No call of `sink` happens
+// after an error. InvalidArgument for a negative offset/length or non-positive options.
 [[nodiscard]] absl::Status FetchRangesInOrder(
     objstore::Bucket& bucket, std::string_view name, std::span<const ByteRange> ranges,
     const ParallelFetchOptions& options,

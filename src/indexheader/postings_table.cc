@@ -19,7 +19,8 @@ absl::StatusOr<CheckedTableSection> CheckPostingsTableSection(const ReadOnlyFile
   uint64_t len = base::LoadBe32(len_buf);
   if (len < 4 || len > end - begin - 8) {
     return absl::DataLossError(absl::StrCat("postings offset table length ", len,
-                                            " does not fit its section of ", end - begin, " bytes"));
+                                            " does not fit its section of ", end - begin,
+                                            " bytes"));
   }
   CheckedTableSection section{begin + 4, begin + 4 + len};
   char crc_buf[4];

@@ -10,27 +10,18 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/crc32c.h"
+#include "base/errno_status.h"
 
 namespace charon::indexheader {
 
-namespace {
-
-absl::Status ErrnoStatus(int err, std::string_view op, const std::string& path) {
-  std::string msg = absl::StrCat(std::string(op), " ", path, ": ", std::strerror(err));
-  if (err == ENOENT) return absl::NotFoundError(msg);
-  return absl::UnavailableError(msg);
-}
-
-}  // namespace
-
 absl::StatusOr<std::unique_ptr<ReadOnlyFile>> ReadOnlyFile::Open(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus(errno, "open", path);
+  if (fd < 0) return base::ErrnoStatus(errno, "open", path);
   struct stat st;
   if (::fstat(fd, &st) != 0) {
     int err = errno;
     ::close(fd);
-    return ErrnoStatus(err, "stat", path);
+    return base::ErrnoStatus(err, "stat", path);
   }
   if (!S_ISREG(st.st_mode)) {
     ::close(fd);
@@ -51,7 +42,7 @@ absl::Status ReadOnlyFile::ReadAt(uint64_t offset, size_t n, char* dst) const {
     ssize_t got = ::pread(fd_, dst, n, static_cast<off_t>(offset));
     if (got < 0) {
       if (errno == EINTR) continue;
-      return ErrnoStatus(errno, "pread", path_);
+      return base::ErrnoStatus(errno, "pread", path_);
     }
     if (got == 0) {
       return absl::DataLossError(absl::StrCat("unexpected end of ", path_, " at ", offset));

@@ -164,9 +164,9 @@ absl::StatusOr<std::unique_ptr<PostingsTable>> OpenSampledPostingsTable(
                                               layout.index_postings_table));
     }
     if (i > 0 && e.offset < prev.offset + 8) {
-      return absl::DataLossError(absl::StrCat(
-          "postings offset table: list offset ", e.offset, " of entry ", i,
-          " does not follow the previous list at ", prev.offset));
+      return absl::DataLossError(
+          absl::StrCat("postings offset table: list offset ", e.offset, " of entry ", i,
+                       " does not follow the previous list at ", prev.offset));
     }
     bool new_name = names.empty() || e.name != names.back().name;
     if (new_name) {
@@ -183,9 +183,9 @@ absl::StatusOr<std::unique_ptr<PostingsTable>> OpenSampledPostingsTable(
       }
       names.push_back({std::string(e.name), {}, 0, 0});
     } else if (e.value <= std::string_view(prev.value)) {
-      return absl::DataLossError(absl::StrCat("postings offset table: value '",
-                                              base::Absl(e.value), "' of label '",
-                                              base::Absl(e.name), "' out of order"));
+      return absl::DataLossError(absl::StrCat("postings offset table: value '", base::Absl(e.value),
+                                              "' of label '", base::Absl(e.name),
+                                              "' out of order"));
     }
     NameSamples& n = names.back();
     if (n.values % static_cast<uint64_t>(sampling) == 0) {
@@ -211,8 +211,7 @@ absl::StatusOr<std::unique_ptr<PostingsTable>> OpenSampledPostingsTable(
   }
   for (NameSamples& n : names) n.samples.shrink_to_fit();
   names.shrink_to_fit();
-  return std::unique_ptr<PostingsTable>(
-      new SampledPostingsTable(file, *section, std::move(names)));
+  return std::unique_ptr<PostingsTable>(new SampledPostingsTable(file, *section, std::move(names)));
 }
 
 }  // namespace charon::indexheader

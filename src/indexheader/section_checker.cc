@@ -18,8 +18,8 @@ absl::Status SectionChecker::Update(std::string_view bytes) {
       if (seen_ == 4) {
         len_ = base::LoadBe32(len_buf_);
         if (len_ + 8 > limit_) {
-          return absl::DataLossError(absl::StrCat(what_, ": length ", len_,
-                                                  " does not fit its region of ", limit_, " bytes"));
+          return absl::DataLossError(absl::StrCat(
+              what_, ": length ", len_, " does not fit its region of ", limit_, " bytes"));
         }
       }
     } else if (seen_ < 4 + len_) {

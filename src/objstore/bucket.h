@@ -51,8 +51,8 @@ class Bucket {
   virtual absl::StatusOr<std::string> Get(std::string_view name) = 0;
 
   // Bytes [offset, offset + length) of the object; length < 0 means to the end. A range that runs
-  // past the end is cut short at the end (an offset past the end gives an empty string), as S3 does.
-  // offset < 0 is InvalidArgument.
+  // past the end is cut short at the end (an offset past the end gives an empty string), as S3
+  // does. offset < 0 is InvalidArgument.
   virtual absl::StatusOr<std::string> GetRange(std::string_view name, int64_t offset,
                                                int64_t length) = 0;
 

@@ -11,6 +11,9 @@
 #ifndef CHARON_OBJSTORE_BUCKET_CONFORMANCE_H_
 #define CHARON_OBJSTORE_BUCKET_CONFORMANCE_H_
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <functional>
 #include <map>
 #include <memory>
@@ -20,9 +23,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "absl/time/clock.h"
 #include "objstore/bucket.h"
@@ -232,10 +232,10 @@ TEST_P(BucketConformanceTest, GetRangeCutsAtTheEnd) {
     int64_t offset, length;
     std::string want;
   };
-  const Case cases[] = {{0, -1, "0123456789"}, {0, 10, "0123456789"}, {2, 3, "234"},
-                        {0, 1, "0"},           {9, 1, "9"},           {7, 100, "789"},
-                        {3, -1, "3456789"},    {10, 5, ""},           {10, -1, ""},
-                        {50, 5, ""},           {4, 0, ""}};
+  const Case cases[] = {
+      {0, -1, "0123456789"}, {0, 10, "0123456789"}, {2, 3, "234"},      {0, 1, "0"},
+      {9, 1, "9"},           {7, 100, "789"},       {3, -1, "3456789"}, {10, 5, ""},
+      {10, -1, ""},          {50, 5, ""},           {4, 0, ""}};
   for (const Case& c : cases) {
     SCOPED_TRACE(::testing::Message() << "offset " << c.offset << " length " << c.length);
     ASSERT_OK_AND_ASSIGN(std::string got, bucket->GetRange("obj", c.offset, c.length));
@@ -273,8 +273,8 @@ TEST_P(BucketConformanceTest, LargeObjectManyRanges) {
     int64_t offset = static_cast<int64_t>(rng() % static_cast<uint64_t>(size + 100));
     int64_t length = static_cast<int64_t>(rng() % 300000);
     ASSERT_OK_AND_ASSIGN(std::string got, bucket->GetRange("big/chunks/000001", offset, length));
-    std::string want = offset >= size ? "" : data.substr(static_cast<size_t>(offset),
-                                                         static_cast<size_t>(length));
+    std::string want =
+        offset >= size ? "" : data.substr(static_cast<size_t>(offset), static_cast<size_t>(length));
     ASSERT_TRUE(got == want) << "offset " << offset << " length " << length;
   }
   ASSERT_OK_AND_ASSIGN(ObjectAttributes attrs, bucket->Attributes("big/chunks/000001"));
@@ -306,8 +306,7 @@ TEST_P(BucketConformanceTest, ConcurrentReadersSeeTheSameBytes) {
         int64_t offset = rng() % (1024 * 1024);
         int64_t length = rng() % 65536;
         absl::StatusOr<std::string> r = bucket->GetRange("big", offset, length);
-        if (!r.ok() || *r != big.substr(static_cast<size_t>(offset),
-                                                   static_cast<size_t>(length))) {
+        if (!r.ok() || *r != big.substr(static_cast<size_t>(offset), static_cast<size_t>(length))) {
           ++failures[static_cast<size_t>(t)];
         }
         absl::StatusOr<std::string> meta = bucket->Get("01AAB/meta.json");

@@ -12,11 +12,16 @@ inline constexpr int kNumBucketOps = 5;
 
 constexpr std::string_view BucketOpName(BucketOp op) {
   switch (op) {
-    case BucketOp::kIter: return "iter";
-    case BucketOp::kGet: return "get";
-    case BucketOp::kGetRange: return "get_range";
-    case BucketOp::kExists: return "exists";
-    case BucketOp::kAttributes: return "attributes";
+    case BucketOp::kIter:
+      return "iter";
+    case BucketOp::kGet:
+      return "get";
+    case BucketOp::kGetRange:
+      return "get_range";
+    case BucketOp::kExists:
+      return "exists";
+    case BucketOp::kAttributes:
+      return "attributes";
   }
   return "unknown";
 }

@@ -39,7 +39,6 @@ class ErrorBucket final : public InterceptingBucket {
   // Calls that were failed by a rule.
   int64_t InjectedFailures() const;
 
-
  private:
   struct Rule {
     Predicate when;

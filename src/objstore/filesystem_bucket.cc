@@ -13,8 +13,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "base/errno_status.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
+#include "base/unique_fd.h"
 #include "objstore/object_name.h"
 
 namespace charon::objstore {
@@ -22,39 +24,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class ScopedFd {
- public:
-  explicit ScopedFd(int fd) : fd_(fd) {}
-  ScopedFd(const ScopedFd&) = delete;
-  ScopedFd& operator=(const ScopedFd&) = delete;
-  ~ScopedFd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
-absl::Status ErrnoStatus(int err, std::string_view what, std::string_view name) {
-  std::string msg = absl::StrCat(base::Absl(what), " ", base::Absl(name), ": ", std::strerror(err));
-  if (err == ENOENT || err == ENOTDIR) return absl::NotFoundError(msg);
-  return absl::UnavailableError(msg);
-}
-
 absl::Status NotFound(std::string_view name) {
   return absl::NotFoundError(absl::StrCat("object ", base::Absl(name), " not found"));
 }
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<FilesystemBucket>> FilesystemBucket::Open(std::string_view directory) {
+absl::StatusOr<std::unique_ptr<FilesystemBucket>> FilesystemBucket::Open(
+    std::string_view directory) {
   if (directory.empty()) return absl::InvalidArgumentError("filesystem bucket: empty directory");
   std::error_code ec;
   fs::path root = fs::absolute(fs::path(directory), ec).lexically_normal();
   if (ec) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("filesystem bucket: bad directory ", base::Absl(directory), ": ", ec.message()));
+    return absl::InvalidArgumentError(absl::StrCat("filesystem bucket: bad directory ",
+                                                   base::Absl(directory), ": ", ec.message()));
   }
   std::string s = root.string();
   while (s.size() > 1 && s.back() == '/') s.pop_back();
@@ -76,7 +59,8 @@ absl::Status FilesystemBucket::Iter(std::string_view dir,
     for (; !ec && it != end; it.increment(ec)) {
       std::error_code type_ec;
       if (!it->is_regular_file(type_ec)) continue;
-      names.push_back(absl::StrCat(prefix, fs::relative(it->path(), base, type_ec).generic_string()));
+      names.push_back(
+          absl::StrCat(prefix, fs::relative(it->path(), base, type_ec).generic_string()));
     }
   } else {
     fs::directory_iterator it(base, ec), end;
@@ -107,16 +91,17 @@ absl::StatusOr<std::string> FilesystemBucket::Read(std::string_view name, int64_
                                                    int64_t length) {
   CHARON_RETURN_IF_ERROR(ValidateObjectName(name));
   if (offset < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("negative offset ", offset, " for ", base::Absl(name)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("negative offset ", offset, " for ", base::Absl(name)));
   }
   std::string path = absl::StrCat(root_, "/", base::Absl(name));
-  ScopedFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  base::UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     if (errno == ENOENT || errno == ENOTDIR) return NotFound(name);
-    return ErrnoStatus(errno, "opening", name);
+    return base::ErrnoStatus(errno, "opening", name);
   }
   struct stat st {};
-  if (fstat(fd.get(), &st) != 0) return ErrnoStatus(errno, "stat", name);
+  if (fstat(fd.get(), &st) != 0) return base::ErrnoStatus(errno, "stat", name);
   if (!S_ISREG(st.st_mode)) return NotFound(name);
   int64_t size = st.st_size;
   if (offset >= size) return std::string();
@@ -128,7 +113,7 @@ absl::StatusOr<std::string> FilesystemBucket::Read(std::string_view name, int64_
                       static_cast<off_t>(offset) + static_cast<off_t>(done));
     if (n < 0) {
       if (errno == EINTR) continue;
-      return ErrnoStatus(errno, "reading", name);
+      return base::ErrnoStatus(errno, "reading", name);
     }
     if (n == 0) break;  // the file shrank since fstat
     done += static_cast<size_t>(n);
@@ -137,7 +122,9 @@ absl::StatusOr<std::string> FilesystemBucket::Read(std::string_view name, int64_
   return out;
 }
 
-absl::StatusOr<std::string> FilesystemBucket::Get(std::string_view name) { return Read(name, 0, -1); }
+absl::StatusOr<std::string> FilesystemBucket::Get(std::string_view name) {
+  return Read(name, 0, -1);
+}
 
 absl::StatusOr<std::string> FilesystemBucket::GetRange(std::string_view name, int64_t offset,
                                                        int64_t length) {
@@ -150,7 +137,7 @@ absl::StatusOr<bool> FilesystemBucket::Exists(std::string_view name) {
   struct stat st {};
   if (stat(path.c_str(), &st) != 0) {
     if (errno == ENOENT || errno == ENOTDIR) return false;
-    return ErrnoStatus(errno, "stat", name);
+    return base::ErrnoStatus(errno, "stat", name);
   }
   return S_ISREG(st.st_mode);
 }
@@ -161,7 +148,7 @@ absl::StatusOr<ObjectAttributes> FilesystemBucket::Attributes(std::string_view n
   struct stat st {};
   if (stat(path.c_str(), &st) != 0) {
     if (errno == ENOENT || errno == ENOTDIR) return NotFound(name);
-    return ErrnoStatus(errno, "stat", name);
+    return base::ErrnoStatus(errno, "stat", name);
   }
   if (!S_ISREG(st.st_mode)) return NotFound(name);
   ObjectAttributes attrs;

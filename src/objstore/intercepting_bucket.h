@@ -28,8 +28,7 @@ class InterceptingBucket : public BucketWrapper {
                     const std::function<absl::Status(std::string_view name)>& fn,
                     IterOptions options = {}) final;
   absl::StatusOr<std::string> Get(std::string_view name) final;
-  absl::StatusOr<std::string> GetRange(std::string_view name, int64_t offset,
-                                       int64_t length) final;
+  absl::StatusOr<std::string> GetRange(std::string_view name, int64_t offset, int64_t length) final;
   absl::StatusOr<bool> Exists(std::string_view name) final;
   absl::StatusOr<ObjectAttributes> Attributes(std::string_view name) final;
 

@@ -26,8 +26,9 @@ MetricsBucket::MetricsBucket(std::shared_ptr<Bucket> inner, std::string bucket_l
                     .Register(registry);
   auto& failures = prometheus::BuildCounter()
                        .Name("thanos_objstore_bucket_operation_failures_total")
-                       .Help("Total number of operations against a bucket that failed, but were "
-                             "not expected to fail in certain way from caller perspective.")
+                       .Help(
+                           "Total number of operations against a bucket that failed, but were "
+                           "not expected to fail in certain way from caller perspective.")
                        .Register(registry);
   auto& duration = prometheus::BuildHistogram()
                        .Name("thanos_objstore_bucket_operation_duration_seconds")
@@ -44,8 +45,8 @@ MetricsBucket::MetricsBucket(std::shared_ptr<Bucket> inner, std::string bucket_l
   const prometheus::Histogram::BucketBoundaries sizes = SizeBuckets();
   for (int i = 0; i < kNumBucketOps; ++i) {
     const auto op = static_cast<BucketOp>(i);
-    const std::map<std::string, std::string> labels = {{"bucket", bucket_label},
-                                                       {"operation", std::string(BucketOpName(op))}};
+    const std::map<std::string, std::string> labels = {
+        {"bucket", bucket_label}, {"operation", std::string(BucketOpName(op))}};
     OpMetrics& m = ops_[i];
     m.calls = &calls.Add(labels);
     m.failures = &failures.Add(labels);

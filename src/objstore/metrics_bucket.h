@@ -2,7 +2,8 @@
 // {bucket, operation} with the operation names of bucket_op.h:
 //   thanos_objstore_bucket_operations_total            calls started
 //   thanos_objstore_bucket_operation_failures_total    calls that failed (NotFound is an expected
-//                                                      answer, not a failure, as upstream counts it)
+//                                                      answer, not a failure, as upstream counts
+//                                                      it)
 //   thanos_objstore_bucket_operation_duration_seconds  histogram of call latency
 //   thanos_objstore_bucket_operation_fetched_bytes_total  bytes returned by get / get_range
 //   thanos_objstore_bucket_operation_transferred_bytes histogram of bytes per get / get_range
@@ -32,13 +33,12 @@ class MetricsBucket final : public InterceptingBucket {
   MetricsBucket(std::shared_ptr<Bucket> inner, std::string bucket_label,
                 prometheus::Registry& registry);
 
-
  private:
   struct OpMetrics {
     prometheus::Counter* calls = nullptr;
     prometheus::Counter* failures = nullptr;
     prometheus::Histogram* duration = nullptr;
-    prometheus::Counter* fetched_bytes = nullptr;       // get and get_range only
+    prometheus::Counter* fetched_bytes = nullptr;        // get and get_range only
     prometheus::Histogram* transferred_bytes = nullptr;  // get and get_range only
   };
   // Counts the outcome of one finished call.

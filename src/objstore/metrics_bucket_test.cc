@@ -71,7 +71,8 @@ TEST(MetricsBucket, CountsCallsFailuresBytesAndNotFoundIsNoFailure) {
   EXPECT_EQ(Value(registry, "thanos_objstore_bucket_operation_failures_total", "get_range"), 1);
   EXPECT_EQ(Value(registry, "thanos_objstore_bucket_operation_failures_total", "get"), 0)
       << "NotFound is an answer, not a failure";
-  EXPECT_EQ(Value(registry, "thanos_objstore_bucket_operation_fetched_bytes_total", "get_range"), 5);
+  EXPECT_EQ(Value(registry, "thanos_objstore_bucket_operation_fetched_bytes_total", "get_range"),
+            5);
   EXPECT_EQ(Value(registry, "thanos_objstore_bucket_operation_fetched_bytes_total", "get"), 2);
   EXPECT_EQ(Value(registry, "thanos_objstore_bucket_operation_duration_seconds", "get_range"), 1)
       << "only successful calls are timed";

@@ -1,10 +1,9 @@
-#include <filesystem>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <map>
 #include <prometheus/registry.h>
+
+#include <filesystem>
+#include <map>
 
 #include "objstore/bucket_config.h"
 #include "objstore/bucket_conformance.h"
@@ -24,7 +23,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 absl::StatusOr<std::unique_ptr<Bucket>> MakeFilesystem(const ObjectMap& objects,
-                                                        const std::string& scratch) {
+                                                       const std::string& scratch) {
   absl::Status s = WriteObjects(scratch + "/root", objects);
   if (!s.ok()) return s;
   absl::StatusOr<std::unique_ptr<FilesystemBucket>> b = FilesystemBucket::Open(scratch + "/root");
@@ -53,12 +52,13 @@ absl::StatusOr<std::unique_ptr<Bucket>> MakeCountingOverError(const ObjectMap& o
   return std::unique_ptr<Bucket>(std::make_unique<CountingBucket>(std::move(errors)));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Buckets, BucketConformanceTest,
-    ::testing::Values(BucketConformanceParam{"Filesystem", MakeFilesystem},
-                      BucketConformanceParam{"PrefixedFilesystem", MakePrefixed},
-                      BucketConformanceParam{"CountingOverErrorOverFilesystem", MakeCountingOverError}),
-    BucketConformanceParamName);
+INSTANTIATE_TEST_SUITE_P(Buckets, BucketConformanceTest,
+                         ::testing::Values(BucketConformanceParam{"Filesystem", MakeFilesystem},
+                                           BucketConformanceParam{"PrefixedFilesystem",
+                                                                  MakePrefixed},
+                                           BucketConformanceParam{"CountingOverErrorOverFilesystem",
+                                                                  MakeCountingOverError}),
+                         BucketConformanceParamName);
 
 TEST(ObjectName, ValidAndInvalid) {
   for (std::string ok : {"a", "a/b", "01AAA/chunks/000001", "a.b/..c", "with space", "..."}) {
@@ -68,7 +68,8 @@ TEST(ObjectName, ValidAndInvalid) {
   for (std::string bad : std::vector<std::string>{"", "/a", "a/", "a//b", ".", "..", "a/./b",
                                                   "a/../b", std::string("a\0b", 3)}) {
     SCOPED_TRACE(bad);
-    EXPECT_THAT(ValidateObjectName(bad), ::charon::testing::StatusIs(absl::StatusCode::kInvalidArgument));
+    EXPECT_THAT(ValidateObjectName(bad),
+                ::charon::testing::StatusIs(absl::StatusCode::kInvalidArgument));
   }
   std::string dir = "unset";
   ASSERT_OK(NormalizeDir("", &dir));
@@ -83,7 +84,8 @@ TEST(ObjectName, ValidAndInvalid) {
 }
 
 TEST(FilesystemBucket, OpenNeedsADirectoryNameButNotAnExistingDirectory) {
-  EXPECT_THAT(FilesystemBucket::Open(""), ::charon::testing::StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(FilesystemBucket::Open(""),
+              ::charon::testing::StatusIs(absl::StatusCode::kInvalidArgument));
   ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create("fs"));
   ASSERT_OK_AND_ASSIGN(auto bucket, FilesystemBucket::Open(dir.Path("not-yet/")));
   EXPECT_EQ(bucket->Name(), "FILESYSTEM:" + dir.Path("not-yet"));
@@ -155,8 +157,9 @@ TEST(ErrorBucket, InjectsErrorsForMatchingCallsOnly) {
   ASSERT_OK_AND_ASSIGN(auto fs, FilesystemBucket::Open(dir.path()));
   ErrorBucket errors(std::move(fs));
   errors.FailOp(BucketOp::kGetRange, "/index", absl::UnavailableError("injected"));
-  errors.FailWhen([](BucketOp op, std::string_view name) { return op == BucketOp::kIter && name.empty(); },
-                  absl::DeadlineExceededError("slow"));
+  errors.FailWhen(
+      [](BucketOp op, std::string_view name) { return op == BucketOp::kIter && name.empty(); },
+      absl::DeadlineExceededError("slow"));
   EXPECT_THAT(errors.GetRange("01A/index", 0, 1),
               ::charon::testing::StatusIs(absl::StatusCode::kUnavailable, "injected"));
   ASSERT_OK_AND_ASSIGN(std::string whole, errors.Get("01A/index"));
@@ -179,7 +182,8 @@ struct ConfigCase {
 
 TEST(NewBucketFromYaml, Errors) {
   const ConfigCase cases[] = {
-      {"malformed", "type: [FILESYSTEM", absl::StatusCode::kInvalidArgument, "objstore.yml: parsing YAML"},
+      {"malformed", "type: [FILESYSTEM", absl::StatusCode::kInvalidArgument,
+       "objstore.yml: parsing YAML"},
       {"empty", "", absl::StatusCode::kInvalidArgument, "\"type\" is required"},
       {"not a map", "- a\n- b\n", absl::StatusCode::kInvalidArgument, "must be a map"},
       {"unknown top key", "type: FILESYSTEM\nconfig: {directory: /x}\nprefx: a\n",
@@ -207,10 +211,10 @@ TEST(NewBucketFromYaml, Errors) {
 TEST(NewBucketFromYaml, EnabledHedgingRegistersItsCounters) {
   prometheus::Registry registry;
   ASSERT_OK_AND_ASSIGN(
-      auto bucket,
-      NewBucketFromYaml("type: S3\nconfig:\n  bucket: b\n  endpoint: 127.0.0.1:9\n  insecure: true\n"
-                        "hedging_config: {enabled: true, up_to: 2, quantile: 0.5}\n",
-                        "objstore.yml", &registry));
+      auto bucket, NewBucketFromYaml(
+                       "type: S3\nconfig:\n  bucket: b\n  endpoint: 127.0.0.1:9\n  insecure: true\n"
+                       "hedging_config: {enabled: true, up_to: 2, quantile: 0.5}\n",
+                       "objstore.yml", &registry));
   std::map<std::string, std::string> buckets;
   for (const prometheus::MetricFamily& f : registry.Collect()) {
     ASSERT_EQ(f.metric.size(), 1u);
@@ -236,9 +240,9 @@ TEST(NewBucketFromYaml, FilesystemWithPrefix) {
   EXPECT_THAT(names, ElementsAre("01A/"));
   EXPECT_THAT(bucket->Name(), HasSubstr("FILESYSTEM:"));
 
-  ASSERT_OK_AND_ASSIGN(auto plain,
-                       NewBucketFromYaml("type: FILESYSTEM\nconfig: {directory: " + dir.path() + "}\n",
-                                         "--objstore.config"));
+  ASSERT_OK_AND_ASSIGN(
+      auto plain, NewBucketFromYaml("type: FILESYSTEM\nconfig: {directory: " + dir.path() + "}\n",
+                                    "--objstore.config"));
   ASSERT_OK_AND_ASSIGN(auto all, ListAll(*plain, "", false));
   EXPECT_THAT(all, ElementsAre("01B/", "tenant/"));
 }

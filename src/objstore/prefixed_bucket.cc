@@ -61,6 +61,8 @@ absl::StatusOr<ObjectAttributes> PrefixedBucket::Attributes(std::string_view nam
   return BucketWrapper::Attributes(full);
 }
 
-std::string PrefixedBucket::Name() const { return absl::StrCat(BucketWrapper::Name(), "/", prefix_); }
+std::string PrefixedBucket::Name() const {
+  return absl::StrCat(BucketWrapper::Name(), "/", prefix_);
+}
 
 }  // namespace charon::objstore

@@ -26,9 +26,9 @@ bool IsSegmentName(std::string_view base) {
 
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<const Block>> Block::Open(std::shared_ptr<objstore::Bucket> bucket,
-                                                         std::shared_ptr<const tsdb::BlockMeta> meta,
-                                                         const BlockLoadOptions& options) {
+absl::StatusOr<std::shared_ptr<const Block>> Block::Open(
+    std::shared_ptr<objstore::Bucket> bucket, std::shared_ptr<const tsdb::BlockMeta> meta,
+    const BlockLoadOptions& options) {
   std::shared_ptr<Block> b(new Block());
   b->bucket_ = std::move(bucket);
   b->meta_ = std::move(meta);
@@ -93,7 +93,8 @@ absl::Status BlockReadError(const Block& block, std::string_view what, const abs
     default:
       code = absl::StatusCode::kUnavailable;
   }
-  std::string message = absl::StrCat("block ", block.id(), ": ", base::Absl(what), ": ", s.message());
+  std::string message =
+      absl::StrCat("block ", block.id(), ": ", base::Absl(what), ": ", s.message());
   if (code == absl::StatusCode::kNotFound) {
     absl::StrAppend(&message, " (the block may have been deleted while the query ran)");
   }

@@ -1,7 +1,8 @@
 // Block: one loaded TSDB block as the store serves it: its meta.json, the index-header reader
 // answering label and postings-offset questions locally, and the bucket holding its index and
-// chunk segments. Immutable after Open(); shared (shared_ptr<const Block>) between the block set and
-// in-flight queries, so a block dropped by a sync stays readable until the last query releases it.
+// chunk segments. Immutable after Open(); shared (shared_ptr<const Block>) between the block set
+// and in-flight queries, so a block dropped by a sync stays readable until the last query releases
+// it.
 #ifndef CHARON_STORE_BLOCK_H_
 #define CHARON_STORE_BLOCK_H_
 

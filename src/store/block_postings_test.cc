@@ -41,7 +41,7 @@ TEST(BlockPostings, EntryChangedToAnotherValidRefIsDataLossNotAWrongSeries) {
                      60'000, 10);
   b.AddRegularSeries(Metric("up", "a"), testing::kFixtureStartMs, 60'000, 10);
   b.AddRegularSeries(Metric("up", "b"), testing::kFixtureStartMs, 60'000, 10);
-  ASSERT_OK_AND_ASSIGN(testing::TempDir dir, testing::TempDir::Make());
+  ASSERT_OK_AND_ASSIGN(testing::TempDir dir, testing::TempDir::Create());
   ASSERT_OK_AND_ASSIGN(std::vector<std::string> blocks, b.WriteBlocks(dir.Path("bucket")));
   ASSERT_EQ(blocks.size(), 1u);
   const std::string index_path = blocks[0] + "/index";
@@ -62,7 +62,7 @@ TEST(BlockPostings, EntryChangedToAnotherValidRefIsDataLossNotAWrongSeries) {
 
   ASSERT_OK_AND_ASSIGN(auto fs, objstore::FilesystemBucket::Open(dir.Path("bucket")));
   std::shared_ptr<objstore::Bucket> bucket = std::move(fs);
-  ASSERT_OK_AND_ASSIGN(testing::TempDir data_dir, testing::TempDir::Make());
+  ASSERT_OK_AND_ASSIGN(testing::TempDir data_dir, testing::TempDir::Create());
   BucketStoreOptions opts;
   opts.load.data_dir = data_dir.path();
   prometheus::Registry registry;

@@ -17,7 +17,7 @@ double Seconds(absl::Time since) { return absl::ToDoubleSeconds(absl::Now() - si
 absl::Status BucketStore::LoadBlock(std::shared_ptr<const tsdb::BlockMeta> meta) {
   absl::Time start = absl::Now();
   metrics_.block_loads.Increment();
-  auto block = Block::Load(bucket_, meta, options_.load);
+  auto block = Block::Open(bucket_, meta, options_.load);
   if (!block.ok()) {
     metrics_.block_load_failures.Increment();
     // A failed block must not leave a half-built local directory behind.

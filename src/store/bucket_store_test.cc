@@ -501,12 +501,12 @@ TEST_F(BucketStoreTest, BucketErrorsAreUnavailableAndDeletedBlocksNotFound) {
 TEST_F(BucketStoreTest, WarmSeriesMakesNoIndexReadsWithTheIndexCache) {
   auto counter = std::make_shared<IndexReadCounter>(bucket_);
   prometheus::Registry registry;
-  testing::TempDir data = testing::TempDir::Make().value();
+  testing::TempDir data = testing::TempDir::Create().value();
   BucketStoreOptions opts;
   opts.load.data_dir = data.path();
   opts.series_batch_size = 7;
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<cache::IndexCache> index_cache,
-                       cache::MakeDefaultIndexCache(250 << 20, registry));
+                       cache::NewDefaultIndexCache(250 << 20, registry));
   opts.index_cache = std::move(index_cache);
   BucketStore store(counter, AllBlocks(counter), opts, registry);
   ASSERT_OK(store.InitialSync());

@@ -68,8 +68,8 @@ class ManyBlocksTest : public ::testing::TestWithParam<int> {
     return req;
   }
 
-  testing::TempDir root_ = testing::TempDir::Make().value();
-  testing::TempDir data_dir_ = testing::TempDir::Make().value();
+  testing::TempDir root_ = testing::TempDir::Create().value();
+  testing::TempDir data_dir_ = testing::TempDir::Create().value();
   prometheus::Registry registry_;
   BucketStoreOptions options_;
   std::shared_ptr<WaveBucket> waves_;

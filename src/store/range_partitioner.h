@@ -27,7 +27,8 @@ struct Part {
 
 // `ranges` must be sorted by start (overlaps allowed). Returns parts in ascending order; every
 // input range lies inside exactly the part whose [first, last] contains its index.
-std::vector<Part> PartitionRanges(std::span<const ByteRange> ranges, int64_t max_gap = kDefaultMaxGap);
+std::vector<Part> PartitionRanges(std::span<const ByteRange> ranges,
+                                  int64_t max_gap = kDefaultMaxGap);
 
 }  // namespace charon::store
 

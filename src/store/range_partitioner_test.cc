@@ -20,7 +20,9 @@ TEST(PartitionRanges, Table) {
       {"gap within limit merges", {{0, 10}, {15, 20}}, 5, {{0, 20, 0, 1}}},
       {"gap over limit splits", {{0, 10}, {16, 20}}, 5, {{0, 10, 0, 0}, {16, 20, 1, 1}}},
       {"overlaps merge", {{0, 10}, {5, 8}, {9, 30}}, 0, {{0, 30, 0, 2}}},
-      {"contained range keeps end", {{0, 100}, {10, 20}, {120, 130}}, 10,
+      {"contained range keeps end",
+       {{0, 100}, {10, 20}, {120, 130}},
+       10,
        {{0, 100, 0, 1}, {120, 130, 2, 2}}},
   };
   for (const auto& c : cases) {

@@ -31,8 +31,8 @@ bool ChunkEqual(const AggrChunk& a, const AggrChunk& b) {
     if (x.has_value() != y.has_value()) return false;
     return !x || (x->encoding == y->encoding && x->hash == y->hash && x->data == y->data);
   };
-  return same(a.raw, b.raw) && same(a.count, b.count) && same(a.sum, b.sum) &&
-         same(a.min, b.min) && same(a.max, b.max) && same(a.counter, b.counter);
+  return same(a.raw, b.raw) && same(a.count, b.count) && same(a.sum, b.sum) && same(a.min, b.min) &&
+         same(a.max, b.max) && same(a.counter, b.counter);
 }
 
 }  // namespace

@@ -36,14 +36,14 @@ const std::string& BucketDir(int blocks) {
   static auto* temps = new std::vector<testing::TempDir>();
   auto it = dirs->find(blocks);
   if (it != dirs->end()) return it->second;
-  temps->push_back(testing::TempDir::Make().value());
+  temps->push_back(testing::TempDir::Create().value());
   auto dir = WriteBlockCopies(OneBlock(), temps->back().path(), blocks);
   if (!dir.ok()) std::abort();
   return (*dirs)[blocks] = *dir;
 }
 
 struct Setup {
-  testing::TempDir data = testing::TempDir::Make().value();
+  testing::TempDir data = testing::TempDir::Create().value();
   prometheus::Registry registry;
   std::shared_ptr<WaveBucket> waves;
   std::unique_ptr<BucketStore> store;

@@ -38,8 +38,8 @@ TEST(SeriesTransform, InsertsOverridesAndRemoves) {
 // order a full sort gives, for random label sets with many prefix relations.
 TEST(OrderRestorer, MatchesFullSortOnRandomSets) {
   const std::vector<std::string> names = {"__name__", "a", "b", "d", "m", "z"};
-  for (const Labels& ext : {L({{"c", "x"}}), L({{"zz", "x"}}), L({{"a0", "1"}, {"n", "2"}}),
-                            L({{"0", "x"}})}) {
+  for (const Labels& ext :
+       {L({{"c", "x"}}), L({{"zz", "x"}}), L({{"a0", "1"}, {"n", "2"}}), L({{"0", "x"}})}) {
     std::mt19937 rng(42);
     std::vector<Labels> index;
     for (int i = 0; i < 400; ++i) {

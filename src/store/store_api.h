@@ -111,6 +111,7 @@ struct SeriesResult {
   QueryStats stats;
 };
 
+// The selection of a LabelNames call; LabelValues asks the same of one label.
 struct LabelNamesRequest {
   int64_t start = std::numeric_limits<int64_t>::min();
   int64_t end = std::numeric_limits<int64_t>::max();
@@ -122,16 +123,8 @@ struct LabelNamesRequest {
   CallContext call;
 };
 
-struct LabelValuesRequest {
+struct LabelValuesRequest : LabelNamesRequest {
   std::string label;
-  int64_t start = std::numeric_limits<int64_t>::min();
-  int64_t end = std::numeric_limits<int64_t>::max();
-  std::vector<tsdb::Matcher> matchers;
-  std::vector<std::string> without_replica_labels;
-  int64_t limit = 0;
-  std::vector<tsdb::Matcher> block_matchers;
-  std::string tenant = "default-tenant";
-  CallContext call;
 };
 
 struct LabelsResult {

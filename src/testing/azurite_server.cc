@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "base/percent_encoding.h"
 #include "base/strings.h"
 #include "objstore/azure/shared_key.h"
 #include "objstore/http/http_client.h"
@@ -88,15 +89,15 @@ absl::Status AzuriteServer::Put(std::string url, std::string body, bool blob,
 }
 
 absl::Status AzuriteServer::CreateContainer(std::string_view container) {
-  return Put(
-      absl::StrCat(BlobEndpoint(), "/", http::UrlEncode(container, false), "?restype=container"),
-      "", /*blob=*/false, absl::StrCat("create container ", base::Absl(container)));
+  return Put(absl::StrCat(BlobEndpoint(), "/", base::PercentEncode(container, false),
+                          "?restype=container"),
+             "", /*blob=*/false, absl::StrCat("create container ", base::Absl(container)));
 }
 
 absl::Status AzuriteServer::PutBlob(std::string_view container, std::string_view name,
                                     std::string_view data) {
-  return Put(absl::StrCat(BlobEndpoint(), "/", http::UrlEncode(container, false), "/",
-                          http::UrlEncode(name, /*keep_slash=*/true)),
+  return Put(absl::StrCat(BlobEndpoint(), "/", base::PercentEncode(container, false), "/",
+                          base::PercentEncode(name, /*keep_slash=*/true)),
              std::string(data), /*blob=*/true,
              absl::StrCat("put blob ", base::Absl(name), " in ", base::Absl(container)));
 }

@@ -55,7 +55,11 @@ bool ValidUtf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    size_t len = c < 0x80           ? 1
+                 : (c >> 5) == 0x6  ? 2
+                 : (c >> 4) == 0xE  ? 3
+                 : (c >> 3) == 0x1E ? 4
+                                    : 0;
     if (len == 0 || i + len > s.size()) return false;
     for (size_t k = 1; k < len; ++k) {
       if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
@@ -75,7 +79,8 @@ std::string_view NameOf(const tsdb::Labels& ls) {
 // For error messages only; quoting is approximate.
 std::string Describe(const tsdb::Labels& ls) {
   std::string out = "{";
-  for (const tsdb::Label& l : ls) absl::StrAppend(&out, out.size() > 1 ? ", " : "", l.name, "=\"", l.value, "\"");
+  for (const tsdb::Label& l : ls)
+    absl::StrAppend(&out, out.size() > 1 ? ", " : "", l.name, "=\"", l.value, "\"");
   return out + "}";
 }
 
@@ -126,10 +131,14 @@ void AppendTimestamp(int64_t t_ms, std::string& out) {
 
 std::string_view TypeName(MetricType t) {
   switch (t) {
-    case MetricType::kGauge: return "gauge";
-    case MetricType::kCounter: return "counter";
-    case MetricType::kHistogram: return "histogram";
-    case MetricType::kUnknown: return "unknown";
+    case MetricType::kGauge:
+      return "gauge";
+    case MetricType::kCounter:
+      return "counter";
+    case MetricType::kHistogram:
+      return "histogram";
+    case MetricType::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -171,22 +180,23 @@ absl::Status GenerateIntoCache(const std::string& text, const fs::path& entry) {
   fs::create_directories(entry.parent_path(), ec);
   if (ec) return absl::UnavailableError(absl::StrCat("mkdir ", entry.parent_path().string()));
   std::random_device rd;
-  fs::path tmp = entry.parent_path() /
-                 absl::StrCat(entry.filename().string(), ".tmp-", getpid(), "-", rd());
+  fs::path tmp =
+      entry.parent_path() / absl::StrCat(entry.filename().string(), ".tmp-", getpid(), "-", rd());
   fs::path input = tmp.string() + ".om";
   CHARON_RETURN_IF_ERROR(WriteFile(input.string(), text));
   fs::create_directories(tmp, ec);
-  absl::StatusOr<CommandResult> r =
-      RunCommand({PromtoolBinary(), "tsdb", "create-blocks-from", "openmetrics", "-q",
-                  input.string(), tmp.string()});
+  absl::StatusOr<CommandResult> r = RunCommand({PromtoolBinary(), "tsdb", "create-blocks-from",
+                                                "openmetrics", "-q", input.string(), tmp.string()});
   fs::remove(input, ec);
   absl::Status status;
   if (!r.ok()) {
     status = r.status();
   } else if (r->exit_code != 0) {
-    status = absl::UnavailableError(absl::StrCat("promtool create-blocks-from exited with ",
-                                                 r->exit_code, ": ", r->stderr_text, r->stdout_text));
-  } else if (std::rename(tmp.c_str(), entry.c_str()) != 0 && errno != ENOTEMPTY && errno != EEXIST) {
+    status =
+        absl::UnavailableError(absl::StrCat("promtool create-blocks-from exited with ",
+                                            r->exit_code, ": ", r->stderr_text, r->stdout_text));
+  } else if (std::rename(tmp.c_str(), entry.c_str()) != 0 && errno != ENOTEMPTY &&
+             errno != EEXIST) {
     status = absl::UnavailableError(absl::StrCat("rename to ", entry.string()));
   }
   fs::remove_all(tmp, ec);
@@ -235,7 +245,8 @@ BlockBuilder& BlockBuilder::AddSeries(tsdb::Labels labels, std::vector<Sample> s
   for (size_t i = 0; i < labels.size() && status_.ok(); ++i) {
     const tsdb::Label& l = labels[i];
     if (!ValidLabelName(l.name) || (i > 0 && labels[i - 1].name == l.name)) {
-      status_ = absl::InvalidArgumentError(absl::StrCat("bad or repeated label name '", l.name, "'"));
+      status_ =
+          absl::InvalidArgumentError(absl::StrCat("bad or repeated label name '", l.name, "'"));
     } else if (!ValidUtf8(l.value)) {
       status_ = absl::InvalidArgumentError(absl::StrCat("label ", l.name, " is not UTF-8"));
     }
@@ -254,9 +265,8 @@ BlockBuilder& BlockBuilder::AddSeries(tsdb::Labels labels, std::vector<Sample> s
   return *this;
 }
 
-BlockBuilder& BlockBuilder::AddRegularSeries(tsdb::Labels labels, int64_t start_ms,
-                                             int64_t step_ms, int count,
-                                             std::function<double(int)> value) {
+BlockBuilder& BlockBuilder::AddRegularSeries(tsdb::Labels labels, int64_t start_ms, int64_t step_ms,
+                                             int count, std::function<double(int)> value) {
   std::vector<Sample> samples;
   samples.reserve(static_cast<size_t>(std::max(count, 0)));
   for (int i = 0; i < count; ++i) {
@@ -308,13 +318,13 @@ absl::StatusOr<std::string> BlockBuilder::FamilyOf(const std::string& metric_nam
     if (declared->second == MetricType::kGauge || declared->second == MetricType::kUnknown) {
       return metric_name;
     }
-    return absl::InvalidArgumentError(
-        absl::StrCat(metric_name, " needs a suffix for its type ", base::Absl(TypeName(declared->second))));
+    return absl::InvalidArgumentError(absl::StrCat(metric_name, " needs a suffix for its type ",
+                                                   base::Absl(TypeName(declared->second))));
   }
   static const std::vector<std::pair<std::string_view, MetricType>> kSuffixes = {
-      {"_total", MetricType::kCounter},      {"_created", MetricType::kCounter},
-      {"_bucket", MetricType::kHistogram},   {"_sum", MetricType::kHistogram},
-      {"_count", MetricType::kHistogram},    {"_created", MetricType::kHistogram}};
+      {"_total", MetricType::kCounter},    {"_created", MetricType::kCounter},
+      {"_bucket", MetricType::kHistogram}, {"_sum", MetricType::kHistogram},
+      {"_count", MetricType::kHistogram},  {"_created", MetricType::kHistogram}};
   for (const auto& [suffix, type] : kSuffixes) {
     if (!metric_name.ends_with(suffix)) continue;
     std::string base = metric_name.substr(0, metric_name.size() - suffix.size());
@@ -330,16 +340,15 @@ absl::StatusOr<std::string> BlockBuilder::OpenMetricsText() const {
   for (const auto& [labels, samples] : series_) {
     auto [it, inserted] = stored.emplace(DropEmpty(labels), &labels);
     if (!inserted) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          Describe(labels), " and ", Describe(*it->second),
-          " differ only in empty label values and would merge"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(Describe(labels), " and ", Describe(*it->second),
+                       " differ only in empty label values and would merge"));
     }
   }
   // family -> series of that family, in label order.
   std::map<std::string, std::vector<const SeriesSamples::value_type*>> by_family;
   for (const auto& entry : series_) {
-    CHARON_ASSIGN_OR_RETURN(std::string family,
-                            FamilyOf(std::string(NameOf(entry.first))));
+    CHARON_ASSIGN_OR_RETURN(std::string family, FamilyOf(std::string(NameOf(entry.first))));
     by_family[family].push_back(&entry);
   }
   std::string out;
@@ -380,7 +389,8 @@ SeriesSamples BlockBuilder::Expected() const {
   return out;
 }
 
-absl::StatusOr<std::vector<std::string>> BlockBuilder::WriteBlocks(const std::string& out_dir) const {
+absl::StatusOr<std::vector<std::string>> BlockBuilder::WriteBlocks(
+    const std::string& out_dir) const {
   CHARON_ASSIGN_OR_RETURN(std::string text, OpenMetricsText());
   fs::path entry = fs::path(FixtureCacheDir()) / CacheKey(text);
   std::error_code ec;
@@ -393,7 +403,8 @@ absl::StatusOr<std::vector<std::string>> BlockBuilder::WriteBlocks(const std::st
     fs::path dst = fs::path(out_dir) / name;
     fs::copy(entry / name, dst, fs::copy_options::recursive | fs::copy_options::overwrite_existing,
              ec);
-    if (ec) return absl::UnavailableError(absl::StrCat("copy to ", dst.string(), ": ", ec.message()));
+    if (ec)
+      return absl::UnavailableError(absl::StrCat("copy to ", dst.string(), ": ", ec.message()));
     if (thanos_) CHARON_RETURN_IF_ERROR(WriteThanosMeta(dst, *thanos_));
     dirs.push_back(dst.string());
   }

@@ -1,11 +1,12 @@
 // Real Prometheus TSDB blocks for tests, written by `promtool tsdb create-blocks-from openmetrics`.
 //
-// A BlockBuilder collects series (label sets and samples), renders them as OpenMetrics text, and has
-// promtool turn that into blocks. Generated blocks are cached by a hash of the text under
+// A BlockBuilder collects series (label sets and samples), renders them as OpenMetrics text, and
+// has promtool turn that into blocks. Generated blocks are cached by a hash of the text under
 // FixtureCacheDir() and copied into the caller's directory, so a second run costs a copy.
 //
 // What promtool 2.42 does with the input, and Expected() reproduces:
-//  * Labels with an empty value are dropped (Prometheus treats "" as absent). Two series that differ
+//  * Labels with an empty value are dropped (Prometheus treats "" as absent). Two series that
+//  differ
 //    only in empty-valued labels would merge; the builder rejects that input.
 //  * Blocks are cut at multiples of 2h since the epoch (no flag changes that in 2.42); a block's
 //    minTime/maxTime are its first sample and last sample + 1, not the 2h boundaries.

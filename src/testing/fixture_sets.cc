@@ -21,9 +21,12 @@ BlockBuilder FewSeriesManySamples() {
     // their encodings.
     b.AddRegularSeries(std::move(ls), kFixtureStartMs, kStep, kCount, [s](int i) {
       switch (s % 3) {
-        case 0: return static_cast<double>(i * (s + 1));
-        case 1: return 100.0 + std::sin(i / 50.0) * s;
-        default: return static_cast<double>((i * 7919 + s) % 1000) / 8.0;
+        case 0:
+          return static_cast<double>(i * (s + 1));
+        case 1:
+          return 100.0 + std::sin(i / 50.0) * s;
+        default:
+          return static_cast<double>((i * 7919 + s) % 1000) / 8.0;
       }
     });
   }
@@ -68,8 +71,8 @@ BlockBuilder TrickyLabels() {
   // Empty values are dropped by promtool: stored as {__name__="tricky_empty", k="v"}.
   b.AddRegularSeries({{"__name__", "tricky_empty"}, {"empty", ""}, {"k", "v"}}, kFixtureStartMs,
                      60'000, 5);
-  b.AddRegularSeries({{"__name__", "tricky:recording_rule"}, {"_underscore", "1"}},
-                     kFixtureStartMs, 60'000, 5);
+  b.AddRegularSeries({{"__name__", "tricky:recording_rule"}, {"_underscore", "1"}}, kFixtureStartMs,
+                     60'000, 5);
   const double specials[] = {std::numeric_limits<double>::quiet_NaN(),
                              std::numeric_limits<double>::infinity(),
                              -std::numeric_limits<double>::infinity(),
@@ -89,8 +92,8 @@ BlockBuilder TrickyLabels() {
 
 BlockBuilder AdjacentBlocks() {
   BlockBuilder b;
-  b.AddRegularSeries({{"__name__", "adjacent"}, {"span", "all"}}, kFixtureStartMs, 60'000,
-                     3 * 120, [](int i) { return i * 0.5; });
+  b.AddRegularSeries({{"__name__", "adjacent"}, {"span", "all"}}, kFixtureStartMs, 60'000, 3 * 120,
+                     [](int i) { return i * 0.5; });
   b.AddRegularSeries({{"__name__", "adjacent"}, {"span", "middle"}}, kFixtureStartMs + kTwoHoursMs,
                      60'000, 120);
   b.AddSeries({{"__name__", "adjacent"}, {"span", "edges"}},

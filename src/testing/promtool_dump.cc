@@ -33,8 +33,8 @@ size_t QuotedLength(std::string_view s) {
 }
 
 absl::Status LineError(size_t line_no, std::string_view line, std::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat("promtool dump line ", line_no, ": ",
-                                                 base::Absl(why), ": ", base::Absl(line)));
+  return absl::InvalidArgumentError(
+      absl::StrCat("promtool dump line ", line_no, ": ", base::Absl(why), ": ", base::Absl(line)));
 }
 
 absl::Status ParseLine(std::string_view line, size_t line_no, SeriesSamples& out) {
@@ -98,11 +98,11 @@ absl::Status LinkTree(const fs::path& from, const fs::path& to) {
     fs::create_hard_link(e.path(), dst, ec);
     if (ec) fs::copy_file(e.path(), dst, ec);
     if (ec) {
-      return absl::UnavailableError(
-          absl::StrCat("copy ", e.path().string(), ": ", ec.message()));
+      return absl::UnavailableError(absl::StrCat("copy ", e.path().string(), ": ", ec.message()));
     }
   }
-  if (ec) return absl::UnavailableError(absl::StrCat("listing ", from.string(), ": ", ec.message()));
+  if (ec)
+    return absl::UnavailableError(absl::StrCat("listing ", from.string(), ": ", ec.message()));
   return absl::OkStatus();
 }
 

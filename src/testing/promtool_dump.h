@@ -43,7 +43,7 @@ absl::StatusOr<SeriesSamples> ParsePromtoolDump(std::string_view text);
 struct DumpOptions {
   int64_t min_time = std::numeric_limits<int64_t>::min();  // inclusive, ms
   int64_t max_time = std::numeric_limits<int64_t>::max();  // inclusive, ms
-  std::string match;  // series selector, "" = all series
+  std::string match;                                       // series selector, "" = all series
 };
 
 // Dumps the samples of the given block directories (each a <ULID> dir with meta.json, index,

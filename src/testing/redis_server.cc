@@ -15,7 +15,7 @@ namespace charon::testing {
 
 absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start(
     std::vector<std::string> extra_args) {
-  absl::StatusOr<TempDir> dir = TempDir::Make("redis");
+  absl::StatusOr<TempDir> dir = TempDir::Create("redis");
   if (!dir.ok()) return dir.status();
   absl::Status last;
   for (int attempt = 0; attempt < 5; ++attempt) {

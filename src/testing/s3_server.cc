@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/percent_encoding.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "testing/free_port.h"
@@ -12,24 +13,6 @@
 
 namespace charon::testing {
 namespace {
-
-// RFC 3986 percent-encoding of a key, '/' kept.
-std::string EncodePath(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : s) {
-    const unsigned char c = static_cast<unsigned char>(ch);
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~' || c == '/') {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0x0F]);
-    }
-  }
-  return out;
-}
 
 // Loaded in front of s3rver's command line: replaces two methods of its filesystem store whose
 // answers differ from S3's in ways the Bucket conformance suite notices (s3rver 3.7.1):
@@ -184,8 +167,8 @@ absl::Status S3Server::PutObjects(std::string_view bucket,
       args.push_back(a);
     }
     args.push_back("@" + file);
-    args.push_back(
-        absl::StrCat("http://", endpoint(), "/", base::Absl(bucket), "/", EncodePath(key)));
+    args.push_back(absl::StrCat("http://", endpoint(), "/", base::Absl(bucket), "/",
+                                base::PercentEncode(key, /*keep_slash=*/true)));
   }
   return Curl(std::move(args));
 }

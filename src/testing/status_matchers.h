@@ -40,7 +40,7 @@ MATCHER_P2(StatusIs, code, substr, "has status code and message") {
 
 #define ASSERT_OK(expr) ASSERT_THAT((expr), ::charon::testing::IsOk())
 #define EXPECT_OK(expr) EXPECT_THAT((expr), ::charon::testing::IsOk())
-#define ASSERT_OK_AND_ASSIGN(lhs, rexpr)                                                   \
+#define ASSERT_OK_AND_ASSIGN(lhs, rexpr) \
   ASSERT_OK_AND_ASSIGN_IMPL_(CHARON_CONCAT_(charon_test_statusor_, __LINE__), lhs, rexpr)
 #define ASSERT_OK_AND_ASSIGN_IMPL_(statusor, lhs, rexpr) \
   auto statusor = (rexpr);                               \

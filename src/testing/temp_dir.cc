@@ -79,7 +79,8 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) return absl::NotFoundError(absl::StrCat(path, " not found"));
+    if (!std::filesystem::exists(path, ec))
+      return absl::NotFoundError(absl::StrCat(path, " not found"));
     return absl::UnavailableError(absl::StrCat("opening ", path));
   }
   std::ostringstream ss;

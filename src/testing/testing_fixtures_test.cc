@@ -1,9 +1,9 @@
 // Builds every ready-made fixture with promtool and checks it against the dump oracle.
-#include <chrono>
-#include <filesystem>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
@@ -45,7 +45,8 @@ TEST(FewSeriesManySamples, TwentyFourBlocksMatchDump) {
   ASSERT_EQ(built.blocks.size(), 24u);
   for (size_t i = 0; i < built.blocks.size(); ++i) {
     nlohmann::json meta = ReadMeta(built.blocks[i]);
-    EXPECT_EQ(meta["minTime"].get<int64_t>(), kFixtureStartMs + static_cast<int64_t>(i) * kTwoHoursMs);
+    EXPECT_EQ(meta["minTime"].get<int64_t>(),
+              kFixtureStartMs + static_cast<int64_t>(i) * kTwoHoursMs);
     EXPECT_EQ(meta["stats"]["numSeries"].get<int64_t>(), 10);
   }
   ASSERT_OK_AND_ASSIGN(SeriesSamples dumped, DumpBlocks(built.blocks));
@@ -75,7 +76,8 @@ TEST(TrickyLabels, RoundTripThroughPromtool) {
   EXPECT_EQ(CountSamples(dumped), CountSamples(expected));
   for (const auto& [labels, samples] : expected) {
     auto it = dumped.find(labels);
-    ASSERT_NE(it, dumped.end()) << "missing series with " << labels.size() << " labels, first value "
+    ASSERT_NE(it, dumped.end()) << "missing series with " << labels.size()
+                                << " labels, first value "
                                 << (labels.empty() ? "" : labels.back().value.substr(0, 40));
     EXPECT_TRUE(it->second == samples);
   }
@@ -83,7 +85,8 @@ TEST(TrickyLabels, RoundTripThroughPromtool) {
   tsdb::Labels empty_dropped = {{"__name__", "tricky_empty"}, {"k", "v"}};
   EXPECT_TRUE(dumped.contains(empty_dropped));
   // `le` is kept as written.
-  tsdb::Labels bucket = {{"__name__", "tricky_latency_seconds_bucket"}, {"job", "fixture"}, {"le", "1"}};
+  tsdb::Labels bucket = {
+      {"__name__", "tricky_latency_seconds_bucket"}, {"job", "fixture"}, {"le", "1"}};
   EXPECT_TRUE(dumped.contains(bucket));
 }
 
@@ -154,18 +157,21 @@ TEST(BlockBuilder, RejectsSeriesThatMergeOnEmptyValues) {
 TEST(BlockBuilder, RejectsBadNamesAndDuplicateTimestamps) {
   EXPECT_THAT(BlockBuilder().AddSeries({{"a", "1"}}, {{1, 1}}).OpenMetricsText(),
               StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(BlockBuilder().AddSeries({{"__name__", "m"}, {"bad-name", "1"}}, {{1, 1}}).OpenMetricsText(),
-              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(
+      BlockBuilder().AddSeries({{"__name__", "m"}, {"bad-name", "1"}}, {{1, 1}}).OpenMetricsText(),
+      StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(BlockBuilder().AddSeries({{"__name__", "m"}}, {{1, 1}, {1, 2}}).OpenMetricsText(),
               StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(BlockBuilder().AddSeries({{"__name__", "m"}, {"v", "\xff"}}, {{1, 1}}).OpenMetricsText(),
-              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(
+      BlockBuilder().AddSeries({{"__name__", "m"}, {"v", "\xff"}}, {{1, 1}}).OpenMetricsText(),
+      StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(BlockBuilder, OpenMetricsTextFormat) {
   BlockBuilder b;
   b.DeclareFamily("req", MetricType::kCounter);
-  b.AddSeries({{"__name__", "req_total"}, {"path", "a\"b\\c\nd"}}, {{1700000000123, 5}, {-1500, 1}});
+  b.AddSeries({{"__name__", "req_total"}, {"path", "a\"b\\c\nd"}},
+              {{1700000000123, 5}, {-1500, 1}});
   b.AddSeries({{"__name__", "g"}}, {{0, 0.1}});
   ASSERT_OK_AND_ASSIGN(std::string text, b.OpenMetricsText());
   EXPECT_EQ(text,

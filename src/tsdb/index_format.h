@@ -1,8 +1,8 @@
 // Index file framing (index format v1/v2): header, TOC, section length/CRC rule.
 //
 //   offset 0: magic 0xBAAAD700 (u32 BE) | version (1 byte: 1, 2 or 3; 3 is read as 2)
-//   ... symbols | series | [label indices] | postings | [label offset table] | postings offset table
-//   last 52 bytes: TOC = 6 x u64 BE section offsets | crc32c (u32 BE) over those 48 bytes
+//   ... symbols | series | [label indices] | postings | [label offset table] | postings offset
+//   table last 52 bytes: TOC = 6 x u64 BE section offsets | crc32c (u32 BE) over those 48 bytes
 //
 // Sections other than series are "len (u32 BE) | len bytes | crc32c over those len bytes".
 #ifndef CHARON_TSDB_INDEX_FORMAT_H_

@@ -18,6 +18,15 @@
 namespace charon::tsdb {
 namespace {
 
+// The first error among `its`, OK when none failed.
+absl::Status FirstError(const std::vector<PostingsPtr>& its) {
+  for (const PostingsPtr& p : its) {
+    absl::Status s = p->status();
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 class EmptyPostingsImpl final : public Postings {
  public:
   bool Next() override { return false; }
@@ -175,13 +184,7 @@ class IntersectPostings final : public Postings {
 
   uint64_t At() const override { return cur_; }
 
-  absl::Status status() const override {
-    for (const PostingsPtr& p : its_) {
-      absl::Status s = p->status();
-      if (!s.ok()) return s;
-    }
-    return absl::OkStatus();
-  }
+  absl::Status status() const override { return FirstError(its_); }
 
  private:
   // `agreed` iterators before index `agreed % n` already sit on `target`.
@@ -268,13 +271,7 @@ class MergePostings final : public Postings {
 
   uint64_t At() const override { return cur_; }
 
-  absl::Status status() const override {
-    for (const PostingsPtr& p : its_) {
-      absl::Status s = p->status();
-      if (!s.ok()) return s;
-    }
-    return absl::OkStatus();
-  }
+  absl::Status status() const override { return FirstError(its_); }
 
  private:
   struct Head {

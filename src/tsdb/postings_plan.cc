@@ -67,8 +67,8 @@ absl::StatusOr<PostingGroup> ToGroup(const Matcher& m, LazyValues& lazy) {
     }
     if (m.type() == MatchType::kNotEqual) return AddAll(m, {m.value()});
     CHARON_ASSIGN_OR_RETURN(const Values* vals, lazy.Get());
-    const bool rejects_all = m.value().empty() && (m.type() == MatchType::kEqual ||
-                                                   m.type() == MatchType::kRegexMatch);
+    const bool rejects_all =
+        m.value().empty() && (m.type() == MatchType::kEqual || m.type() == MatchType::kRegexMatch);
     if (rejects_all) return AddAll(m, *vals);
     Values remove;
     if (m.type() == MatchType::kRegexNoMatch) {

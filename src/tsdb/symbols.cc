@@ -29,7 +29,7 @@ absl::StatusOr<std::string_view> DecodeSymbol(std::string_view b, size_t* size) 
 }
 
 absl::StatusOr<SymbolTable> SymbolTable::Open(std::string_view content, int index_version,
-                                                uint64_t base_offset) {
+                                              uint64_t base_offset) {
   SymbolTable t;
   t.content_ = content;
   t.version_ = index_version;

@@ -35,7 +35,7 @@ class SymbolTable {
   // symbol once. DataLoss if the count disagrees with the bytes or (v2) the order is not strictly
   // ascending.
   static absl::StatusOr<SymbolTable> Open(std::string_view content, int index_version,
-                                            uint64_t base_offset);
+                                          uint64_t base_offset);
 
   SymbolTable() = default;
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "base/percent_decode.h"
+#include "base/percent_encoding.h"
 
 namespace charon::tsdb::testing {
 

@@ -48,7 +48,7 @@ class BucketFaultTest : public ::testing::Test {
     const char* binary = std::getenv("CHARON_BINARY");
     ASSERT_TRUE(binary != nullptr && fs::exists(binary))
         << "CHARON_BINARY does not name the charon executable";
-    ASSERT_OK_AND_ASSIGN(testing::TempDir dir, testing::TempDir::Make("bucket-faults"));
+    ASSERT_OK_AND_ASSIGN(testing::TempDir dir, testing::TempDir::Create("bucket-faults"));
     dir_ = new testing::TempDir(std::move(dir));
     ASSERT_OK_AND_ASSIGN(std::vector<std::string> blocks,
                          testing::AdjacentBlocks().WriteBlocks(dir_->Path("blocks")));
@@ -99,11 +99,11 @@ class BucketFaultTest : public ::testing::Test {
 
   // Every series of every block, with chunks, on a fresh connection with `timeout`.
   static absl::StatusOr<Answer> Query(absl::Duration timeout) {
-    server::StoreClientOptions co;
+    server::grpc::StoreClientOptions co;
     co.address = absl::StrCat("127.0.0.1:", store_->grpc_port());
     co.timeout = timeout;
-    CHARON_ASSIGN_OR_RETURN(std::unique_ptr<server::StoreClient> client,
-                            server::StoreClient::Connect(co));
+    CHARON_ASSIGN_OR_RETURN(std::unique_ptr<server::grpc::StoreClient> client,
+                            server::grpc::StoreClient::Connect(co));
     thanos::SeriesRequest req;
     req.set_min_time(0);
     req.set_max_time(std::numeric_limits<int64_t>::max());
@@ -111,7 +111,7 @@ class BucketFaultTest : public ::testing::Test {
     m->set_type(thanos::LabelMatcher::RE);
     m->set_name("__name__");
     m->set_value(".+");
-    CHARON_ASSIGN_OR_RETURN(server::SeriesCallResult result, client->Series(req));
+    CHARON_ASSIGN_OR_RETURN(server::grpc::SeriesCallResult result, client->Series(req));
     Answer a;
     for (const thanos::Series& s : result.series) {
       ++a.series;

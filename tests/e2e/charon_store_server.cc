@@ -14,16 +14,16 @@ absl::StatusOr<std::unique_ptr<CharonStoreServer>> CharonStoreServer::Start(
     CHARON_ASSIGN_OR_RETURN(int http_port, testing::PickFreePort());
     if (grpc_port == http_port) continue;
     testing::ChildProcessOptions child;
-    child.argv = {options.binary,
-                  "store",
-                  "--objstore.config=" +
-                      (options.objstore_config.empty()
-                           ? absl::StrCat("type: FILESYSTEM\nconfig:\n  directory: ",
-                                          options.bucket_dir, "\n")
-                           : options.objstore_config),
-                  "--data-dir=" + options.work_dir + "/data",
-                  absl::StrCat("--grpc-address=127.0.0.1:", grpc_port),
-                  absl::StrCat("--http-address=127.0.0.1:", http_port)};
+    child.argv = {
+        options.binary,
+        "store",
+        "--objstore.config=" + (options.objstore_config.empty()
+                                    ? absl::StrCat("type: FILESYSTEM\nconfig:\n  directory: ",
+                                                   options.bucket_dir, "\n")
+                                    : options.objstore_config),
+        "--data-dir=" + options.work_dir + "/data",
+        absl::StrCat("--grpc-address=127.0.0.1:", grpc_port),
+        absl::StrCat("--http-address=127.0.0.1:", http_port)};
     child.argv.insert(child.argv.end(), options.extra_flags.begin(), options.extra_flags.end());
     child.log_path = options.work_dir + "/charon.log";
     child.working_dir = options.work_dir;

@@ -18,10 +18,10 @@
 namespace charon::e2e {
 
 struct CharonStoreServerOptions {
-  std::string binary;      // the charon executable
-  std::string bucket_dir;  // FILESYSTEM bucket root, holding <ULID>/ block directories
+  std::string binary;           // the charon executable
+  std::string bucket_dir;       // FILESYSTEM bucket root, holding <ULID>/ block directories
   std::string objstore_config;  // objstore YAML; when set, used instead of bucket_dir
-  std::string work_dir;    // data dir and log go here
+  std::string work_dir;         // data dir and log go here
   std::vector<std::string> extra_flags;
 };
 

@@ -51,10 +51,14 @@ uint64_t Fnv1a(const Labels& labels) {
 }
 
 const std::vector<double>& SpecialValues() {
-  static const std::vector<double> kValues = {
-      0.1,     -0.0,     0.0,      1e308,   -1e-308, std::numeric_limits<double>::denorm_min(),
-      INFINITY, -INFINITY, 1.0 / 3, 123456789.123456789, -2.5,  9007199254740993.0,
-      1e-7,    -123.456, 42};
+  static const std::vector<double> kValues = {0.1,      -0.0,
+                                              0.0,      1e308,
+                                              -1e-308,  std::numeric_limits<double>::denorm_min(),
+                                              INFINITY, -INFINITY,
+                                              1.0 / 3,  123456789.123456789,
+                                              -2.5,     9007199254740993.0,
+                                              1e-7,     -123.456,
+                                              42};
   return kValues;
 }
 
@@ -86,8 +90,11 @@ std::vector<SeriesSpec> Specs() {
   for (int i = 1; i <= 4; ++i) {
     for (const char* method : {"GET", "POST", "DELETE"}) {
       for (const char* code : {"200", "404", "500"}) {
-        add({{"__name__", "http_requests_total"}, {"job", "api"},
-             {"instance", absl::StrCat("10.0.0.", i, ":9090")}, {"method", method}, {"code", code}},
+        add({{"__name__", "http_requests_total"},
+             {"job", "api"},
+             {"instance", absl::StrCat("10.0.0.", i, ":9090")},
+             {"method", method},
+             {"code", code}},
             Shape::kCounter);
       }
     }
@@ -97,8 +104,11 @@ std::vector<SeriesSpec> Specs() {
   for (int host = 1; host <= 2; ++host) {
     for (int cpu = 0; cpu < 4; ++cpu) {
       for (const char* mode : {"idle", "user", "system"}) {
-        add({{"__name__", "node_cpu_seconds_total"}, {"job", "node"},
-             {"instance", absl::StrCat("host-", host)}, {"cpu", absl::StrCat(cpu)}, {"mode", mode}},
+        add({{"__name__", "node_cpu_seconds_total"},
+             {"job", "node"},
+             {"instance", absl::StrCat("host-", host)},
+             {"cpu", absl::StrCat(cpu)},
+             {"mode", mode}},
             Shape::kCounter);
       }
     }
@@ -124,8 +134,8 @@ std::vector<SeriesSpec> Specs() {
   add({{"__name__", "svc_info"}, {"env", "dev"}}, Shape::kConstant);
   add({{"__name__", "special_values"}}, Shape::kSpecial);
   add({{"__name__", "sparse"}, {"job", "edge"}}, Shape::kSparse);
-  add({{"__name__", "mid_only"}, {"job", "batch"}, {"batch_id", "7"}}, Shape::kGauge,
-      2 * kHourMs, 4 * kHourMs);
+  add({{"__name__", "mid_only"}, {"job", "batch"}, {"batch_id", "7"}}, Shape::kGauge, 2 * kHourMs,
+      4 * kHourMs);
   return out;
 }
 
@@ -173,16 +183,30 @@ int64_t DayAlignedStart(int days_back) {
 }
 
 ConformanceData::ConformanceData(int64_t t0) : t0_(t0) {
-  groups_.push_back({"eu", {{"cluster", "eu"}, {"replica", "a"}}, t0, t0 + 6 * kHourMs, kMinuteMs,
-                     /*histograms=*/true, /*prometheus_builder=*/0});
-  groups_.push_back({"us-early", {{"cluster", "us"}}, t0, t0 + 4 * kHourMs, kMinuteMs,
-                     /*histograms=*/true, /*prometheus_builder=*/0});
-  groups_.push_back({"us-late", {{"cluster", "us"}}, t0 + 3 * kHourMs, t0 + 6 * kHourMs,
-                     kMinuteMs / 2, /*histograms=*/false, /*prometheus_builder=*/1});
+  groups_.push_back({"eu",
+                     {{"cluster", "eu"}, {"replica", "a"}},
+                     t0,
+                     t0 + 6 * kHourMs,
+                     kMinuteMs,
+                     /*histograms=*/true,
+                     /*prometheus_builder=*/0});
+  groups_.push_back({"us-early",
+                     {{"cluster", "us"}},
+                     t0,
+                     t0 + 4 * kHourMs,
+                     kMinuteMs,
+                     /*histograms=*/true,
+                     /*prometheus_builder=*/0});
+  groups_.push_back({"us-late",
+                     {{"cluster", "us"}},
+                     t0 + 3 * kHourMs,
+                     t0 + 6 * kHourMs,
+                     kMinuteMs / 2,
+                     /*histograms=*/false,
+                     /*prometheus_builder=*/1});
 }
 
-void ConformanceData::AddGroup(const BlockGroup& g, bool labels_in_series,
-                               BlockBuilder& b) const {
+void ConformanceData::AddGroup(const BlockGroup& g, bool labels_in_series, BlockBuilder& b) const {
   const std::map<std::string, std::string> none;
   const auto& series_ext = labels_in_series ? g.external_labels : none;
   for (const SeriesSpec& spec : Specs()) {

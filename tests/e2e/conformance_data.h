@@ -5,7 +5,8 @@
 // Three block groups, all starting at t0 (a multiple of 2h):
 //   eu        {cluster="eu", replica="a"}  [t0, t0+6h) every 60s -> three adjacent 2h blocks
 //   us-early  {cluster="us"}               [t0, t0+4h) every 60s -> two adjacent 2h blocks
-//   us-late   {cluster="us"}               [t0+3h, t0+6h) every 30s -> [t0+3h, t0+4h), [t0+4h, t0+6h)
+//   us-late   {cluster="us"}               [t0+3h, t0+6h) every 30s -> [t0+3h, t0+4h), [t0+4h,
+//   t0+6h)
 // us-early and us-late overlap in [t0+3h, t0+4h): same external labels, the same value at every
 // shared timestamp, and us-late's extra samples in between. Overlaps stay inside one 2h window, so
 // Prometheus' vertical compaction of its copy changes no block's time range (label APIs select

@@ -166,7 +166,7 @@ TEST(DeploySystemd, UnitIsHardenedAndItsExecStartRuns) {
   YAML::Node bucket = YAML::LoadFile(Env("CHARON_DEPLOY_DIR") + "/systemd/bucket.yml");
   EXPECT_EQ(bucket["type"].as<std::string>(), "S3");
 
-  ASSERT_OK_AND_ASSIGN(TempDir work, TempDir::Make("deploy"));
+  ASSERT_OK_AND_ASSIGN(TempDir work, TempDir::Create("deploy"));
   ASSERT_OK_AND_ASSIGN(std::vector<std::string> blocks,
                        testing::AdjacentBlocks().WriteBlocks(work.Path("bucket")));
   ASSERT_OK(testing::WriteFile(
@@ -236,7 +236,7 @@ TEST(DeployKubernetes, StatefulSetShardsSplitTheBucketAndRunAsWritten) {
         << flag;
   }
 
-  ASSERT_OK_AND_ASSIGN(TempDir work, TempDir::Make("deploy"));
+  ASSERT_OK_AND_ASSIGN(TempDir work, TempDir::Create("deploy"));
   ASSERT_OK_AND_ASSIGN(std::vector<std::string> blocks,
                        testing::FewSeriesManySamples().WriteBlocks(work.Path("bucket")));
   ASSERT_OK(testing::WriteFile(

@@ -18,25 +18,25 @@
 //
 // CHARON_BINARY names the charon executable (set by CMake); without it the tests fail.
 // CHARON_KEEP_TEMP=1 keeps the blocks and both servers' logs.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
 #include <map>
-#include <sstream>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
-#include <unistd.h>
-
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "e2e/http_get.h"
 #include "e2e/charon_store_server.h"
 #include "e2e/conformance_data.h"
+#include "e2e/http_get.h"
 #include "e2e/prometheus_api.h"
 #include "e2e/prometheus_server.h"
 #include "e2e/selector.h"
@@ -177,7 +177,10 @@ std::vector<SeriesCase> SeriesCases() {
       {"regex char class", {Name("http_requests_total"), Re("instance", "10\\.0\\.0\\.[12]:9090")}},
       {"explicit anchors", {Name("http_requests_total"), Re("method", "^G.*$")}},
       {"regex is fully anchored", {Name("http_requests_total"), Re("method", "G")}, kAll, true},
-      {"regex partial match needs .*", {Name("http_requests_total"), Re("method", "E.*")}, kAll, true},
+      {"regex partial match needs .*",
+       {Name("http_requests_total"), Re("method", "E.*")},
+       kAll,
+       true},
       {"name regex prefix", {Re("__name__", "http_.*")}},
       {"name regex suffix .+", {Re("__name__", ".+_total")}},
       {"name regex literal is not a prefix", {Re("__name__", "m")}},
@@ -217,7 +220,9 @@ std::vector<SeriesCase> SeriesCases() {
       {"dot matches one rune", {Name("weird"), Re("path", "emoji .")}},
       // Prometheus 2.x: `.` does not match a newline unless the regex says (?s).
       {"dot does not match newline", {Name("weird"), Re("path", "line.break")}, kAll, true},
-      {"(?-s) dot does not match newline", {Name("weird"), Re("path", "(?-s)line.break")}, kAll,
+      {"(?-s) dot does not match newline",
+       {Name("weird"), Re("path", "(?-s)line.break")},
+       kAll,
        true},
       {"(?s) dot matches newline", {Name("weird"), Re("path", "(?s)line.break")}},
       {".* stops at a newline", {Name("weird"), Re("path", "line.*")}, kAll, true},
@@ -246,15 +251,19 @@ std::vector<SeriesCase> SeriesCases() {
       {"histogram sum and count", {Re("__name__", "request_duration_seconds_(sum|count)")}},
       {"special float values", {Name("special_values")}},
       // Time ranges.
-      {"range cuts blocks", {Name("http_requests_total"), Eq("code", "200")}, {kH + 7 * kS, 5 * kH - 3 * kS}},
-      {"range inside one chunk", {Name("node_cpu_seconds_total"), Eq("cpu", "0")},
+      {"range cuts blocks",
+       {Name("http_requests_total"), Eq("code", "200")},
+       {kH + 7 * kS, 5 * kH - 3 * kS}},
+      {"range inside one chunk",
+       {Name("node_cpu_seconds_total"), Eq("cpu", "0")},
        {30 * kM + 15 * kS, 40 * kM}},
       {"single millisecond on a sample", {Name("sparse")}, {2 * kH, 2 * kH}},
       {"last millisecond of a block", {Name("sparse")}, {2 * kH - 1, 2 * kH - 1}},
       {"across a block edge", {Name("sparse")}, {2 * kH - 1, 2 * kH + 1}},
       {"between samples", {Name("sparse")}, {2 * kH + 2, 2 * kH + 9 * kM}, true},
       {"edge of the overlap", {Name("sparse")}, {4 * kH - 1, 4 * kH + 1}},
-      {"overlapping blocks", {Eq("cluster", "us"), Name("node_cpu_seconds_total")},
+      {"overlapping blocks",
+       {Eq("cluster", "us"), Name("node_cpu_seconds_total")},
        {3 * kH - 30 * kS, 4 * kH + 30 * kS}},
       {"overlap, gauges", {Name("m")}, {3 * kH - kM, 4 * kH + kM}},
       {"first block only", {Name("up")}, kWindow1},
@@ -268,7 +277,9 @@ std::vector<SeriesCase> SeriesCases() {
 
 // Regexes are asked of both servers unchanged: Charon follows Prometheus 2.x, where `.` does not
 // match a newline.
-std::string OracleSelector(const std::vector<Matcher>& matchers) { return PromQLSelector(matchers); }
+std::string OracleSelector(const std::vector<Matcher>& matchers) {
+  return PromQLSelector(matchers);
+}
 
 std::string Describe(const std::vector<Matcher>& m, Range r) {
   return absl::StrCat(PromQLSelector(m), " [t0", r.from >= 0 ? "+" : "", r.from, "ms, t0",
@@ -278,7 +289,7 @@ std::string Describe(const std::vector<Matcher>& m, Range r) {
 TEST(PrometheusConformance, OracleServesTheWholeDataSet) {
   const ConformanceData& data = env->data();
   ASSERT_OK_AND_ASSIGN(SeriesSet got, env->prometheus().RawSamples("{__name__=~\".+\"}",
-                                                                  data.t0() - kH, data.end()));
+                                                                   data.t0() - kH, data.end()));
   SeriesSet want;
   for (const auto& [labels, samples] : data.Expected()) {
     for (const testing::Sample& s : samples) want[labels].push_back({s.t, DoubleBits(s.v)});
@@ -328,10 +339,10 @@ TEST(PrometheusConformance, Series) {
       without_samples = got.series_without_samples;
     }
     std::cout << "[ case ] " << what << ": " << want.size() << " series, " << CountSamples(want)
-              << " samples" << (without_samples > 0
-                                    ? absl::StrCat(" (+", without_samples,
-                                                   " series with no sample in range)")
-                                    : "")
+              << " samples"
+              << (without_samples > 0
+                      ? absl::StrCat(" (+", without_samples, " series with no sample in range)")
+                      : "")
               << ", " << env->stores().size() << " backends\n";
   }
 }
@@ -419,7 +430,9 @@ std::vector<LabelCase> LabelCases() {
       {"le values", "le", {}},
       {"label absent everywhere", "nope", {}, kAll, true},
       {"values with matcher", "instance", {Eq("job", "node")}},
-      {"values with external matcher", "mode", {Eq("cluster", "us"), Name("node_cpu_seconds_total")},
+      {"values with external matcher",
+       "mode",
+       {Eq("cluster", "us"), Name("node_cpu_seconds_total")},
        kWindow1},
       {"values, nothing in the window", "le", {Eq("cluster", "us")}, kWindow3, true},
       {"external values of matching series", "cluster", {Name("mid_only")}, kWindow2},

@@ -277,7 +277,8 @@ class RemoteReadEndpoint : public ::testing::Test {
                     {"Content-Type: application/x-protobuf", "Content-Encoding: snappy",
                      "X-Prometheus-Remote-Read-Version: 0.1.0"});
   }
-  static tsdb::Labels ToLabels(const google::protobuf::RepeatedPtrField<server::http::prompb::Label>& pb) {
+  static tsdb::Labels ToLabels(
+      const google::protobuf::RepeatedPtrField<server::http::prompb::Label>& pb) {
     tsdb::Labels ls;
     for (const auto& l : pb) ls.push_back({l.name(), l.value()});
     return ls;
@@ -324,7 +325,8 @@ TEST_F(RemoteReadEndpoint, StreamedChunksEqualTheOracle) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.content_type,
             "application/x-streamed-protobuf; proto=prometheus.ChunkedReadResponse");
-  ASSERT_OK_AND_ASSIGN(std::vector<server::http::ParsedFrame> frames, server::http::ParseFrames(r.body));
+  ASSERT_OK_AND_ASSIGN(std::vector<server::http::ParsedFrame> frames,
+                       server::http::ParseFrames(r.body));
   SeriesSet got;
   tsdb::Labels last;
   for (const server::http::ParsedFrame& f : frames) {
@@ -355,12 +357,12 @@ TEST_F(RemoteReadEndpoint, BadRequestsGet400WithTheReason) {
   ASSERT_OK_AND_ASSIGN(PostResponse r, HttpPost(Url(), "not snappy at all", {}));
   EXPECT_EQ(r.status, 400);
   EXPECT_TRUE(absl::StartsWith(r.body, "request body is not snappy-compressed")) << r.body;
-  ASSERT_OK_AND_ASSIGN(r,
-                       Post(server::http::MakeRequest(0, 1, {{LabelMatcher::RE, "job", "(unclosed"}}, {})));
+  ASSERT_OK_AND_ASSIGN(
+      r, Post(server::http::MakeRequest(0, 1, {{LabelMatcher::RE, "job", "(unclosed"}}, {})));
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.body.find("query 0:"), std::string::npos) << r.body;
   ASSERT_OK_AND_ASSIGN(r, Post(server::http::MakeRequest(5, 1, {{LabelMatcher::EQ, "a", "b"}},
-                                                 {ReadRequest::STREAMED_XOR_CHUNKS})));
+                                                         {ReadRequest::STREAMED_XOR_CHUNKS})));
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.body, "query 0: start 5 is after end 1\n");
 }

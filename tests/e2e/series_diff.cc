@@ -37,10 +37,10 @@ uint64_t DoubleBits(double v) { return std::bit_cast<uint64_t>(v); }
 double BitsDouble(uint64_t bits) { return std::bit_cast<double>(bits); }
 
 std::string FormatSample(const RawSample& s) {
-  return absl::StrFormat("t=%d (%s) v=%.17g [0x%016x]", s.t,
-                         absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::FromUnixMillis(s.t),
-                                          absl::UTCTimeZone()),
-                         BitsDouble(s.bits), s.bits);
+  return absl::StrFormat(
+      "t=%d (%s) v=%.17g [0x%016x]", s.t,
+      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::FromUnixMillis(s.t), absl::UTCTimeZone()),
+      BitsDouble(s.bits), s.bits);
 }
 
 int64_t CountSamples(const SeriesSet& s) {
@@ -54,9 +54,7 @@ std::string DiffSeriesSets(const SeriesSet& want, const SeriesSet& got, int max_
   auto w = want.begin();
   auto g = got.begin();
   while (w != want.end() || g != got.end()) {
-    int cmp = w == want.end()   ? 1
-              : g == got.end() ? -1
-                               : tsdb::CompareLabels(w->first, g->first);
+    int cmp = w == want.end() ? 1 : g == got.end() ? -1 : tsdb::CompareLabels(w->first, g->first);
     if (cmp < 0) {
       lines.Add(absl::StrCat("missing series ", tsdb::LabelsToString(w->first), " (",
                              w->second.size(), " samples, first ", FormatSample(w->second.front()),
@@ -86,9 +84,9 @@ std::string DiffSeriesSets(const SeriesSet& want, const SeriesSet& got, int max_
         ++reported;
       } else {
         if (ws[i].bits != gs[j].bits) {
-          lines.Add(absl::StrCat(name, ": want ", FormatSample(ws[i]), ", got ",
-                                 absl::StrFormat("v=%.17g [0x%016x]", BitsDouble(gs[j].bits),
-                                                 gs[j].bits)));
+          lines.Add(absl::StrCat(
+              name, ": want ", FormatSample(ws[i]), ", got ",
+              absl::StrFormat("v=%.17g [0x%016x]", BitsDouble(gs[j].bits), gs[j].bits)));
           ++reported;
         }
         ++i;

@@ -19,10 +19,18 @@ thanos::LabelMatcher ToProto(const Matcher& m) {
   out.set_name(m.name);
   out.set_value(m.value);
   switch (m.op) {
-    case MatchOp::kEq: out.set_type(thanos::LabelMatcher::EQ); break;
-    case MatchOp::kNeq: out.set_type(thanos::LabelMatcher::NEQ); break;
-    case MatchOp::kRe: out.set_type(thanos::LabelMatcher::RE); break;
-    case MatchOp::kNre: out.set_type(thanos::LabelMatcher::NRE); break;
+    case MatchOp::kEq:
+      out.set_type(thanos::LabelMatcher::EQ);
+      break;
+    case MatchOp::kNeq:
+      out.set_type(thanos::LabelMatcher::NEQ);
+      break;
+    case MatchOp::kRe:
+      out.set_type(thanos::LabelMatcher::RE);
+      break;
+    case MatchOp::kNre:
+      out.set_type(thanos::LabelMatcher::NRE);
+      break;
   }
   return out;
 }
@@ -44,8 +52,8 @@ StoreAnswer DecodeSeriesAnswer(const std::vector<thanos::Series>& series, int64_
       }
     }
     if (prev != nullptr && tsdb::CompareLabels(*prev, labels) >= 0) {
-      out.problems.push_back(absl::StrCat("series out of order: ", name, " after ",
-                                          tsdb::LabelsToString(*prev)));
+      out.problems.push_back(
+          absl::StrCat("series out of order: ", name, " after ", tsdb::LabelsToString(*prev)));
     }
     prev = &labels;
 
@@ -75,9 +83,9 @@ StoreAnswer DecodeSeriesAnswer(const std::vector<thanos::Series>& series, int64_
         if (it.t() < mint || it.t() > maxt) continue;
         auto [pos, inserted] = merged.emplace(it.t(), it.v_bits());
         if (!inserted && pos->second != it.v_bits()) {
-          out.problems.push_back(
-              absl::StrCat(name, ": two chunks disagree at ", FormatSample({it.t(), pos->second}),
-                           " vs ", FormatSample({it.t(), it.v_bits()})));
+          out.problems.push_back(absl::StrCat(name, ": two chunks disagree at ",
+                                              FormatSample({it.t(), pos->second}), " vs ",
+                                              FormatSample({it.t(), it.v_bits()})));
         }
       }
       if (!it.status().ok()) {
@@ -85,8 +93,8 @@ StoreAnswer DecodeSeriesAnswer(const std::vector<thanos::Series>& series, int64_
                                             "]: ", it.status().ToString()));
       } else if (n == 0 || first != c.min_time() || last != c.max_time()) {
         out.problems.push_back(absl::StrCat(name, ": chunk says [", c.min_time(), ", ",
-                                            c.max_time(), "] but holds ", n, " samples in [",
-                                            first, ", ", last, "]"));
+                                            c.max_time(), "] but holds ", n, " samples in [", first,
+                                            ", ", last, "]"));
       }
     }
     if (merged.empty()) {

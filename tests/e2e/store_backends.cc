@@ -50,12 +50,12 @@ absl::StatusOr<std::unique_ptr<StoreBackends>> StoreBackends::Start(const std::s
   const std::string fs = absl::StrCat("type: FILESYSTEM\nconfig:\n  directory: ", bucket_dir, "\n");
   const std::string s3 = absl::StrCat(
       "type: S3\nconfig:\n  bucket: ", kBucket, "\n  endpoint: ", b->s3_->endpoint(),
-      "\n  insecure: true\n  bucket_lookup_type: path\n  access_key: ", testing::S3Server::kAccessKey,
-      "\n  secret_key: ", testing::S3Server::kSecretKey, "\n");
-  const std::string azure = absl::StrCat(
-      "type: AZURE\nconfig:\n  storage_account: ", testing::AzuriteServer::kAccount,
-      "\n  container: ", kBucket, "\n  storage_connection_string: \"",
-      b->azurite_->ConnectionString(), "\"\n");
+      "\n  insecure: true\n  bucket_lookup_type: path\n  access_key: ",
+      testing::S3Server::kAccessKey, "\n  secret_key: ", testing::S3Server::kSecretKey, "\n");
+  const std::string azure =
+      absl::StrCat("type: AZURE\nconfig:\n  storage_account: ", testing::AzuriteServer::kAccount,
+                   "\n  container: ", kBucket, "\n  storage_connection_string: \"",
+                   b->azurite_->ConnectionString(), "\"\n");
   b->backends_ = {
       {"filesystem", fs, ""},
       {"s3", s3, ""},

@@ -21,9 +21,9 @@
 namespace charon::e2e {
 
 struct StoreBackend {
-  std::string name;            // "filesystem", "s3", "azure", "s3+memcached", ...
-  std::string objstore_yaml;   // --objstore.config
-  std::string caching_yaml;    // --store.caching-bucket.config; "" for none
+  std::string name;           // "filesystem", "s3", "azure", "s3+memcached", ...
+  std::string objstore_yaml;  // --objstore.config
+  std::string caching_yaml;   // --store.caching-bucket.config; "" for none
 };
 
 class StoreBackends {

@@ -82,7 +82,7 @@ int ExitCode(ChildProcess& p, absl::Duration timeout = absl::Seconds(30)) {
 }
 
 TEST(StoreStartup, SecondStoreOnOneDataDirRefusesNamingTheFirst) {
-  ASSERT_OK_AND_ASSIGN(TempDir work, TempDir::Make("startup"));
+  ASSERT_OK_AND_ASSIGN(TempDir work, TempDir::Create("startup"));
   ASSERT_OK(testing::AdjacentBlocks().WriteBlocks(work.Path("bucket")).status());
   CharonStoreServerOptions first_options;
   first_options.binary = Binary();
@@ -103,7 +103,7 @@ TEST(StoreStartup, SecondStoreOnOneDataDirRefusesNamingTheFirst) {
 }
 
 TEST(StoreStartup, DataDirUnderAFileStopsStartUp) {
-  ASSERT_OK_AND_ASSIGN(TempDir work, TempDir::Make("startup"));
+  ASSERT_OK_AND_ASSIGN(TempDir work, TempDir::Create("startup"));
   ASSERT_OK(testing::WriteFile(work.Path("file"), "not a directory"));
   StoreRun run =
       StartStore(work, "store",
@@ -117,7 +117,7 @@ TEST(StoreStartup, DataDirUnderAFileStopsStartUp) {
 // Root ignores permission bits; the store runs as `nobody` through setpriv(1) to see a chmod 555
 // data dir as an operator's service user would.
 TEST(StoreStartup, ReadOnlyDataDirStopsStartUp) {
-  ASSERT_OK_AND_ASSIGN(TempDir work, TempDir::Make("startup"));
+  ASSERT_OK_AND_ASSIGN(TempDir work, TempDir::Create("startup"));
   ASSERT_EQ(::chmod(work.path().c_str(), 0755), 0);
   std::filesystem::create_directories(work.Path("bucket"));
   std::filesystem::create_directories(work.Path("data"));
@@ -149,7 +149,7 @@ long ReadyStatus(int port) {
 }
 
 TEST(StoreReadiness, StaysNotReadyWhileTheBucketCannotBeListed) {
-  ASSERT_OK_AND_ASSIGN(TempDir work, TempDir::Make("startup"));
+  ASSERT_OK_AND_ASSIGN(TempDir work, TempDir::Create("startup"));
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<testing::S3Server> s3, testing::S3Server::Start());
   const std::string config = absl::StrCat(
       "--objstore.config=type: S3\nconfig:\n  bucket: later\n  endpoint: ", s3->endpoint(),

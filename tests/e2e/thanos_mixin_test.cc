@@ -68,7 +68,7 @@ thanos::LabelMatcher Matcher(thanos::LabelMatcher::Type type, std::string name, 
 }
 
 // One round of what a querier asks; the bad regex is the failing call.
-void Workload(server::StoreClient& client) {
+void Workload(server::grpc::StoreClient& client) {
   const int64_t mint = testing::kFixtureStartMs, maxt = mint + 3 * testing::kTwoHoursMs;
   thanos::SeriesRequest all;
   all.set_min_time(mint);
@@ -109,7 +109,7 @@ TEST(ThanosMixin, StoreDashboardAndAlertsWorkOnCharon) {
   const json doc = json::parse(in, nullptr, /*allow_exceptions=*/false);
   ASSERT_FALSE(doc.is_discarded()) << data_file << " is not JSON";
 
-  ASSERT_OK_AND_ASSIGN(TempDir work, TempDir::Make("mixin"));
+  ASSERT_OK_AND_ASSIGN(TempDir work, TempDir::Create("mixin"));
   testing::BlockBuilder blocks = testing::AdjacentBlocks();
   blocks.SetThanosMeta({{{"cluster", "mixin"}}});
   ASSERT_OK_AND_ASSIGN(std::vector<std::string> block_dirs,

@@ -14,8 +14,8 @@
 
 namespace charon::cmd {
 
-http::BuildInfo CharonBuildInfo() {
-  http::BuildInfo info;
+server::http::BuildInfo CharonBuildInfo() {
+  server::http::BuildInfo info;
   info.version = CHARON_VERSION;
   info.revision = CHARON_REVISION;
   info.branch = CHARON_BRANCH;

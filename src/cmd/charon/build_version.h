@@ -8,7 +8,7 @@
 
 namespace charon::cmd {
 
-http::BuildInfo CharonBuildInfo();
+server::http::BuildInfo CharonBuildInfo();
 
 }  // namespace charon::cmd
 

@@ -21,14 +21,14 @@ using ::charon::testing::TempDir;
 using ::charon::testing::WriteFile;
 
 TEST(CheckDataDirWritable, CreatesAMissingDirectory) {
-  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Make("datadir"));
+  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create("datadir"));
   ASSERT_OK(CheckDataDirWritable(dir.Path("a/b/data")));
   EXPECT_TRUE(std::filesystem::is_directory(dir.Path("a/b/data")));
   EXPECT_TRUE(std::filesystem::is_empty(dir.Path("a/b/data")));  // the probe is gone
 }
 
 TEST(CheckDataDirWritable, DirectoryUnderAFileIsAClearError) {
-  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Make("datadir"));
+  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create("datadir"));
   ASSERT_OK(WriteFile(dir.Path("file"), "x"));
   absl::Status s = CheckDataDirWritable(dir.Path("file/data"));
   EXPECT_THAT(s, StatusIs(absl::StatusCode::kFailedPrecondition, dir.Path("file/data")));
@@ -39,7 +39,7 @@ TEST(CheckDataDirWritable, DirectoryUnderAFileIsAClearError) {
 
 // Root ignores permission bits, so the unwritable case runs as `nobody` in a child process.
 TEST(CheckDataDirWritable, DirectoryWithoutWritePermissionIsAClearError) {
-  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Make("datadir"));
+  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create("datadir"));
   const std::string data = dir.Path("data");
   ASSERT_OK(CheckDataDirWritable(data));
   ASSERT_EQ(::chmod(dir.path().c_str(), 0755), 0);
@@ -61,7 +61,7 @@ TEST(CheckDataDirWritable, DirectoryWithoutWritePermissionIsAClearError) {
 }
 
 TEST(DataDirLock, SecondHolderIsRefusedWithTheFirstOnesPid) {
-  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Make("datadir"));
+  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create("datadir"));
   {
     ASSERT_OK_AND_ASSIGN(auto first, DataDirLock::Acquire(dir.path()));
     // flock locks belong to open file descriptions, so a second open in this process conflicts
@@ -76,7 +76,7 @@ TEST(DataDirLock, SecondHolderIsRefusedWithTheFirstOnesPid) {
 }
 
 TEST(DataDirLock, LinkPlantedAsTheLockFileIsNotFollowed) {
-  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Make("datadir"));
+  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create("datadir"));
   ASSERT_OK(WriteFile(dir.Path("outside"), "keep me"));
   ASSERT_OK(WriteFile(dir.Path("data/.keep"), ""));
   ASSERT_EQ(::symlink(dir.Path("outside").c_str(),

@@ -6,17 +6,17 @@
 #include <string>
 #include <vector>
 
+#include "base/units.h"
 #include "cmd/charon/path_or_content.h"
 #include "cmd/charon/time_or_duration.h"
-#include "base/units.h"
 #include "testing/status_matchers.h"
 
 namespace charon::cmd {
 namespace {
 
-using ::charon::testing::StatusIs;
 using ::charon::base::ParseByteSize;
 using ::charon::base::ParseDuration;
+using ::charon::testing::StatusIs;
 
 TEST(ParseByteSize, Base2Units) {
   struct Case {

@@ -211,8 +211,10 @@ void PrintValues(const QueryFlags& f, std::string_view key,
   for (const std::string& v : values) std::cout << v << "\n";
 }
 
-absl::Status RunLabelNames(const QueryFlags& f) {
-  thanos::LabelNamesRequest req;
+// The fields LabelNames and LabelValues requests share: matchers, time range, limit, replica
+// labels.
+template <typename Request>
+absl::Status FillLabelRequest(const QueryFlags& f, Request& req) {
   CHARON_RETURN_IF_ERROR(AddMatchers(f, req.mutable_matchers()));
   int64_t min = 0, max = 0;
   CHARON_RETURN_IF_ERROR(TimeRange(f, &min, &max));
@@ -220,6 +222,12 @@ absl::Status RunLabelNames(const QueryFlags& f) {
   req.set_end(max);
   req.set_limit(f.limit);
   for (const std::string& l : f.without_replica_labels) req.add_without_replica_labels(l);
+  return absl::OkStatus();
+}
+
+absl::Status RunLabelNames(const QueryFlags& f) {
+  thanos::LabelNamesRequest req;
+  CHARON_RETURN_IF_ERROR(FillLabelRequest(f, req));
   CHARON_ASSIGN_OR_RETURN(auto client, Connect(f));
   CHARON_ASSIGN_OR_RETURN(thanos::LabelNamesResponse resp, client->LabelNames(req));
   PrintValues(f, "names", resp.names(), resp.hints());
@@ -229,13 +237,7 @@ absl::Status RunLabelNames(const QueryFlags& f) {
 absl::Status RunLabelValues(const QueryFlags& f) {
   thanos::LabelValuesRequest req;
   req.set_label(f.label);
-  CHARON_RETURN_IF_ERROR(AddMatchers(f, req.mutable_matchers()));
-  int64_t min = 0, max = 0;
-  CHARON_RETURN_IF_ERROR(TimeRange(f, &min, &max));
-  req.set_start(min);
-  req.set_end(max);
-  req.set_limit(f.limit);
-  for (const std::string& l : f.without_replica_labels) req.add_without_replica_labels(l);
+  CHARON_RETURN_IF_ERROR(FillLabelRequest(f, req));
   CHARON_ASSIGN_OR_RETURN(auto client, Connect(f));
   CHARON_ASSIGN_OR_RETURN(thanos::LabelValuesResponse resp, client->LabelValues(req));
   PrintValues(f, "values", resp.values(), resp.hints());
@@ -292,8 +294,9 @@ absl::Status RunInfo(const QueryFlags& f) {
               << (s.supports_without_replica_labels() ? "yes" : "no") << "\n"
               << "  tsdb infos:\n";
     for (const thanos::info::TSDBInfo& t : s.tsdb_infos()) {
-      std::cout << "    " << tsdb::LabelsToString(server::grpc::LabelsFromProto(t.labels().labels()))
-                << " [" << t.min_time() << ", " << t.max_time() << "]\n";
+      std::cout << "    "
+                << tsdb::LabelsToString(server::grpc::LabelsFromProto(t.labels().labels())) << " ["
+                << t.min_time() << ", " << t.max_time() << "]\n";
     }
   }
   return absl::OkStatus();

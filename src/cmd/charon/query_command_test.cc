@@ -1,5 +1,4 @@
 #include "cmd/charon/query_command.h"
-#include "cmd/charon/selector.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -7,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cmd/charon/selector.h"
 #include "testing/status_matchers.h"
 
 namespace charon::cmd {

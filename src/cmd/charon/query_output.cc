@@ -44,9 +44,7 @@ std::string_view EncodingName(thanos::Chunk::Encoding e) {
   }
 }
 
-std::string Dump(const Json& j) {
-  return j.dump(2, ' ', false, Json::error_handler_t::replace);
-}
+std::string Dump(const Json& j) { return j.dump(2, ' ', false, Json::error_handler_t::replace); }
 
 Json LabelsJson(const google::protobuf::RepeatedPtrField<thanos::Label>& labels) {
   Json out = Json::object();

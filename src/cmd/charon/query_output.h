@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "server/grpc/proto/store_rpc.pb.h"
 #include "server/grpc/proto/labels.pb.h"
+#include "server/grpc/proto/store_rpc.pb.h"
 #include "server/grpc/proto/store_types.pb.h"
 #include "tsdb/xor_chunk.h"
 

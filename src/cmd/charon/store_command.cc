@@ -82,7 +82,7 @@ absl::Status RunStore(const StoreFlags& flags) {
                           DataDirLock::Acquire(flags.data_dir));
 
   prometheus::Registry registry;
-  http::RegisterBuildInfo(CharonBuildInfo(), registry);
+  server::http::RegisterBuildInfo(CharonBuildInfo(), registry);
   // Set once the engine started; read by HTTP worker threads, which stop before the engine dies.
   std::atomic<StoreRuntime*> runtime_view{nullptr};
 
@@ -115,7 +115,8 @@ absl::Status RunStore(const StoreFlags& flags) {
   server::http::HttpServer http_server(std::move(http_options), &registry);
   CHARON_RETURN_IF_ERROR(http_server.Start());
 
-  CHARON_ASSIGN_OR_RETURN(std::unique_ptr<StoreRuntime> runtime, StoreRuntime::Start(flags, registry));
+  CHARON_ASSIGN_OR_RETURN(std::unique_ptr<StoreRuntime> runtime,
+                          StoreRuntime::Start(flags, registry));
   runtime_view.store(runtime.get());
   base::LogInfo("starting store node");
 

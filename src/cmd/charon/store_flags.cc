@@ -41,13 +41,15 @@ CLI::Option* AddParsed(CLI::App* app, const std::string& names, T* out, Parse<T>
 CLI::Option* AddDuration(CLI::App* app, const std::string& name, absl::Duration* out,
                          const std::string& default_text, const std::string& help) {
   return AddParsed<absl::Duration>(
-      app, name, out, [](const std::string& s) { return base::ParseDuration(s); }, default_text, help);
+      app, name, out, [](const std::string& s) { return base::ParseDuration(s); }, default_text,
+      help);
 }
 
 CLI::Option* AddBytes(CLI::App* app, const std::string& name, int64_t* out,
                       const std::string& default_text, const std::string& help) {
   return AddParsed<int64_t>(
-      app, name, out, [](const std::string& s) { return base::ParseByteSize(s); }, default_text, help);
+      app, name, out, [](const std::string& s) { return base::ParseByteSize(s); }, default_text,
+      help);
 }
 
 CLI::Option* AddTime(CLI::App* app, const std::string& name, TimeOrDuration* out,
@@ -331,9 +333,9 @@ absl::Status ValidateStoreFlags(const StoreFlags& f, absl::Time now) {
         "--remote-read.concurrent-limit and --remote-read.sample-limit cannot be negative");
   }
   if (f.remote_read_max_bytes_in_frame < 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--remote-read.max-bytes-in-frame must be at least 1 (got ",
-        f.remote_read_max_bytes_in_frame, ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--remote-read.max-bytes-in-frame must be at least 1 (got ",
+                     f.remote_read_max_bytes_in_frame, ")"));
   }
   if (f.block_sync_concurrency < 1) {
     return absl::InvalidArgumentError(

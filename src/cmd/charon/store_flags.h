@@ -115,9 +115,9 @@ struct StoreFlags {
   bool disable_admin_operations = false;  // --[no-]disable-admin-operations
 
   // Prometheus remote read on the HTTP port; Prometheus' --storage.remote.read-* under our names.
-  int remote_read_concurrent_limit = 10;             // --remote-read.concurrent-limit
-  int64_t remote_read_sample_limit = 50'000'000;     // --remote-read.sample-limit
-  int64_t remote_read_max_bytes_in_frame = 1 << 20;  // --remote-read.max-bytes-in-frame
+  int remote_read_concurrent_limit = 10;                // --remote-read.concurrent-limit
+  int64_t remote_read_sample_limit = 50'000'000;        // --remote-read.sample-limit
+  int64_t remote_read_max_bytes_in_frame = 1 << 20;     // --remote-read.max-bytes-in-frame
   std::vector<std::string> remote_read_replica_labels;  // --remote-read.replica-label
 
   PathOrContent request_logging_config{

@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/logging.h"
+#include "base/percent_encoding.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "objstore/azure/azure_config.h"
@@ -46,7 +47,7 @@ absl::StatusOr<http::HttpResponse> AzureBucket::Send(std::string method, std::st
 }
 
 std::string AzureBucket::BlobUrl(std::string_view name) const {
-  return absl::StrCat(options_.container_url, "/", http::UrlEncode(name, /*keep_slash=*/true));
+  return absl::StrCat(options_.container_url, "/", base::PercentEncode(name, /*keep_slash=*/true));
 }
 
 absl::Status AzureBucket::Iter(std::string_view dir,
@@ -57,10 +58,10 @@ absl::Status AzureBucket::Iter(std::string_view dir,
   std::string marker;
   do {
     std::string url = absl::StrCat(options_.container_url, "?restype=container&comp=list");
-    if (!prefix.empty()) absl::StrAppend(&url, "&prefix=", http::UrlEncode(prefix, false));
+    if (!prefix.empty()) absl::StrAppend(&url, "&prefix=", base::PercentEncode(prefix, false));
     if (!options.recursive) absl::StrAppend(&url, "&delimiter=%2F");
     absl::StrAppend(&url, "&maxresults=", options_.list_page_size);
-    if (!marker.empty()) absl::StrAppend(&url, "&marker=", http::UrlEncode(marker, false));
+    if (!marker.empty()) absl::StrAppend(&url, "&marker=", base::PercentEncode(marker, false));
     CHARON_ASSIGN_OR_RETURN(http::HttpResponse response, Send("GET", std::move(url)));
     if (!http::Is2xx(response.status)) {
       return http::StatusFromHttp(response, absl::StrCat("list blobs under \"", prefix,

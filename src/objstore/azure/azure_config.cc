@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "base/percent_encoding.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
 
@@ -190,7 +191,7 @@ absl::StatusOr<AzureTarget> ResolveTarget(const AzureConfig& config) {
     t.account = config.storage_account;
     t.account_key = config.storage_account_key;
     t.container_url = absl::StrCat("https://", config.storage_account, ".", config.endpoint, "/",
-                                   http::UrlEncode(config.container, false));
+                                   base::PercentEncode(config.container, false));
     return t;
   }
   CHARON_ASSIGN_OR_RETURN(ConnectionString cs,
@@ -205,7 +206,7 @@ absl::StatusOr<AzureTarget> ResolveTarget(const AzureConfig& config) {
   std::string service = cs.blob_endpoint.empty() ? absl::StrCat(cs.protocol, "://", t.account,
                                                                 ".blob.", cs.endpoint_suffix)
                                                  : cs.blob_endpoint;
-  t.container_url = absl::StrCat(service, "/", http::UrlEncode(config.container, false));
+  t.container_url = absl::StrCat(service, "/", base::PercentEncode(config.container, false));
   return t;
 }
 

@@ -6,7 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "base/percent_decode.h"
+#include "base/percent_encoding.h"
 #include "objstore/azure/shared_key.h"
 
 namespace charon::objstore::azure {
@@ -15,7 +15,8 @@ namespace {
 std::string NameOf(const pugi::xml_node& item) {
   pugi::xml_node name = item.child("Name");
   std::string text = name.text().as_string();
-  if (name.attribute("Encoded").as_bool()) return base::PercentDecode(text, /*plus_as_space=*/false);
+  if (name.attribute("Encoded").as_bool())
+    return base::PercentDecode(text, /*plus_as_space=*/false);
   return text;
 }
 

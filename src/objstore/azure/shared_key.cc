@@ -8,7 +8,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "base/percent_decode.h"
+#include "base/percent_encoding.h"
 #include "base/strings.h"
 #include "objstore/http/crypto.h"
 
@@ -93,7 +93,9 @@ std::string SharedKeyCredential::StringToSign(std::string_view method, std::stri
     if (pair.empty()) continue;
     size_t eq = pair.find('=');
     std::string name = Lower(base::PercentDecode(pair.substr(0, eq), /*plus_as_space=*/false));
-    std::string value = eq == std::string_view::npos ? "" : base::PercentDecode(pair.substr(eq + 1), /*plus_as_space=*/false);
+    std::string value = eq == std::string_view::npos
+                            ? ""
+                            : base::PercentDecode(pair.substr(eq + 1), /*plus_as_space=*/false);
     params[name].push_back(std::move(value));
   }
   for (auto& [name, values] : params) {

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/logging.h"
+#include "base/percent_encoding.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "objstore/gcs/gcs_json.h"
@@ -47,8 +48,9 @@ absl::StatusOr<http::HttpResponse> GcsBucket::Send(
 }
 
 std::string GcsBucket::ObjectUrl(std::string_view name) const {
-  return absl::StrCat(options_.base_url, "/storage/v1/b/", http::UrlEncode(options_.bucket, false),
-                      "/o/", http::UrlEncode(name, /*keep_slash=*/false));
+  return absl::StrCat(options_.base_url, "/storage/v1/b/",
+                      base::PercentEncode(options_.bucket, false), "/o/",
+                      base::PercentEncode(name, /*keep_slash=*/false));
 }
 
 std::string GcsBucket::What(std::string_view action, std::string_view name) const {
@@ -62,7 +64,7 @@ absl::Status GcsBucket::Iter(std::string_view dir,
   std::string prefix;
   CHARON_RETURN_IF_ERROR(NormalizeDir(dir, &prefix));
   const std::string base = absl::StrCat(options_.base_url, "/storage/v1/b/",
-                                        http::UrlEncode(options_.bucket, false), "/o?");
+                                        base::PercentEncode(options_.bucket, false), "/o?");
   std::string page_token;
   do {
     std::string url = base;
@@ -71,9 +73,9 @@ absl::Status GcsBucket::Iter(std::string_view dir,
     absl::StrAppend(&url, "fields=items%2Fname%2Cprefixes%2CnextPageToken&maxResults=",
                     options_.list_page_size);
     if (!page_token.empty()) {
-      absl::StrAppend(&url, "&pageToken=", http::UrlEncode(page_token, false));
+      absl::StrAppend(&url, "&pageToken=", base::PercentEncode(page_token, false));
     }
-    if (!prefix.empty()) absl::StrAppend(&url, "&prefix=", http::UrlEncode(prefix, false));
+    if (!prefix.empty()) absl::StrAppend(&url, "&prefix=", base::PercentEncode(prefix, false));
     CHARON_ASSIGN_OR_RETURN(http::HttpResponse response, Send(url, {}));
     if (!http::Is2xx(response.status)) {
       return http::StatusFromHttp(response, What("list objects under", prefix));

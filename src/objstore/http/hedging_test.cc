@@ -11,9 +11,9 @@
 
 #include "absl/strings/match.h"
 #include "base/status_macros.h"
-#include "objstore/http/testing/client_test_util.h"
 #include "objstore/http/http_client.h"
 #include "objstore/http/latency_tracker.h"
+#include "objstore/http/testing/client_test_util.h"
 #include "objstore/http/testing/test_http_server.h"
 #include "testing/status_matchers.h"
 

@@ -151,10 +151,6 @@ std::string RangeHeaderValue(int64_t offset, int64_t length);
 // server that ignored the Range header; empty when offset is at or past the end.
 std::string CutToRange(std::string whole, int64_t offset, int64_t length);
 
-// RFC 3986 percent-encoding of everything but unreserved characters; '/' is kept when
-// `keep_slash` (for object paths).
-std::string UrlEncode(std::string_view s, bool keep_slash);
-
 }  // namespace charon::objstore::http
 
 #endif  // CHARON_OBJSTORE_HTTP_HTTP_CLIENT_H_

@@ -9,8 +9,8 @@
 #include <thread>
 #include <vector>
 
-#include "objstore/http/testing/client_test_util.h"
 #include "objstore/http/crypto.h"
+#include "objstore/http/testing/client_test_util.h"
 #include "objstore/http/testing/test_http_server.h"
 #include "testing/status_matchers.h"
 

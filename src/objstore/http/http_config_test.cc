@@ -153,16 +153,6 @@ TEST(Ranges, HeaderValueAndCuttingAWholeBody) {
   EXPECT_EQ(CutToRange("", 0, -1), "");
 }
 
-TEST(UrlEncode, EncodesAllButUnreserved) {
-  EXPECT_EQ(UrlEncode("AZaz09-._~", false), "AZaz09-._~");
-  EXPECT_EQ(UrlEncode("a b/c", false), "a%20b%2Fc");
-  EXPECT_EQ(UrlEncode("a b/c", true), "a%20b/c");
-  EXPECT_EQ(UrlEncode("with space/\xc3\xbc.txt", true), "with%20space/%C3%BC.txt");
-  EXPECT_EQ(UrlEncode("+=&?%*", false), "%2B%3D%26%3F%25%2A");
-  EXPECT_EQ(UrlEncode("", true), "");
-  EXPECT_EQ(UrlEncode(std::string("\0\xff", 2), false), "%00%FF");
-}
-
 TEST(Crypto, Sha256AndHmacKnownAnswers) {
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   // RFC 4231 test case 2.

@@ -11,8 +11,8 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "objstore/http/testing/client_test_util.h"
 #include "objstore/http/http_client.h"
+#include "objstore/http/testing/client_test_util.h"
 #include "objstore/http/testing/test_certs.h"
 #include "objstore/http/testing/test_http_server.h"
 #include "testing/status_matchers.h"

@@ -87,7 +87,7 @@ absl::StatusOr<S3Bucket::Target> S3Bucket::ResolveTarget() {
     CHARON_ASSIGN_OR_RETURN(
         s3::S3Addressing path_style,
         s3::S3Addressing::Create(options_.config.endpoint, options_.config.bucket,
-                               !options_.config.insecure, s3::BucketLookup::kPath));
+                                 !options_.config.insecure, s3::BucketLookup::kPath));
     CHARON_ASSIGN_OR_RETURN(region,
                             s3::FetchBucketRegion(*client_, path_style, options_.credentials));
   } else {

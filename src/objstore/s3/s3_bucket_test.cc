@@ -366,8 +366,9 @@ TEST(FetchBucketRegion, AsksTheLocationSignedForUsEast1) {
   });
   ASSERT_NE(server, nullptr);
   ASSERT_OK_AND_ASSIGN(auto client, http::HttpClient::Create({}, {.max_attempts = 1}));
-  ASSERT_OK_AND_ASSIGN(auto path, s3::S3Addressing::Create(absl::StrCat("127.0.0.1:", server->port()),
-                                                         "b", false, s3::BucketLookup::kPath));
+  ASSERT_OK_AND_ASSIGN(
+      auto path, s3::S3Addressing::Create(absl::StrCat("127.0.0.1:", server->port()), "b", false,
+                                          s3::BucketLookup::kPath));
   const s3::Credentials creds{"AK", "SK", ""};
   ASSERT_OK_AND_ASSIGN(std::string region, s3::FetchBucketRegion(*client, path, creds));
   EXPECT_EQ(region, "eu-central-1");

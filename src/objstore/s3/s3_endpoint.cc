@@ -6,6 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/percent_encoding.h"
 #include "base/strings.h"
 #include "objstore/http/http_client.h"
 
@@ -109,7 +110,7 @@ std::string CanonicalQuery(const std::map<std::string, std::string>& query) {
   std::vector<std::pair<std::string, std::string>> encoded;
   encoded.reserve(query.size());
   for (const auto& [key, value] : query) {
-    encoded.emplace_back(http::UrlEncode(key, false), http::UrlEncode(value, false));
+    encoded.emplace_back(base::PercentEncode(key, false), base::PercentEncode(value, false));
   }
   std::sort(encoded.begin(), encoded.end());
   std::string out;
@@ -120,8 +121,9 @@ std::string CanonicalQuery(const std::map<std::string, std::string>& query) {
   return out;
 }
 
-absl::StatusOr<S3Addressing> S3Addressing::Create(std::string_view endpoint, std::string_view bucket,
-                                                bool secure, BucketLookup lookup) {
+absl::StatusOr<S3Addressing> S3Addressing::Create(std::string_view endpoint,
+                                                  std::string_view bucket, bool secure,
+                                                  BucketLookup lookup) {
   if (endpoint.empty()) return absl::InvalidArgumentError("no s3 endpoint in config file");
   if (absl::StrContains(base::Absl(endpoint), "://")) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -172,16 +174,16 @@ std::string S3Addressing::Authority(bool with_bucket) const {
 std::string S3Addressing::BucketUrl(const std::map<std::string, std::string>& query) const {
   std::string url = virtual_host_ ? absl::StrCat(scheme_, "://", Authority(true), "/")
                                   : absl::StrCat(scheme_, "://", Authority(false), "/",
-                                                 http::UrlEncode(bucket_, false), "/");
+                                                 base::PercentEncode(bucket_, false), "/");
   if (!query.empty()) absl::StrAppend(&url, "?", CanonicalQuery(query));
   return url;
 }
 
 std::string S3Addressing::ObjectUrl(std::string_view key) const {
-  const std::string path = http::UrlEncode(key, true);
+  const std::string path = base::PercentEncode(key, true);
   return virtual_host_ ? absl::StrCat(scheme_, "://", Authority(true), "/", path)
                        : absl::StrCat(scheme_, "://", Authority(false), "/",
-                                      http::UrlEncode(bucket_, false), "/", path);
+                                      base::PercentEncode(bucket_, false), "/", path);
 }
 
 }  // namespace charon::objstore::s3

@@ -41,7 +41,7 @@ class S3Addressing {
   // `endpoint` is host[:port] as configured; InvalidArgument if it has a scheme, a path or is
   // empty.
   static absl::StatusOr<S3Addressing> Create(std::string_view endpoint, std::string_view bucket,
-                                           bool secure, BucketLookup lookup);
+                                             bool secure, BucketLookup lookup);
 
   // The same addressing with the host replaced (AWS regional host), port kept.
   S3Addressing WithHost(std::string_view host) const;

@@ -76,8 +76,8 @@ TEST(UseVirtualHost, AutoFollowsMinioGo) {
 }
 
 TEST(S3Addressing, PathStyleUrls) {
-  ASSERT_OK_AND_ASSIGN(S3Addressing a,
-                       S3Addressing::Create("127.0.0.1:9000", "blocks", false, BucketLookup::kAuto));
+  ASSERT_OK_AND_ASSIGN(
+      S3Addressing a, S3Addressing::Create("127.0.0.1:9000", "blocks", false, BucketLookup::kAuto));
   EXPECT_FALSE(a.virtual_host());
   EXPECT_EQ(a.ObjectUrl("01AAA/chunks/000001"), "http://127.0.0.1:9000/blocks/01AAA/chunks/000001");
   EXPECT_EQ(a.ObjectUrl("with space/\xc3\xbc+.txt"),
@@ -89,8 +89,8 @@ TEST(S3Addressing, PathStyleUrls) {
 }
 
 TEST(S3Addressing, VirtualHostedUrls) {
-  ASSERT_OK_AND_ASSIGN(S3Addressing a,
-                       S3Addressing::Create("s3.amazonaws.com", "blocks", true, BucketLookup::kAuto));
+  ASSERT_OK_AND_ASSIGN(S3Addressing a, S3Addressing::Create("s3.amazonaws.com", "blocks", true,
+                                                            BucketLookup::kAuto));
   EXPECT_TRUE(a.virtual_host());
   EXPECT_EQ(a.ObjectUrl("x/y"), "https://blocks.s3.amazonaws.com/x/y");
   EXPECT_EQ(a.BucketUrl({{"location", ""}}), "https://blocks.s3.amazonaws.com/?location=");

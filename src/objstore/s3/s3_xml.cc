@@ -3,8 +3,8 @@
 #include <pugixml.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "base/percent_encoding.h"
 #include "base/status_macros.h"
-#include "base/percent_decode.h"
 #include "base/strings.h"
 
 namespace charon::objstore::s3 {

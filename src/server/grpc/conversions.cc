@@ -117,7 +117,8 @@ void ChunkToProto(const std::optional<store::ChunkData>& in, thanos::Chunk* out)
 
 ::grpc::Status ToGrpcStatus(const absl::Status& s) {
   if (s.ok()) return ::grpc::Status::OK;
-  return ::grpc::Status(static_cast<::grpc::StatusCode>(s.code()), TruncateErrorMessage(s.message()));
+  return ::grpc::Status(static_cast<::grpc::StatusCode>(s.code()),
+                        TruncateErrorMessage(s.message()));
 }
 
 std::string TruncateErrorMessage(absl::string_view message) {
@@ -211,20 +212,33 @@ absl::StatusOr<store::SeriesRequest> SeriesRequestFromProto(const thanos::Series
   return out;
 }
 
-absl::StatusOr<store::LabelNamesRequest> LabelNamesRequestFromProto(
-    const thanos::LabelNamesRequest& req, const std::string& tenant) {
-  store::LabelNamesRequest out;
+namespace {
+
+// The fields LabelNames and LabelValues requests share; `Hints` is the request's hints message.
+template <typename Hints, typename Request>
+absl::Status LabelRequestFromProto(const Request& req, const std::string& tenant,
+                                   std::string_view hints_what, store::LabelNamesRequest& out) {
   out.start = req.start();
   out.end = req.end();
   CHARON_ASSIGN_OR_RETURN(out.matchers, MatchersFromProto(req.matchers()));
   out.without_replica_labels = ToStrings(req.without_replica_labels());
   out.limit = std::max<int64_t>(req.limit(), 0);
   if (req.has_hints()) {
-    hintspb::LabelNamesRequestHints hints;
-    CHARON_RETURN_IF_ERROR(UnpackHints(req.hints(), &hints, "label names request hints"));
+    Hints hints;
+    CHARON_RETURN_IF_ERROR(UnpackHints(req.hints(), &hints, hints_what));
     CHARON_ASSIGN_OR_RETURN(out.block_matchers, MatchersFromProto(hints.block_matchers()));
   }
   out.tenant = TenantOrDefault(tenant);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<store::LabelNamesRequest> LabelNamesRequestFromProto(
+    const thanos::LabelNamesRequest& req, const std::string& tenant) {
+  store::LabelNamesRequest out;
+  CHARON_RETURN_IF_ERROR(LabelRequestFromProto<hintspb::LabelNamesRequestHints>(
+      req, tenant, "label names request hints", out));
   return out;
 }
 
@@ -233,17 +247,8 @@ absl::StatusOr<store::LabelValuesRequest> LabelValuesRequestFromProto(
   store::LabelValuesRequest out;
   CHARON_RETURN_IF_ERROR(CheckUtf8(req.label(), "label name"));
   out.label = req.label();
-  out.start = req.start();
-  out.end = req.end();
-  CHARON_ASSIGN_OR_RETURN(out.matchers, MatchersFromProto(req.matchers()));
-  out.without_replica_labels = ToStrings(req.without_replica_labels());
-  out.limit = std::max<int64_t>(req.limit(), 0);
-  if (req.has_hints()) {
-    hintspb::LabelValuesRequestHints hints;
-    CHARON_RETURN_IF_ERROR(UnpackHints(req.hints(), &hints, "label values request hints"));
-    CHARON_ASSIGN_OR_RETURN(out.block_matchers, MatchersFromProto(hints.block_matchers()));
-  }
-  out.tenant = TenantOrDefault(tenant);
+  CHARON_RETURN_IF_ERROR(LabelRequestFromProto<hintspb::LabelValuesRequestHints>(
+      req, tenant, "label values request hints", out));
   return out;
 }
 

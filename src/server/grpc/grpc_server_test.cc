@@ -601,7 +601,7 @@ TEST_F(GrpcServerTest, HealthWatchSeesTheChange) {
   store_.ready_ = false;
   Start();
   auto channel = ::grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                     ::grpc::InsecureChannelCredentials());
+                                       ::grpc::InsecureChannelCredentials());
   auto stub = ::grpc::health::v1::Health::NewStub(channel);
   ::grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
@@ -622,7 +622,7 @@ TEST_F(GrpcServerTest, HealthWatchSeesTheChange) {
 TEST_F(GrpcServerTest, ReflectionListsTheServices) {
   Start();
   auto channel = ::grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                     ::grpc::InsecureChannelCredentials());
+                                       ::grpc::InsecureChannelCredentials());
   ::grpc::GenericStub stub(channel);
   ::grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));

@@ -48,7 +48,7 @@ class EmptyStore final : public store::StoreApi {
 class GrpcTlsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<charon::testing::TempDir> dir = charon::testing::TempDir::Make("grpc-tls");
+    absl::StatusOr<charon::testing::TempDir> dir = charon::testing::TempDir::Create("grpc-tls");
     ASSERT_OK(dir);
     dir_.emplace(*std::move(dir));
     ASSERT_OK_AND_ASSIGN(certs_, objstore::http::GenerateTestCerts(dir_->path()));

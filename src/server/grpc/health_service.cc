@@ -20,16 +20,16 @@ void HealthServiceImpl::BeginShutdown(absl::Duration wait) {
 }
 
 ::grpc::Status HealthServiceImpl::Check(::grpc::ServerContext* /*ctx*/,
-                                      const ::grpc::health::v1::HealthCheckRequest* req,
-                                      HealthCheckResponse* resp) {
+                                        const ::grpc::health::v1::HealthCheckRequest* req,
+                                        HealthCheckResponse* resp) {
   if (!req->service().empty()) return ::grpc::Status(::grpc::NOT_FOUND, "unknown service");
   resp->set_status(Status());
   return ::grpc::Status::OK;
 }
 
 ::grpc::Status HealthServiceImpl::Watch(::grpc::ServerContext* ctx,
-                                      const ::grpc::health::v1::HealthCheckRequest* req,
-                                      ::grpc::ServerWriter<HealthCheckResponse>* writer) {
+                                        const ::grpc::health::v1::HealthCheckRequest* req,
+                                        ::grpc::ServerWriter<HealthCheckResponse>* writer) {
   HealthCheckResponse resp;
   if (!req->service().empty()) {
     resp.set_status(HealthCheckResponse::SERVICE_UNKNOWN);

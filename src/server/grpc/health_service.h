@@ -9,8 +9,8 @@
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "server/grpc/request_serialization.h"
 #include "server/grpc/proto/health.grpc.pb.h"
+#include "server/grpc/request_serialization.h"
 #include "store/store_api.h"
 
 namespace charon::server::grpc {
@@ -21,10 +21,12 @@ class HealthServiceImpl final : public ::grpc::health::v1::Health::Service {
   HealthServiceImpl(store::StoreApi& store, absl::Duration poll_interval)
       : store_(store), poll_interval_(poll_interval) {}
 
-  ::grpc::Status Check(::grpc::ServerContext* ctx, const ::grpc::health::v1::HealthCheckRequest* req,
-                     ::grpc::health::v1::HealthCheckResponse* resp) override;
-  ::grpc::Status Watch(::grpc::ServerContext* ctx, const ::grpc::health::v1::HealthCheckRequest* req,
-                     ::grpc::ServerWriter<::grpc::health::v1::HealthCheckResponse>* writer) override;
+  ::grpc::Status Check(::grpc::ServerContext* ctx,
+                       const ::grpc::health::v1::HealthCheckRequest* req,
+                       ::grpc::health::v1::HealthCheckResponse* resp) override;
+  ::grpc::Status Watch(
+      ::grpc::ServerContext* ctx, const ::grpc::health::v1::HealthCheckRequest* req,
+      ::grpc::ServerWriter<::grpc::health::v1::HealthCheckResponse>* writer) override;
 
   // From now on NOT_SERVING. Open Watch streams send that and end; waits up to `wait` for them,
   // so that they finish before the server stops accepting writes.

@@ -27,8 +27,8 @@ thanos::info::InfoResponse InfoResponseFromStoreInfo(const store::StoreInfo& inf
 }
 
 ::grpc::Status InfoServiceImpl::Info(::grpc::ServerContext* /*ctx*/,
-                                   const thanos::info::InfoRequest* /*req*/,
-                                   thanos::info::InfoResponse* resp) {
+                                     const thanos::info::InfoRequest* /*req*/,
+                                     thanos::info::InfoResponse* resp) {
   *resp = InfoResponseFromStoreInfo(store_.Info(), advertise_compat_label_);
   return ::grpc::Status::OK;
 }

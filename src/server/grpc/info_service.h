@@ -5,8 +5,8 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include "server/grpc/request_serialization.h"
 #include "server/grpc/proto/info.grpc.pb.h"
+#include "server/grpc/request_serialization.h"
 #include "store/store_api.h"
 
 namespace charon::server::grpc {
@@ -23,7 +23,7 @@ class InfoServiceImpl final : public thanos::info::Info::Service {
       : store_(store), advertise_compat_label_(advertise_compat_label) {}
 
   ::grpc::Status Info(::grpc::ServerContext* ctx, const thanos::info::InfoRequest* req,
-                    thanos::info::InfoResponse* resp) override;
+                      thanos::info::InfoResponse* resp) override;
 
  private:
   store::StoreApi& store_;

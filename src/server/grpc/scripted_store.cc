@@ -5,7 +5,8 @@
 
 namespace charon::server::grpc {
 
-void ScriptedStore::AddSeries(tsdb::Labels labels, std::vector<std::pair<int64_t, int64_t>> ranges) {
+void ScriptedStore::AddSeries(tsdb::Labels labels,
+                              std::vector<std::pair<int64_t, int64_t>> ranges) {
   store::SeriesOut s;
   s.labels = std::move(labels);
   for (auto [min, max] : ranges) {
@@ -41,7 +42,8 @@ absl::StatusOr<store::LabelsResult> ScriptedStore::LabelNames(const store::Label
   return labels_;
 }
 
-absl::StatusOr<store::LabelsResult> ScriptedStore::LabelValues(const store::LabelValuesRequest& req) {
+absl::StatusOr<store::LabelsResult> ScriptedStore::LabelValues(
+    const store::LabelValuesRequest& req) {
   absl::MutexLock lock(&mu_);
   last_values_ = req;
   if (!labels_status_.ok()) return labels_status_;

@@ -97,22 +97,22 @@ class MetricsInterceptorFactory : public ::grpc::experimental::ServerInterceptor
 };
 
 constexpr ::grpc::StatusCode kAllCodes[] = {::grpc::OK,
-                                          ::grpc::CANCELLED,
-                                          ::grpc::UNKNOWN,
-                                          ::grpc::INVALID_ARGUMENT,
-                                          ::grpc::DEADLINE_EXCEEDED,
-                                          ::grpc::NOT_FOUND,
-                                          ::grpc::ALREADY_EXISTS,
-                                          ::grpc::PERMISSION_DENIED,
-                                          ::grpc::RESOURCE_EXHAUSTED,
-                                          ::grpc::FAILED_PRECONDITION,
-                                          ::grpc::ABORTED,
-                                          ::grpc::OUT_OF_RANGE,
-                                          ::grpc::UNIMPLEMENTED,
-                                          ::grpc::INTERNAL,
-                                          ::grpc::UNAVAILABLE,
-                                          ::grpc::DATA_LOSS,
-                                          ::grpc::UNAUTHENTICATED};
+                                            ::grpc::CANCELLED,
+                                            ::grpc::UNKNOWN,
+                                            ::grpc::INVALID_ARGUMENT,
+                                            ::grpc::DEADLINE_EXCEEDED,
+                                            ::grpc::NOT_FOUND,
+                                            ::grpc::ALREADY_EXISTS,
+                                            ::grpc::PERMISSION_DENIED,
+                                            ::grpc::RESOURCE_EXHAUSTED,
+                                            ::grpc::FAILED_PRECONDITION,
+                                            ::grpc::ABORTED,
+                                            ::grpc::OUT_OF_RANGE,
+                                            ::grpc::UNIMPLEMENTED,
+                                            ::grpc::INTERNAL,
+                                            ::grpc::UNAVAILABLE,
+                                            ::grpc::DATA_LOSS,
+                                            ::grpc::UNAUTHENTICATED};
 
 }  // namespace
 
@@ -195,16 +195,17 @@ ServerMetrics::ServerMetrics(prometheus::Registry& registry)
                                                             100000000, 1000000000});
   sent_chunk_size_ = &prometheus::BuildHistogram()
                           .Name("thanos_bucket_store_sent_chunk_size_bytes")
-                          .Help("Size in bytes of the chunks for the single series, which is "
-                                "adequate to the gRPC message size sent to querier.")
+                          .Help(
+                              "Size in bytes of the chunks for the single series, which is "
+                              "adequate to the gRPC message size sent to querier.")
                           .Register(registry)
                           .Add({}, SentChunkSizeBuckets());
 }
 
 const prometheus::Histogram::BucketBoundaries& ServerMetrics::SentChunkSizeBuckets() {
   static const auto* const kBuckets = new prometheus::Histogram::BucketBoundaries{
-      32,          256,         512,          1024,         32 * 1024,         256 * 1024,
-      512 * 1024,  1024 * 1024, 32 << 20,     256 << 20,    512 << 20};
+      32,         256,         512,      1024,      32 * 1024, 256 * 1024,
+      512 * 1024, 1024 * 1024, 32 << 20, 256 << 20, 512 << 20};
   return *kBuckets;
 }
 

@@ -16,11 +16,11 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "server/grpc/request_serialization.h"
 #include "server/grpc/proto/health.grpc.pb.h"
 #include "server/grpc/proto/hints.pb.h"
 #include "server/grpc/proto/info.grpc.pb.h"
 #include "server/grpc/proto/store_rpc.grpc.pb.h"
+#include "server/grpc/request_serialization.h"
 
 namespace charon::server::grpc {
 

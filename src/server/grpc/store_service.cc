@@ -156,8 +156,8 @@ std::string TenantFromContext(const ::grpc::ServerContext& ctx) {
 }
 
 ::grpc::Status StoreServiceImpl::Info(::grpc::ServerContext* /*ctx*/,
-                                    const thanos::InfoRequest* /*req*/,
-                                    thanos::InfoResponse* resp) {
+                                      const thanos::InfoRequest* /*req*/,
+                                      thanos::InfoResponse* resp) {
   store::StoreInfo info = store_.Info();
   resp->set_storetype(thanos::STORE);
   resp->set_min_time(info.min_time);
@@ -168,8 +168,9 @@ std::string TenantFromContext(const ::grpc::ServerContext& ctx) {
   return ::grpc::Status::OK;
 }
 
-::grpc::Status StoreServiceImpl::Series(::grpc::ServerContext* ctx, const thanos::SeriesRequest* req,
-                                      ::grpc::ServerWriter<thanos::SeriesResponse>* writer) {
+::grpc::Status StoreServiceImpl::Series(::grpc::ServerContext* ctx,
+                                        const thanos::SeriesRequest* req,
+                                        ::grpc::ServerWriter<thanos::SeriesResponse>* writer) {
   absl::StatusOr<store::SeriesRequest> sreq = SeriesRequestFromProto(*req, TenantFromContext(*ctx));
   if (!sreq.ok()) return ToGrpcStatus(sreq.status());
   sreq->call = CallContextOf(ctx);
@@ -196,8 +197,8 @@ std::string TenantFromContext(const ::grpc::ServerContext& ctx) {
 }
 
 ::grpc::Status StoreServiceImpl::LabelNames(::grpc::ServerContext* ctx,
-                                          const thanos::LabelNamesRequest* req,
-                                          thanos::LabelNamesResponse* resp) {
+                                            const thanos::LabelNamesRequest* req,
+                                            thanos::LabelNamesResponse* resp) {
   absl::StatusOr<store::LabelNamesRequest> lreq =
       LabelNamesRequestFromProto(*req, TenantFromContext(*ctx));
   if (!lreq.ok()) return ToGrpcStatus(lreq.status());
@@ -214,8 +215,8 @@ std::string TenantFromContext(const ::grpc::ServerContext& ctx) {
 }
 
 ::grpc::Status StoreServiceImpl::LabelValues(::grpc::ServerContext* ctx,
-                                           const thanos::LabelValuesRequest* req,
-                                           thanos::LabelValuesResponse* resp) {
+                                             const thanos::LabelValuesRequest* req,
+                                             thanos::LabelValuesResponse* resp) {
   absl::StatusOr<store::LabelValuesRequest> lreq =
       LabelValuesRequestFromProto(*req, TenantFromContext(*ctx));
   if (!lreq.ok()) return ToGrpcStatus(lreq.status());

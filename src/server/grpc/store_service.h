@@ -12,8 +12,8 @@
 
 #include <string>
 
-#include "server/grpc/request_serialization.h"
 #include "server/grpc/proto/store_rpc.grpc.pb.h"
+#include "server/grpc/request_serialization.h"
 #include "server/grpc/server_metrics.h"
 #include "store/store_api.h"
 
@@ -37,13 +37,13 @@ class StoreServiceImpl final : public thanos::Store::Service {
       : store_(store), metrics_(metrics), advertise_compat_label_(advertise_compat_label) {}
 
   ::grpc::Status Info(::grpc::ServerContext* ctx, const thanos::InfoRequest* req,
-                    thanos::InfoResponse* resp) override;
+                      thanos::InfoResponse* resp) override;
   ::grpc::Status Series(::grpc::ServerContext* ctx, const thanos::SeriesRequest* req,
-                      ::grpc::ServerWriter<thanos::SeriesResponse>* writer) override;
+                        ::grpc::ServerWriter<thanos::SeriesResponse>* writer) override;
   ::grpc::Status LabelNames(::grpc::ServerContext* ctx, const thanos::LabelNamesRequest* req,
-                          thanos::LabelNamesResponse* resp) override;
+                            thanos::LabelNamesResponse* resp) override;
   ::grpc::Status LabelValues(::grpc::ServerContext* ctx, const thanos::LabelValuesRequest* req,
-                           thanos::LabelValuesResponse* resp) override;
+                             thanos::LabelValuesResponse* resp) override;
 
  private:
   store::StoreApi& store_;

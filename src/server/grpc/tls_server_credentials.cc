@@ -34,7 +34,7 @@ class CoreServerCredentials final : public ::grpc::ServerCredentials {
 
   // Charon installs no auth metadata processor; client certificates are checked by TLS itself.
   void SetAuthMetadataProcessor(
-      const std::shared_ptr<grpc::AuthMetadataProcessor>& /*processor*/) override {}
+      const std::shared_ptr<::grpc::AuthMetadataProcessor>& /*processor*/) override {}
 
  private:
   int AddPortToServer(const std::string& addr, grpc_server* server) override {

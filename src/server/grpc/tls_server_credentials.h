@@ -40,7 +40,7 @@ struct TlsServerSettings {
 };
 
 struct TlsServerCredentials {
-  std::shared_ptr<grpc::ServerCredentials> credentials;
+  std::shared_ptr<::grpc::ServerCredentials> credentials;
   // What the operator should know about how the settings were applied (logged at start).
   std::vector<std::string> notes;
 };

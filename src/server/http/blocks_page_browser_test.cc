@@ -89,7 +89,7 @@ TEST(BlocksPageInChromium, TimelineShowsEveryBlockAndTheDetailOfTheSelectedOne) 
   };
   HttpServer server(std::move(options), &registry);
   ASSERT_OK(server.Start());
-  ASSERT_OK_AND_ASSIGN(TempDir profile, TempDir::Make("chromium"));
+  ASSERT_OK_AND_ASSIGN(TempDir profile, TempDir::Create("chromium"));
   const std::string url = absl::StrCat("http://127.0.0.1:", server.port(), "/#", Ulid(1, 4));
 
   ASSERT_OK_AND_ASSIGN(testing::CommandResult dom,

@@ -1,6 +1,6 @@
 #include "server/http/http_handler.h"
 
-#include "base/percent_decode.h"
+#include "base/percent_encoding.h"
 
 namespace charon::server::http {
 std::optional<std::string> HttpRequest::QueryParam(std::string_view name) const {

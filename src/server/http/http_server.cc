@@ -174,7 +174,8 @@ HttpServer::HttpServer(HttpServerOptions options, prometheus::Registry* registry
     HttpResponse r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     std::vector<prometheus::MetricFamily> families = registry_->Collect();
-    for (prometheus::MetricFamily& f : process_collector_.Collect()) families.push_back(std::move(f));
+    for (prometheus::MetricFamily& f : process_collector_.Collect())
+      families.push_back(std::move(f));
     r.body = prometheus::TextSerializer().Serialize(families);
     return r;
   });

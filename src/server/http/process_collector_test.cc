@@ -25,7 +25,7 @@ constexpr char kLimits[] =
     "Max open files            4096                 524288               files     \n";
 
 TEST(ReadProcessStats, ParsesProcfsAsTheGoClientDoes) {
-  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Make("proc"));
+  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create("proc"));
   ASSERT_OK(WriteFile(dir.Path("self/stat"), kStat));
   ASSERT_OK(WriteFile(dir.Path("self/limits"), kLimits));
   ASSERT_OK(WriteFile(dir.Path("self/fd/0"), ""));
@@ -45,7 +45,7 @@ TEST(ReadProcessStats, ParsesProcfsAsTheGoClientDoes) {
 }
 
 TEST(ReadProcessStats, BrokenFilesAreErrorsNotZeros) {
-  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Make("proc"));
+  ASSERT_OK_AND_ASSIGN(TempDir dir, TempDir::Create("proc"));
   EXPECT_THAT(ReadProcessStats(dir.Path("self"), dir.Path("stat")),
               StatusIs(absl::StatusCode::kUnavailable));
   ASSERT_OK(WriteFile(dir.Path("self/stat"), "4242 (app) S 1 2 3\n"));

@@ -1,4 +1,4 @@
-#include "base/percent_decode.h"
+#include "base/percent_encoding.h"
 
 #include <gtest/gtest.h>
 
@@ -38,6 +38,16 @@ TEST(HexDigitValue, BothCasesAndNonDigits) {
   EXPECT_EQ(HexDigitValue('F'), 15);
   EXPECT_EQ(HexDigitValue('g'), -1);
   EXPECT_EQ(HexDigitValue('%'), -1);
+}
+
+TEST(PercentEncode, EncodesAllButUnreserved) {
+  EXPECT_EQ(PercentEncode("AZaz09-._~", false), "AZaz09-._~");
+  EXPECT_EQ(PercentEncode("a b/c", false), "a%20b%2Fc");
+  EXPECT_EQ(PercentEncode("a b/c", true), "a%20b/c");
+  EXPECT_EQ(PercentEncode("with space/\xc3\xbc.txt", true), "with%20space/%C3%BC.txt");
+  EXPECT_EQ(PercentEncode("+=&?%*", false), "%2B%3D%26%3F%25%2A");
+  EXPECT_EQ(PercentEncode("", true), "");
+  EXPECT_EQ(PercentEncode(std::string("\0\xff", 2), false), "%00%FF");
 }
 
 }  // namespace

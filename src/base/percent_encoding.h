@@ -1,5 +1,5 @@
-// Hex digits and %XX decoding: URL paths and query strings, S3's url-encoded listings, Azure's
-// encoded blob names and canonicalized queries.
+// Hex digits and RFC 3986 percent-encoding both ways: object paths in URLs, query strings, S3's
+// url-encoded listings, Azure's encoded blob names and canonicalized queries.
 #ifndef CHARON_BASE_PERCENT_DECODE_H_
 #define CHARON_BASE_PERCENT_DECODE_H_
 
@@ -20,6 +20,10 @@ inline int HexDigitValue(char c) {
 // application/x-www-form-urlencoded. A malformed escape is kept literally and sets *malformed (when
 // given), so strict callers can refuse it.
 std::string PercentDecode(std::string_view s, bool plus_as_space, bool* malformed = nullptr);
+
+// Percent-encodes everything but RFC 3986's unreserved characters (upper-case hex); '/' is kept
+// when `keep_slash` (for object paths).
+std::string PercentEncode(std::string_view s, bool keep_slash);
 
 }  // namespace charon::base
 

@@ -1,4 +1,4 @@
-#include "base/percent_decode.h"
+#include "base/percent_encoding.h"
 
 namespace charon::base {
 
@@ -20,6 +20,25 @@ std::string PercentDecode(std::string_view s, bool plus_as_space, bool* malforme
       i += 2;
     } else {
       out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+std::string PercentEncode(std::string_view s, bool keep_slash) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (char ch : s) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved || (keep_slash && c == '/')) {
+      out.push_back(ch);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0x0F]);
     }
   }
   return out;
