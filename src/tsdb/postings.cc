@@ -365,15 +365,6 @@ bool IsEmptySentinel(const Postings& p) {
   return dynamic_cast<const EmptyPostingsImpl*>(&p) != nullptr;
 }
 
-// Errors already known when combining: the combination is that error.
-absl::Status FirstError(const std::vector<PostingsPtr>& its) {
-  for (const PostingsPtr& p : its) {
-    absl::Status s = p->status();
-    if (!s.ok()) return s;
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 PostingsPtr EmptyPostings() { return std::make_unique<EmptyPostingsImpl>(); }
