@@ -1,6 +1,6 @@
 // The one conformance suite every Cache implementation must pass (LruCache, InMemoryIndexCache,
-// MemcachedCache, RedisCache): stored items are fetched back byte for byte, absent keys are
-// simply missing, ttl <= 0 stores nothing, binary values and Thanos-style keys, large values,
+// RemoteCache over memcached and redis): stored items are fetched back byte for byte, absent keys
+// are simply missing, ttl <= 0 stores nothing, binary values and Thanos-style keys, large values,
 // many keys in one fetch, duplicate keys, and concurrent use.
 //
 // Usage, in exactly one .cc of a test binary (the TEST_Ps below are defined in this header):

@@ -2,7 +2,7 @@
 // reads from the bucket: postings lists per label pair, expanded postings per matcher set, and
 // series entries per series ref, so a repeated query reads no index bytes from the bucket.
 //
-// Entries live in a byte Cache (InMemoryIndexCache, MemcachedCache, RedisCache) under Thanos'
+// Entries live in a byte Cache (InMemoryIndexCache, RemoteCache) under Thanos'
 // keys (index_cache_keys.h), with postings in Thanos' codec (postings_codec.h) and series as the
 // raw entry body, so a Charon and a Thanos store sharing a memcached or redis read each other's
 // entries. A value that does not decode is a miss (logged once per IndexCache), never an error.

@@ -29,16 +29,18 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "cache/memcached_client_config.h"
+#include "cache/remote_client.h"
 
 namespace charon::cache {
 
-class MemcachedClient {
+class MemcachedClient final : public RemoteClient {
  public:
   // Resolves the addresses once. InvalidArgument for a malformed address, Unimplemented for
   // dnssrv+ addresses, Unavailable when no server address resolves. Does not connect: servers
@@ -46,18 +48,21 @@ class MemcachedClient {
   static absl::StatusOr<std::unique_ptr<MemcachedClient>> Create(std::string name,
                                                                  MemcachedClientConfig config,
                                                                  prometheus::Registry& registry);
-  ~MemcachedClient();
+  ~MemcachedClient() override;
 
   // The hits among `keys`. Keys memcached cannot take (longer than 250 bytes, with spaces or
   // control characters) are misses and counted as malformed-key failures.
-  absl::flat_hash_map<std::string, std::string> GetMulti(const std::vector<std::string>& keys);
+  absl::flat_hash_map<std::string, std::string> GetMulti(
+      const std::vector<std::string>& keys) override;
 
   // Queues a write of `value` under `key` for `ttl` (rounded up to whole seconds). Dropped and
   // counted when larger than max_item_size, when the queue is full, or when ttl <= 0.
-  void SetAsync(std::string key, std::string value, absl::Duration ttl);
+  void SetAsync(std::string key, std::string value, absl::Duration ttl) override;
 
   // Waits until every queued write has been attempted, or `timeout` passed; true when done.
-  bool WaitForPendingWrites(absl::Duration timeout);
+  bool WaitForPendingWrites(absl::Duration timeout) override;
+
+  std::string_view Backend() const override { return "memcached"; }
 
   // The servers in use now ("ip:port"), in selection order.
   std::vector<std::string> Servers() const;

@@ -8,9 +8,9 @@
 #include "cache/cache_conformance.h"
 #include "cache/caching_bucket_config.h"
 #include "cache/index_cache_config.h"
-#include "cache/memcached_cache.h"
 #include "cache/memcached_client.h"
 #include "cache/memcached_servers.h"
+#include "cache/remote_cache.h"
 #include "objstore/bucket_conformance.h"
 #include "objstore/counting_bucket.h"
 #include "objstore/filesystem_bucket.h"
@@ -238,7 +238,7 @@ CachedFs MakeCachedFs(const std::string& dir, const std::string& address) {
 }
 
 void Flush(CachedFs& c) {
-  auto* memcached = dynamic_cast<MemcachedCache*>(&c.bucket->cache());
+  auto* memcached = dynamic_cast<RemoteCache*>(&c.bucket->cache());
   ASSERT_NE(memcached, nullptr);
   ASSERT_TRUE(memcached->client().WaitForPendingWrites(absl::Seconds(10)));
 }
@@ -344,11 +344,11 @@ absl::StatusOr<std::unique_ptr<Cache>> MakeMemcachedCache() {
       MemcachedClient::Create("conformance", cfg, *registry);
   if (!client.ok()) return client.status();
   return std::unique_ptr<Cache>(
-      std::make_unique<MemcachedCache>("conformance", std::move(client).value(), *registry));
+      std::make_unique<RemoteCache>("conformance", std::move(client).value(), *registry));
 }
 
 void SettleMemcached(Cache& c) {
-  ASSERT_TRUE(dynamic_cast<MemcachedCache&>(c).client().WaitForPendingWrites(absl::Seconds(20)));
+  ASSERT_TRUE(dynamic_cast<RemoteCache&>(c).client().WaitForPendingWrites(absl::Seconds(20)));
 }
 
 INSTANTIATE_TEST_SUITE_P(Memcached, CacheConformanceTest,
@@ -379,7 +379,7 @@ TEST(MemcachedIndexCache, TwoCachesShareEntriesAndAnOutageIsOnlyMisses) {
   first->StorePostings(kBlock, postings);
   first->StoreExpandedPostings(kBlock, "job=\"api\"", std::vector<uint64_t>{16, 80, 144});
   first->StoreSeries(kBlock, {{16, "series-entry"}});
-  ASSERT_TRUE(dynamic_cast<MemcachedCache&>(first->backend())
+  ASSERT_TRUE(dynamic_cast<RemoteCache&>(first->backend())
                   .client()
                   .WaitForPendingWrites(absl::Seconds(10)));
   std::vector<tsdb::Label> labels = {{"job", "api"}, {"instance", std::string(400, 'i')}};

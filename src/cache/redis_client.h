@@ -24,33 +24,38 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "cache/redis_client_config.h"
+#include "cache/remote_client.h"
 
 namespace charon::cache {
 
-class RedisClient {
+class RedisClient final : public RemoteClient {
  public:
   // InvalidArgument for an addr that is not host:port. Does not connect: a redis that is down
   // at start-up is a miss until it comes up.
   static absl::StatusOr<std::unique_ptr<RedisClient>> Create(std::string name,
                                                              RedisClientConfig config,
                                                              prometheus::Registry& registry);
-  ~RedisClient();
+  ~RedisClient() override;
 
   // The hits among `keys`.
-  absl::flat_hash_map<std::string, std::string> GetMulti(const std::vector<std::string>& keys);
+  absl::flat_hash_map<std::string, std::string> GetMulti(
+      const std::vector<std::string>& keys) override;
 
   // Queues a write of `value` under `key` for `ttl` (rounded up to whole seconds). Dropped when
   // the queue is full or ttl <= 0.
-  void SetAsync(std::string key, std::string value, absl::Duration ttl);
+  void SetAsync(std::string key, std::string value, absl::Duration ttl) override;
 
   // Waits until every queued write has been attempted, or `timeout` passed; true when done.
-  bool WaitForPendingWrites(absl::Duration timeout);
+  bool WaitForPendingWrites(absl::Duration timeout) override;
+
+  std::string_view Backend() const override { return "redis"; }
 
  private:
   class Impl;

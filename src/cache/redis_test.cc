@@ -12,8 +12,8 @@
 #include "cache/index_cache_config.h"
 #include "cache/index_cache_keys.h"
 #include "cache/postings_codec.h"
-#include "cache/redis_cache.h"
 #include "cache/redis_client.h"
+#include "cache/remote_cache.h"
 #include "objstore/bucket_conformance.h"
 #include "objstore/counting_bucket.h"
 #include "objstore/filesystem_bucket.h"
@@ -93,11 +93,11 @@ absl::StatusOr<std::unique_ptr<Cache>> MakeRedisCache() {
       RedisClient::Create("conformance", cfg, *registry);
   if (!client.ok()) return client.status();
   return std::unique_ptr<Cache>(
-      std::make_unique<RedisCache>("conformance", std::move(client).value(), *registry));
+      std::make_unique<RemoteCache>("conformance", std::move(client).value(), *registry));
 }
 
 void SettleRedis(Cache& c) {
-  ASSERT_TRUE(dynamic_cast<RedisCache&>(c).client().WaitForPendingWrites(absl::Seconds(20)));
+  ASSERT_TRUE(dynamic_cast<RemoteCache&>(c).client().WaitForPendingWrites(absl::Seconds(20)));
 }
 
 INSTANTIATE_TEST_SUITE_P(Redis, CacheConformanceTest,
@@ -257,7 +257,7 @@ std::unique_ptr<IndexCache> RedisIndexCache(const std::string& addr, prometheus:
 
 void SettleIndex(IndexCache& c) {
   ASSERT_TRUE(
-      dynamic_cast<RedisCache&>(c.backend()).client().WaitForPendingWrites(absl::Seconds(10)));
+      dynamic_cast<RemoteCache&>(c.backend()).client().WaitForPendingWrites(absl::Seconds(10)));
 }
 
 TEST(RedisIndexCache, WritesThanosKeysAndValuesThatTwoStoresShare) {
@@ -328,7 +328,7 @@ TEST(RedisCachingBucket, TwoBucketsShareHitsAndAStoppedRedisIsOnlyMisses) {
   read(*first);
   EXPECT_GT(c1->TotalCalls(), 0);
   ASSERT_TRUE(
-      dynamic_cast<RedisCache&>(first->cache()).client().WaitForPendingWrites(absl::Seconds(10)));
+      dynamic_cast<RemoteCache&>(first->cache()).client().WaitForPendingWrites(absl::Seconds(10)));
   auto second = make(reg2, &c2);
   read(*second);
   EXPECT_EQ(c2->TotalCalls(), 0);
