@@ -50,10 +50,22 @@ absl::StatusOr<std::unique_ptr<InMemoryIndexCache>> InMemoryIndexCache::Create(
   return std::unique_ptr<InMemoryIndexCache>(new InMemoryIndexCache(config, m));
 }
 
+InMemoryIndexCache::InMemoryIndexCache(LruCacheConfig config,
+                                       std::array<TypeMetrics, kIndexItemTypes> metrics)
+    : config_(config),
+      metrics_(metrics),
+      lru_(config.max_size, [metrics](const Entry& e, int64_t cost) {
+        const TypeMetrics& m = metrics[static_cast<int>(e.type)];
+        m.evicted->Increment();
+        m.items->Decrement();
+        m.items_size->Decrement(static_cast<double>(e.value.size()));
+        m.total_size->Decrement(static_cast<double>(cost));
+      }) {}
+
 int64_t InMemoryIndexCache::EntryOverhead() {
   // A list node (the entry and two links) and a hash slot (key view, iterator, control byte).
   return static_cast<int64_t>(sizeof(Entry) + 2 * sizeof(void*) + sizeof(std::string_view) +
-                              sizeof(List::iterator) + 1);
+                              sizeof(Lru::List::iterator) + 1);
 }
 
 int64_t InMemoryIndexCache::Cost(const Entry& e) {
@@ -71,10 +83,7 @@ void InMemoryIndexCache::Store(std::vector<CacheItem> items, absl::Duration ttl)
 }
 
 void InMemoryIndexCache::StoreOne(std::string key, std::string value) {
-  if (auto it = index_.find(key); it != index_.end()) {
-    lru_.splice(lru_.begin(), lru_, it->second);
-    return;
-  }
+  if (lru_.Get(key) != nullptr) return;  // values never change; its recency is refreshed
   IndexItemType type = IndexItemTypeOfKey(key);
   const TypeMetrics& m = metrics_[static_cast<int>(type)];
   key.shrink_to_fit();
@@ -85,27 +94,12 @@ void InMemoryIndexCache::StoreOne(std::string key, std::string value) {
     m.overflowed->Increment();
     return;
   }
-  while (size_ + cost > config_.max_size && !lru_.empty()) Remove(std::prev(lru_.end()));
   const auto value_size = static_cast<double>(entry.value.size());
-  lru_.push_front(std::move(entry));
-  index_.emplace(lru_.front().key, lru_.begin());
-  size_ += cost;
+  lru_.Insert(std::move(entry));
   m.added->Increment();
   m.items->Increment();
   m.items_size->Increment(value_size);
   m.total_size->Increment(static_cast<double>(cost));
-}
-
-void InMemoryIndexCache::Remove(List::iterator it) {
-  const TypeMetrics& m = metrics_[static_cast<int>(it->type)];
-  const int64_t cost = Cost(*it);
-  m.evicted->Increment();
-  m.items->Decrement();
-  m.items_size->Decrement(static_cast<double>(it->value.size()));
-  m.total_size->Decrement(static_cast<double>(cost));
-  size_ -= cost;
-  index_.erase(it->key);
-  lru_.erase(it);
 }
 
 absl::flat_hash_map<std::string, std::string> InMemoryIndexCache::Fetch(
@@ -113,22 +107,19 @@ absl::flat_hash_map<std::string, std::string> InMemoryIndexCache::Fetch(
   absl::flat_hash_map<std::string, std::string> hits;
   absl::MutexLock lock(&mu_);
   for (const std::string& key : keys) {
-    auto it = index_.find(key);
-    if (it == index_.end()) continue;
-    lru_.splice(lru_.begin(), lru_, it->second);
-    hits.emplace(key, it->second->value);
+    if (const Entry* e = lru_.Get(key); e != nullptr) hits.emplace(key, e->value);
   }
   return hits;
 }
 
 int64_t InMemoryIndexCache::ItemCount() const {
   absl::MutexLock lock(&mu_);
-  return static_cast<int64_t>(lru_.size());
+  return lru_.count();
 }
 
 int64_t InMemoryIndexCache::SizeBytes() const {
   absl::MutexLock lock(&mu_);
-  return size_;
+  return lru_.size();
 }
 
 }  // namespace charon::cache

@@ -27,7 +27,6 @@
 
 #include <array>
 #include <cstdint>
-#include <list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -40,6 +39,7 @@
 #include "cache/cache.h"
 #include "cache/index_item_type.h"
 #include "cache/lru_cache.h"
+#include "cache/lru_map.h"
 
 namespace charon::cache {
 
@@ -68,7 +68,10 @@ class InMemoryIndexCache final : public Cache {
     std::string value;
     IndexItemType type;
   };
-  using List = std::list<Entry>;  // front = most recently used
+  struct EntryCost {
+    int64_t operator()(const Entry& e) const { return Cost(e); }
+  };
+  using Lru = LruMap<Entry, EntryCost>;
 
   struct TypeMetrics {
     prometheus::Counter* added;
@@ -79,21 +82,16 @@ class InMemoryIndexCache final : public Cache {
     prometheus::Gauge* total_size;
   };
 
-  InMemoryIndexCache(LruCacheConfig config, std::array<TypeMetrics, kIndexItemTypes> metrics)
-      : config_(config), metrics_(metrics) {}
+  InMemoryIndexCache(LruCacheConfig config, std::array<TypeMetrics, kIndexItemTypes> metrics);
 
   static int64_t Cost(const Entry& e);
   void StoreOne(std::string key, std::string value) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void Remove(List::iterator it) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const LruCacheConfig config_;
   const std::array<TypeMetrics, kIndexItemTypes> metrics_;
 
   mutable absl::Mutex mu_;
-  List lru_ ABSL_GUARDED_BY(mu_);
-  // Keys point into the entries of lru_, whose nodes never move.
-  absl::flat_hash_map<std::string_view, List::iterator> index_ ABSL_GUARDED_BY(mu_);
-  int64_t size_ ABSL_GUARDED_BY(mu_) = 0;
+  Lru lru_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace charon::cache

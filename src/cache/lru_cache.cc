@@ -81,6 +81,20 @@ absl::StatusOr<std::unique_ptr<LruCache>> LruCache::Create(std::string name, Lru
   return std::unique_ptr<LruCache>(new LruCache(std::move(name), config, m, std::move(now)));
 }
 
+LruCache::LruCache(std::string name, LruCacheConfig config, Metrics metrics,
+                   std::function<absl::Time()> now)
+    : name_(std::move(name)),
+      config_(config),
+      metrics_(metrics),
+      now_(std::move(now)),
+      // Entries removed on expiry count as evicted too.
+      lru_(config.max_size, [m = metrics](const Entry& e, int64_t size) {
+        m.evicted->Increment();
+        m.items->Decrement();
+        m.items_size->Decrement(static_cast<double>(size));
+        m.total_size->Decrement(static_cast<double>(size + static_cast<int64_t>(e.key.size())));
+      }) {}
+
 void LruCache::Store(std::vector<CacheItem> items, absl::Duration ttl) {
   if (ttl <= absl::ZeroDuration()) return;
   absl::Time expires = now_() + ttl;
@@ -89,34 +103,18 @@ void LruCache::Store(std::vector<CacheItem> items, absl::Duration ttl) {
 }
 
 void LruCache::StoreOne(std::string key, std::string value, absl::Time expires) {
-  if (auto it = index_.find(key); it != index_.end()) {
-    lru_.splice(lru_.begin(), lru_, it->second);
-    return;
-  }
+  if (lru_.Get(key) != nullptr) return;  // the first value wins; its recency is refreshed
   const int64_t size = static_cast<int64_t>(value.size());
   if (size > config_.max_item_size) {
     metrics_.overflowed->Increment();
     return;
   }
-  while (size_ + size > config_.max_size && !lru_.empty()) Remove(std::prev(lru_.end()));
-  lru_.push_front(Entry{std::move(key), std::move(value), expires});
-  index_.emplace(lru_.front().key, lru_.begin());
-  size_ += size;
+  const auto total = static_cast<double>(size + static_cast<int64_t>(key.size()));
+  lru_.Insert(Entry{std::move(key), std::move(value), expires});
   metrics_.added->Increment();
   metrics_.items->Increment();
   metrics_.items_size->Increment(static_cast<double>(size));
-  metrics_.total_size->Increment(static_cast<double>(size + lru_.front().key.size()));
-}
-
-void LruCache::Remove(List::iterator it) {
-  const auto value_size = static_cast<double>(it->value.size());
-  metrics_.evicted->Increment();
-  metrics_.items->Decrement();
-  metrics_.items_size->Decrement(value_size);
-  metrics_.total_size->Decrement(value_size + static_cast<double>(it->key.size()));
-  size_ -= static_cast<int64_t>(it->value.size());
-  index_.erase(it->key);
-  lru_.erase(it);
+  metrics_.total_size->Increment(total);
 }
 
 absl::flat_hash_map<std::string, std::string> LruCache::Fetch(
@@ -126,28 +124,27 @@ absl::flat_hash_map<std::string, std::string> LruCache::Fetch(
   absl::MutexLock lock(&mu_);
   for (const std::string& key : keys) {
     metrics_.requests->Increment();
-    auto it = index_.find(key);
-    if (it == index_.end()) continue;
-    if (now >= it->second->expires) {
+    const Entry* e = lru_.Get(key);
+    if (e == nullptr) continue;
+    if (now >= e->expires) {
       metrics_.hits_expired->Increment();
-      Remove(it->second);
+      lru_.Remove(key);
       continue;
     }
     metrics_.hits->Increment();
-    lru_.splice(lru_.begin(), lru_, it->second);
-    hits.emplace(key, it->second->value);
+    hits.emplace(key, e->value);
   }
   return hits;
 }
 
 int64_t LruCache::ItemCount() const {
   absl::MutexLock lock(&mu_);
-  return static_cast<int64_t>(lru_.size());
+  return lru_.count();
 }
 
 int64_t LruCache::SizeBytes() const {
   absl::MutexLock lock(&mu_);
-  return size_;
+  return lru_.size();
 }
 
 }  // namespace charon::cache

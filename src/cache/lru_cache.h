@@ -25,7 +25,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -37,6 +36,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "cache/cache.h"
+#include "cache/lru_map.h"
 #include "config/yaml_fields.h"
 
 namespace charon::cache {
@@ -75,7 +75,9 @@ class LruCache final : public Cache {
     std::string value;
     absl::Time expires;
   };
-  using List = std::list<Entry>;  // front = most recently used
+  struct ValueSize {
+    int64_t operator()(const Entry& e) const { return static_cast<int64_t>(e.value.size()); }
+  };
 
   struct Metrics {
     prometheus::Counter* requests;
@@ -90,12 +92,10 @@ class LruCache final : public Cache {
   };
 
   LruCache(std::string name, LruCacheConfig config, Metrics metrics,
-           std::function<absl::Time()> now)
-      : name_(std::move(name)), config_(config), metrics_(metrics), now_(std::move(now)) {}
+           std::function<absl::Time()> now);
 
   void StoreOne(std::string key, std::string value, absl::Time expires)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void Remove(List::iterator it) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const std::string name_;
   const LruCacheConfig config_;
@@ -103,10 +103,8 @@ class LruCache final : public Cache {
   const std::function<absl::Time()> now_;
 
   mutable absl::Mutex mu_;
-  List lru_ ABSL_GUARDED_BY(mu_);
-  // Keys point into the entries of lru_, whose nodes never move.
-  absl::flat_hash_map<std::string_view, List::iterator> index_ ABSL_GUARDED_BY(mu_);
-  int64_t size_ ABSL_GUARDED_BY(mu_) = 0;
+  // Sized by value bytes; expired entries stay until looked up or evicted.
+  LruMap<Entry, ValueSize> lru_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace charon::cache
