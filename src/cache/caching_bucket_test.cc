@@ -5,6 +5,7 @@
 #include <prometheus/registry.h>
 
 #include "cache/lru_cache.h"
+#include "cache/metrics_testing.h"
 #include "objstore/bucket_conformance.h"
 #include "objstore/counting_bucket.h"
 #include "objstore/filesystem_bucket.h"
@@ -24,21 +25,6 @@ std::string Digits(size_t n) {
   std::string s(n, '\0');
   for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + i % 26);
   return s;
-}
-
-double CounterValue(prometheus::Registry& reg, const std::string& name,
-                    const std::map<std::string, std::string>& labels) {
-  for (const auto& family : reg.Collect()) {
-    if (family.name != name) continue;
-    for (const auto& m : family.metric) {
-      std::map<std::string, std::string> got;
-      for (const auto& l : m.label) got[l.name] = l.value;
-      bool match = true;
-      for (const auto& [k, v] : labels) match = match && got[k] == v;
-      if (match) return m.counter.value;
-    }
-  }
-  return -1;
 }
 
 class CachingBucketTest : public ::testing::Test {
@@ -86,17 +72,17 @@ TEST_F(CachingBucketTest, SecondIdenticalGetRangeMakesNoBackendCall) {
   ASSERT_OK_AND_ASSIGN(std::string second, bucket_->GetRange(kChunk, 12, 25));
   EXPECT_EQ(second, first);
   EXPECT_EQ(counting_->TotalCalls(), 0);
-  EXPECT_EQ(CounterValue(*registry_, "thanos_store_bucket_cache_operation_hits_total",
-                         {{"operation", "get_range"}, {"config", "chunks"}}),
+  EXPECT_EQ(MetricValue(*registry_, "thanos_store_bucket_cache_operation_hits_total",
+                        {{"operation", "get_range"}, {"config", "chunks"}}),
             1);
-  EXPECT_EQ(CounterValue(*registry_, "thanos_store_bucket_cache_getrange_requested_bytes_total",
-                         {{"config", "chunks"}}),
+  EXPECT_EQ(MetricValue(*registry_, "thanos_store_bucket_cache_getrange_requested_bytes_total",
+                        {{"config", "chunks"}}),
             50);
-  EXPECT_EQ(CounterValue(*registry_, "thanos_store_bucket_cache_getrange_fetched_bytes_total",
-                         {{"origin", "bucket"}, {"config", "chunks"}}),
+  EXPECT_EQ(MetricValue(*registry_, "thanos_store_bucket_cache_getrange_fetched_bytes_total",
+                        {{"origin", "bucket"}, {"config", "chunks"}}),
             30);
-  EXPECT_EQ(CounterValue(*registry_, "thanos_store_bucket_cache_getrange_fetched_bytes_total",
-                         {{"origin", "cache"}, {"config", "chunks"}}),
+  EXPECT_EQ(MetricValue(*registry_, "thanos_store_bucket_cache_getrange_fetched_bytes_total",
+                        {{"origin", "cache"}, {"config", "chunks"}}),
             30);
 }
 

@@ -11,6 +11,7 @@
 #include "cache/index_cache_config.h"
 #include "cache/index_cache_keys.h"
 #include "cache/inmemory_index_cache.h"
+#include "cache/metrics_testing.h"
 #include "cache/postings_codec.h"
 #include "testing/status_matchers.h"
 
@@ -23,22 +24,6 @@ using ::testing::Pair;
 using ::testing::UnorderedElementsAre;
 
 constexpr char kBlock[] = "01HQZX3V7W9J5T0G8K2M4N6P8R";
-
-double Metric(prometheus::Registry& reg, const std::string& name,
-              const std::map<std::string, std::string>& labels = {}) {
-  double sum = 0;
-  for (const auto& family : reg.Collect()) {
-    if (family.name != name) continue;
-    for (const auto& m : family.metric) {
-      std::map<std::string, std::string> got;
-      for (const auto& l : m.label) got[l.name] = l.value;
-      bool match = true;
-      for (const auto& [k, v] : labels) match = match && got[k] == v;
-      if (match) sum += m.counter.value + m.gauge.value;
-    }
-  }
-  return sum;
-}
 
 tsdb::Matcher M(tsdb::MatchType t, std::string name, std::string value) {
   absl::StatusOr<tsdb::Matcher> m = tsdb::Matcher::Create(t, std::move(name), std::move(value));
@@ -105,24 +90,30 @@ TEST_F(InMemoryIndexCacheTest, CachesPostingsExpandedPostingsAndSeries) {
   EXPECT_THAT(cache->FetchMultiSeries(kBlock, std::vector<uint64_t>{16, 32, 80}),
               UnorderedElementsAre(Pair(16, "entry-16"), Pair(80, std::string("\0entry", 6))));
 
-  EXPECT_EQ(Metric(reg_, "thanos_store_index_cache_requests_total", {{"item_type", "Postings"}}),
-            6);
-  EXPECT_EQ(Metric(reg_, "thanos_store_index_cache_hits_total", {{"item_type", "Postings"}}), 2);
-  EXPECT_EQ(Metric(reg_, "thanos_store_index_cache_requests_total",
-                   {{"item_type", "ExpandedPostings"}, {"tenant", "default-tenant"}}),
+  EXPECT_EQ(
+      MetricValue(reg_, "thanos_store_index_cache_requests_total", {{"item_type", "Postings"}}), 6);
+  EXPECT_EQ(MetricValue(reg_, "thanos_store_index_cache_hits_total", {{"item_type", "Postings"}}),
+            2);
+  EXPECT_EQ(MetricValue(reg_, "thanos_store_index_cache_requests_total",
+                        {{"item_type", "ExpandedPostings"}, {"tenant", "default-tenant"}}),
             2);
   EXPECT_EQ(
-      Metric(reg_, "thanos_store_index_cache_hits_total", {{"item_type", "ExpandedPostings"}}), 1);
-  EXPECT_EQ(Metric(reg_, "thanos_store_index_cache_requests_total", {{"item_type", "Series"}}), 3);
-  EXPECT_EQ(Metric(reg_, "thanos_store_index_cache_hits_total", {{"item_type", "Series"}}), 2);
-  EXPECT_EQ(Metric(reg_, "thanos_store_index_cache_items", {{"item_type", "Postings"}}), 2);
-  EXPECT_EQ(Metric(reg_, "thanos_store_index_cache_items", {{"item_type", "ExpandedPostings"}}), 1);
-  EXPECT_EQ(Metric(reg_, "thanos_store_index_cache_items", {{"item_type", "Series"}}), 2);
-  EXPECT_EQ(Metric(reg_, "thanos_store_index_cache_items_added_total", {{"item_type", "Series"}}),
-            2);
-  EXPECT_EQ(Metric(reg_, "thanos_store_index_cache_items_size_bytes", {{"item_type", "Series"}}),
-            8 + 6);
-  EXPECT_EQ(Metric(reg_, "thanos_store_index_cache_total_size_bytes"),
+      MetricValue(reg_, "thanos_store_index_cache_hits_total", {{"item_type", "ExpandedPostings"}}),
+      1);
+  EXPECT_EQ(MetricValue(reg_, "thanos_store_index_cache_requests_total", {{"item_type", "Series"}}),
+            3);
+  EXPECT_EQ(MetricValue(reg_, "thanos_store_index_cache_hits_total", {{"item_type", "Series"}}), 2);
+  EXPECT_EQ(MetricValue(reg_, "thanos_store_index_cache_items", {{"item_type", "Postings"}}), 2);
+  EXPECT_EQ(
+      MetricValue(reg_, "thanos_store_index_cache_items", {{"item_type", "ExpandedPostings"}}), 1);
+  EXPECT_EQ(MetricValue(reg_, "thanos_store_index_cache_items", {{"item_type", "Series"}}), 2);
+  EXPECT_EQ(
+      MetricValue(reg_, "thanos_store_index_cache_items_added_total", {{"item_type", "Series"}}),
+      2);
+  EXPECT_EQ(
+      MetricValue(reg_, "thanos_store_index_cache_items_size_bytes", {{"item_type", "Series"}}),
+      8 + 6);
+  EXPECT_EQ(MetricValue(reg_, "thanos_store_index_cache_total_size_bytes"),
             static_cast<double>(mem_->SizeBytes()));
 }
 
@@ -141,11 +132,12 @@ TEST_F(InMemoryIndexCacheTest, NeverHoldsMoreThanMaxSizeAndEvictsLeastRecentlyUs
   // What an item costs includes its key and the entry's own overhead, not only the value.
   EXPECT_GT(per_item, 1000 + InMemoryIndexCache::EntryOverhead());
   EXPECT_EQ(cache->FetchMultiSeries(kBlock, std::vector<uint64_t>{16}).size(), 0u);  // evicted
-  EXPECT_EQ(Metric(reg_, "thanos_store_index_cache_items_evicted_total", {{"item_type", "Series"}}),
-            200 - mem_->ItemCount());
-  EXPECT_EQ(Metric(reg_, "thanos_store_index_cache_total_size_bytes"),
+  EXPECT_EQ(
+      MetricValue(reg_, "thanos_store_index_cache_items_evicted_total", {{"item_type", "Series"}}),
+      200 - mem_->ItemCount());
+  EXPECT_EQ(MetricValue(reg_, "thanos_store_index_cache_total_size_bytes"),
             static_cast<double>(mem_->SizeBytes()));
-  EXPECT_EQ(Metric(reg_, "thanos_store_index_cache_max_size_bytes"), max_size);
+  EXPECT_EQ(MetricValue(reg_, "thanos_store_index_cache_max_size_bytes"), max_size);
 }
 
 TEST_F(InMemoryIndexCacheTest, AnItemLargerThanMaxItemSizeIsNotStored) {
@@ -153,9 +145,9 @@ TEST_F(InMemoryIndexCacheTest, AnItemLargerThanMaxItemSizeIsNotStored) {
   cache->StoreSeries(kBlock, {{16, std::string(5000, 'x')}, {32, "small"}});
   EXPECT_THAT(cache->FetchMultiSeries(kBlock, std::vector<uint64_t>{16, 32}),
               UnorderedElementsAre(Pair(32, "small")));
-  EXPECT_EQ(
-      Metric(reg_, "thanos_store_index_cache_items_overflowed_total", {{"item_type", "Series"}}),
-      1);
+  EXPECT_EQ(MetricValue(reg_, "thanos_store_index_cache_items_overflowed_total",
+                        {{"item_type", "Series"}}),
+            1);
 }
 
 TEST_F(InMemoryIndexCacheTest, AValueThatDoesNotDecodeIsAMissLoggedOnce) {
@@ -170,7 +162,7 @@ TEST_F(InMemoryIndexCacheTest, AValueThatDoesNotDecodeIsAMissLoggedOnce) {
   std::vector<tsdb::Label> labels = {{"job", "api"}, {"job", "db"}};
   EXPECT_THAT(cache->FetchMultiPostings(kBlock, labels), ElementsAre(std::nullopt, std::nullopt));
   EXPECT_EQ(cache->FetchExpandedPostings(kBlock, "m"), std::nullopt);
-  EXPECT_EQ(Metric(reg_, "thanos_store_index_cache_hits_total"), 0);
+  EXPECT_EQ(MetricValue(reg_, "thanos_store_index_cache_hits_total"), 0);
   std::string text = log.str();
   base::InitLogging(base::LogOptions{});
   size_t first = text.find("does not decode");
@@ -190,8 +182,8 @@ TEST_F(InMemoryIndexCacheTest, ItemTypesNotEnabledAreNeitherStoredNorFetched) {
   std::vector<tsdb::Label> labels = {{"a", "b"}};
   EXPECT_THAT(cache->FetchMultiPostings(kBlock, labels), ElementsAre(std::nullopt));
   EXPECT_THAT(cache->FetchExpandedPostings(kBlock, "m"), Optional(ElementsAre(16)));
-  EXPECT_EQ(Metric(reg_, "thanos_store_index_cache_requests_total", {{"item_type", "Postings"}}),
-            0);
+  EXPECT_EQ(
+      MetricValue(reg_, "thanos_store_index_cache_requests_total", {{"item_type", "Postings"}}), 0);
 }
 
 TEST_F(InMemoryIndexCacheTest, ManyThreadsShareTheCache) {
@@ -216,12 +208,12 @@ TEST_F(InMemoryIndexCacheTest, ManyThreadsShareTheCache) {
 TEST(NewDefaultIndexCache, IsInMemoryOfTheGivenSize) {
   prometheus::Registry reg;
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<IndexCache> cache, NewDefaultIndexCache(250 << 20, reg));
-  EXPECT_EQ(Metric(reg, "thanos_store_index_cache_max_size_bytes"), 250 << 20);
-  EXPECT_EQ(Metric(reg, "thanos_store_index_cache_max_item_size_bytes"), 125 << 20);
+  EXPECT_EQ(MetricValue(reg, "thanos_store_index_cache_max_size_bytes"), 250 << 20);
+  EXPECT_EQ(MetricValue(reg, "thanos_store_index_cache_max_item_size_bytes"), 125 << 20);
   // Smaller than Thanos' item limit: items are bounded by the cache size.
   prometheus::Registry reg2;
   ASSERT_OK_AND_ASSIGN(cache, NewDefaultIndexCache(1 << 20, reg2));
-  EXPECT_EQ(Metric(reg2, "thanos_store_index_cache_max_item_size_bytes"), 1 << 20);
+  EXPECT_EQ(MetricValue(reg2, "thanos_store_index_cache_max_item_size_bytes"), 1 << 20);
   cache->StoreSeries(kBlock, {{16, "x"}});
   EXPECT_EQ(cache->FetchMultiSeries(kBlock, std::vector<uint64_t>{16}).size(), 1u);
 }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
 
+#include "cache/metrics_testing.h"
 #include "testing/status_matchers.h"
 
 namespace charon::cache {
@@ -29,14 +30,6 @@ std::unique_ptr<LruCache> MakeLru(int64_t max_size, int64_t max_item, prometheus
   return std::move(c).value();
 }
 
-double Metric(prometheus::Registry& reg, const std::string& name) {
-  for (const auto& family : reg.Collect()) {
-    if (family.name != name) continue;
-    for (const auto& m : family.metric) return m.counter.value + m.gauge.value;
-  }
-  return -1;
-}
-
 TEST(LruCache, StoresAndFetches) {
   prometheus::Registry reg;
   FakeClock clock;
@@ -44,11 +37,11 @@ TEST(LruCache, StoresAndFetches) {
   c->Store({{"a", "1"}, {"b", "22"}}, absl::Minutes(1));
   EXPECT_THAT(c->Fetch({"a", "b", "c"}), UnorderedElementsAre(Pair("a", "1"), Pair("b", "22")));
   EXPECT_EQ(c->SizeBytes(), 3);
-  EXPECT_EQ(Metric(reg, "thanos_cache_inmemory_requests_total"), 3);
-  EXPECT_EQ(Metric(reg, "thanos_cache_inmemory_hits_total"), 2);
-  EXPECT_EQ(Metric(reg, "thanos_cache_inmemory_items"), 2);
-  EXPECT_EQ(Metric(reg, "thanos_cache_inmemory_total_size_bytes"), 5);
-  EXPECT_EQ(Metric(reg, "thanos_cache_inmemory_max_size_bytes"), 100);
+  EXPECT_EQ(MetricValue(reg, "thanos_cache_inmemory_requests_total"), 3);
+  EXPECT_EQ(MetricValue(reg, "thanos_cache_inmemory_hits_total"), 2);
+  EXPECT_EQ(MetricValue(reg, "thanos_cache_inmemory_items"), 2);
+  EXPECT_EQ(MetricValue(reg, "thanos_cache_inmemory_total_size_bytes"), 5);
+  EXPECT_EQ(MetricValue(reg, "thanos_cache_inmemory_max_size_bytes"), 100);
 }
 
 TEST(LruCache, ExistingKeyIsNotOverwritten) {
@@ -66,7 +59,7 @@ TEST(LruCache, TooLargeItemOverflows) {
   auto c = MakeLru(100, 5, reg, &clock);
   c->Store({{"big", "123456"}, {"ok", "12345"}}, absl::Minutes(1));
   EXPECT_THAT(c->Fetch({"big", "ok"}), UnorderedElementsAre(Pair("ok", "12345")));
-  EXPECT_EQ(Metric(reg, "thanos_cache_inmemory_items_overflowed_total"), 1);
+  EXPECT_EQ(MetricValue(reg, "thanos_cache_inmemory_items_overflowed_total"), 1);
 }
 
 TEST(LruCache, EvictsLeastRecentlyUsedFirst) {
@@ -78,7 +71,7 @@ TEST(LruCache, EvictsLeastRecentlyUsedFirst) {
   c->Store({{"c", "cccc"}}, absl::Minutes(1));
   EXPECT_THAT(c->Fetch({"a", "b", "c"}),
               UnorderedElementsAre(Pair("a", "aaaa"), Pair("c", "cccc")));
-  EXPECT_EQ(Metric(reg, "thanos_cache_inmemory_items_evicted_total"), 1);
+  EXPECT_EQ(MetricValue(reg, "thanos_cache_inmemory_items_evicted_total"), 1);
   // An item as large as the whole cache evicts everything else.
   c->Store({{"d", "dddddddddd"}}, absl::Minutes(1));
   EXPECT_THAT(c->Fetch({"a", "c", "d"}), UnorderedElementsAre(Pair("d", "dddddddddd")));
@@ -96,7 +89,7 @@ TEST(LruCache, ExpiredItemIsAMissAndRemoved) {
   EXPECT_EQ(c->Fetch({"short", "long"}).size(), 2u);
   clock.now += absl::Seconds(1);
   EXPECT_THAT(c->Fetch({"short", "long"}), UnorderedElementsAre(Pair("long", "l")));
-  EXPECT_EQ(Metric(reg, "thanos_cache_inmemory_hits_on_expired_data_total"), 1);
+  EXPECT_EQ(MetricValue(reg, "thanos_cache_inmemory_hits_on_expired_data_total"), 1);
   EXPECT_EQ(c->ItemCount(), 1);
   // Once expired and removed, the key can be stored again.
   c->Store({{"short", "new"}}, absl::Seconds(10));

@@ -1,4 +1,6 @@
-// The memcached client, cache and caching bucket against real memcached servers.
+// The memcached client, cache and caching bucket against real memcached servers: the Cache,
+// Bucket and remote-backend conformance suites, and what only memcached does (key checks, item
+// size limit, batches per server, server selection).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
@@ -6,10 +8,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "cache/cache_conformance.h"
+#include "cache/cache_conformance_remote.h"
 #include "cache/caching_bucket_config.h"
 #include "cache/index_cache_config.h"
 #include "cache/memcached_client.h"
 #include "cache/memcached_servers.h"
+#include "cache/metrics_testing.h"
 #include "cache/remote_cache.h"
 #include "objstore/bucket_conformance.h"
 #include "objstore/counting_bucket.h"
@@ -44,37 +48,11 @@ class SharedMemcached : public ::testing::Environment {
 };
 const ::testing::Environment* const kEnv = ::testing::AddGlobalTestEnvironment(new SharedMemcached);
 
-double Value(prometheus::Registry& reg, const std::string& name,
-             const std::map<std::string, std::string>& labels) {
-  double sum = 0;
-  for (const auto& family : reg.Collect()) {
-    if (family.name != name) continue;
-    for (const auto& m : family.metric) {
-      std::map<std::string, std::string> got;
-      for (const auto& l : m.label) got[l.name] = l.value;
-      bool match = true;
-      for (const auto& [k, v] : labels) match = match && got[k] == v;
-      if (match) sum += m.counter.value;
-    }
-  }
-  return sum;
-}
-
 MemcachedClientConfig ClientConfig(std::vector<std::string> addresses) {
   MemcachedClientConfig c;
   c.addresses = std::move(addresses);
   c.timeout = absl::Milliseconds(200);
   return c;
-}
-
-// Polls `fn` until it is true or 20 s passed (waiting for a server to come back).
-bool Eventually(const std::function<bool()>& fn) {
-  absl::Time deadline = absl::Now() + absl::Seconds(20);
-  while (absl::Now() < deadline) {
-    if (fn()) return true;
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  return false;
 }
 
 TEST(MemcachedClient, StoresAndFetches) {
@@ -89,17 +67,17 @@ TEST(MemcachedClient, StoresAndFetches) {
   ASSERT_TRUE(client->WaitForPendingWrites(absl::Seconds(10)));
   auto hits = client->GetMulti({"k1", "k2", "too-big", "absent", "bad key"});
   EXPECT_THAT(hits, UnorderedElementsAre(Pair("k1", "v1"), Pair("k2", std::string(1000, 'x'))));
-  EXPECT_EQ(Value(reg, "thanos_memcached_operation_skipped_total",
-                  {{"name", "test"}, {"operation", "set"}, {"reason", "max-item-size"}}),
+  EXPECT_EQ(MetricValue(reg, "thanos_memcached_operation_skipped_total",
+                        {{"name", "test"}, {"operation", "set"}, {"reason", "max-item-size"}}),
             1);
-  EXPECT_EQ(Value(reg, "thanos_memcached_operation_failures_total",
-                  {{"operation", "set"}, {"reason", "malformed-key"}}),
+  EXPECT_EQ(MetricValue(reg, "thanos_memcached_operation_failures_total",
+                        {{"operation", "set"}, {"reason", "malformed-key"}}),
             1);
-  EXPECT_EQ(Value(reg, "thanos_memcached_operation_failures_total",
-                  {{"operation", "getmulti"}, {"reason", "malformed-key"}}),
+  EXPECT_EQ(MetricValue(reg, "thanos_memcached_operation_failures_total",
+                        {{"operation", "getmulti"}, {"reason", "malformed-key"}}),
             1);
-  EXPECT_EQ(Value(reg, "thanos_memcached_operations_total", {{"operation", "set"}}), 2);
-  EXPECT_EQ(Value(reg, "thanos_memcached_operations_total", {{"operation", "getmulti"}}), 1);
+  EXPECT_EQ(MetricValue(reg, "thanos_memcached_operations_total", {{"operation", "set"}}), 2);
+  EXPECT_EQ(MetricValue(reg, "thanos_memcached_operations_total", {{"operation", "getmulti"}}), 1);
 }
 
 TEST(MemcachedClient, BatchesRespectTheBatchSize) {
@@ -117,7 +95,7 @@ TEST(MemcachedClient, BatchesRespectTheBatchSize) {
   auto hits = client->GetMulti(keys);
   EXPECT_EQ(hits.size(), 10u);
   EXPECT_EQ(hits["batch-7"], "7");
-  EXPECT_EQ(Value(reg, "thanos_memcached_operations_total", {{"operation", "getmulti"}}), 4);
+  EXPECT_EQ(MetricValue(reg, "thanos_memcached_operations_total", {{"operation", "getmulti"}}), 4);
 }
 
 TEST(MemcachedClient, KeysGoToTheServerThanosPicks) {
@@ -151,159 +129,6 @@ TEST(MemcachedClient, KeysGoToTheServerThanosPicks) {
   }
   EXPECT_GT(on_second, 0);
   EXPECT_LT(on_second, 50);
-}
-
-TEST(MemcachedClient, StoppedServerIsAMissAndComesBack) {
-  ASSERT_OK_AND_ASSIGN(auto server, MemcachedServer::Start());
-  prometheus::Registry reg;
-  ASSERT_OK_AND_ASSIGN(auto client,
-                       MemcachedClient::Create("down", ClientConfig({server->address()}), reg));
-  client->SetAsync("k", "v", absl::Minutes(1));
-  ASSERT_TRUE(client->WaitForPendingWrites(absl::Seconds(10)));
-  ASSERT_EQ(client->GetMulti({"k"}).size(), 1u);
-
-  server->Stop();
-  EXPECT_THAT(client->GetMulti({"k"}), IsEmpty());
-  client->SetAsync("k2", "v", absl::Minutes(1));
-  ASSERT_TRUE(client->WaitForPendingWrites(absl::Seconds(10)));
-  EXPECT_GE(Value(reg, "thanos_memcached_operation_failures_total",
-                  {{"operation", "getmulti"}, {"reason", "network-error"}}),
-            1);
-  EXPECT_GE(Value(reg, "thanos_memcached_operation_failures_total", {{"operation", "set"}}), 1);
-
-  ASSERT_OK(server->Restart());
-  EXPECT_TRUE(Eventually([&] {
-    client->SetAsync("k3", "v3", absl::Minutes(1));
-    client->WaitForPendingWrites(absl::Seconds(5));
-    return client->GetMulti({"k3"}).size() == 1;
-  }));
-}
-
-TEST(MemcachedClient, PausedServerIsAMissNotAHang) {
-  ASSERT_OK_AND_ASSIGN(auto server, MemcachedServer::Start());
-  prometheus::Registry reg;
-  ASSERT_OK_AND_ASSIGN(auto client,
-                       MemcachedClient::Create("paused", ClientConfig({server->address()}), reg));
-  client->SetAsync("k", "v", absl::Minutes(1));
-  ASSERT_TRUE(client->WaitForPendingWrites(absl::Seconds(10)));
-  ASSERT_EQ(client->GetMulti({"k"}).size(), 1u);
-
-  ASSERT_OK(server->Pause());
-  // Each of these returns after the 200ms timeout; a hang would trip the test's time limit.
-  for (int i = 0; i < 3; ++i) EXPECT_THAT(client->GetMulti({"k", "other"}), IsEmpty());
-  client->SetAsync("k2", "v", absl::Minutes(1));
-  ASSERT_TRUE(client->WaitForPendingWrites(absl::Seconds(10)));
-  EXPECT_GE(Value(reg, "thanos_memcached_operation_failures_total",
-                  {{"operation", "getmulti"}, {"reason", "timeout"}}),
-            1);
-
-  ASSERT_OK(server->Resume());
-  EXPECT_TRUE(Eventually([&] { return client->GetMulti({"k"}).size() == 1; }));
-}
-
-TEST(MemcachedClient, FullWriteQueueDropsAndCounts) {
-  ASSERT_OK_AND_ASSIGN(auto server, MemcachedServer::Start());
-  prometheus::Registry reg;
-  MemcachedClientConfig cfg = ClientConfig({server->address()});
-  cfg.max_async_buffer_size = 2;
-  cfg.max_async_concurrency = 1;
-  ASSERT_OK_AND_ASSIGN(auto client, MemcachedClient::Create("full", cfg, reg));
-  ASSERT_OK(server->Pause());  // the single writer blocks on its first write
-  for (int i = 0; i < 10; ++i) client->SetAsync(absl::StrCat("q", i), "v", absl::Minutes(1));
-  EXPECT_GE(Value(reg, "thanos_memcached_operation_skipped_total",
-                  {{"operation", "set"}, {"reason", "async-buffer-full"}}),
-            7);
-  ASSERT_OK(server->Resume());
-}
-
-// A caching bucket over a filesystem bucket, with a memcached cache from YAML.
-struct CachedFs {
-  std::unique_ptr<prometheus::Registry> registry = std::make_unique<prometheus::Registry>();
-  objstore::CountingBucket* counting = nullptr;
-  std::unique_ptr<CachingBucket> bucket;
-};
-
-CachedFs MakeCachedFs(const std::string& dir, const std::string& address) {
-  CachedFs out;
-  auto fs = objstore::FilesystemBucket::Open(dir);
-  EXPECT_TRUE(fs.ok()) << fs.status();
-  auto counting = std::make_shared<objstore::CountingBucket>(std::move(fs).value());
-  out.counting = counting.get();
-  std::string yaml = absl::StrCat("type: memcached\nconfig:\n  addresses: [", address,
-                                  "]\n  timeout: 200ms\nchunk_subrange_size: 100\n");
-  auto b = NewCachingBucketFromYaml(yaml, "test.yaml", counting, "1", *out.registry);
-  EXPECT_TRUE(b.ok()) << b.status();
-  out.bucket = std::move(b).value();
-  return out;
-}
-
-void Flush(CachedFs& c) {
-  auto* memcached = dynamic_cast<RemoteCache*>(&c.bucket->cache());
-  ASSERT_NE(memcached, nullptr);
-  ASSERT_TRUE(memcached->client().WaitForPendingWrites(absl::Seconds(10)));
-}
-
-class MemcachedCachingBucketTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ASSERT_OK_AND_ASSIGN(dir_, ::charon::testing::TempDir::Create("mcb"));
-    ASSERT_OK(objstore::WriteObjects(dir_->path(), objects_));
-  }
-  // Every cached operation once; all must succeed with the right bytes.
-  void ReadEverything(CachingBucket& b) {
-    ASSERT_OK_AND_ASSIGN(std::string range, b.GetRange("01A/chunks/000001", 150, 500));
-    EXPECT_EQ(range, objects_["01A/chunks/000001"].substr(150, 500));
-    ASSERT_OK_AND_ASSIGN(auto attrs, b.Attributes("01A/chunks/000001"));
-    EXPECT_EQ(attrs.size, 1000);
-    ASSERT_OK_AND_ASSIGN(std::string meta, b.Get("01A/meta.json"));
-    EXPECT_EQ(meta, objects_["01A/meta.json"]);
-    ASSERT_OK_AND_ASSIGN(bool exists, b.Exists("01A/meta.json"));
-    EXPECT_TRUE(exists);
-    EXPECT_THAT(b.Get("01A/deletion-mark.json"), StatusIs(absl::StatusCode::kNotFound));
-    ASSERT_OK_AND_ASSIGN(auto names, objstore::ListAll(b, "", false));
-    EXPECT_THAT(names, ::testing::ElementsAre("01A/"));
-  }
-
-  objstore::ObjectMap objects_ = {{"01A/chunks/000001", objstore::PseudoRandomBytes(1000, 1)},
-                                  {"01A/meta.json", R"({"ulid":"01A"})"}};
-  std::optional<::charon::testing::TempDir> dir_;
-};
-
-TEST_F(MemcachedCachingBucketTest, TwoBucketsShareHits) {
-  ASSERT_OK_AND_ASSIGN(auto server, MemcachedServer::Start());
-  CachedFs first = MakeCachedFs(dir_->path(), server->address());
-  ReadEverything(*first.bucket);
-  EXPECT_GT(first.counting->TotalCalls(), 0);
-  Flush(first);
-  CachedFs second = MakeCachedFs(dir_->path(), server->address());
-  ReadEverything(*second.bucket);
-  EXPECT_EQ(second.counting->TotalCalls(), 0);
-  EXPECT_GT(
-      Value(*second.registry, "thanos_cache_memcached_hits_total", {{"name", "caching-bucket"}}),
-      0);
-}
-
-TEST_F(MemcachedCachingBucketTest, StoppedMemcachedMidTestOnlyCausesMisses) {
-  ASSERT_OK_AND_ASSIGN(auto server, MemcachedServer::Start());
-  CachedFs c = MakeCachedFs(dir_->path(), server->address());
-  ReadEverything(*c.bucket);
-  Flush(c);
-  server->Stop();
-  c.counting->Reset();
-  ReadEverything(*c.bucket);
-  EXPECT_GT(c.counting->TotalCalls(), 0);  // served by the bucket, not the cache
-}
-
-TEST_F(MemcachedCachingBucketTest, PausedMemcachedMidTestOnlyCausesMisses) {
-  ASSERT_OK_AND_ASSIGN(auto server, MemcachedServer::Start());
-  CachedFs c = MakeCachedFs(dir_->path(), server->address());
-  ReadEverything(*c.bucket);
-  Flush(c);
-  ASSERT_OK(server->Pause());
-  c.counting->Reset();
-  ReadEverything(*c.bucket);
-  EXPECT_GT(c.counting->TotalCalls(), 0);
-  ASSERT_OK(server->Resume());
 }
 
 // The conformance suite through a memcached caching bucket (flushed before each test).
@@ -356,49 +181,34 @@ INSTANTIATE_TEST_SUITE_P(Memcached, CacheConformanceTest,
                                                                  SettleMemcached}),
                          CacheConformanceParamName);
 
-constexpr char kBlock[] = "01HQZX3V7W9J5T0G8K2M4N6P8R";
-
-std::unique_ptr<IndexCache> MemcachedIndexCache(const std::string& address,
-                                                prometheus::Registry& reg) {
-  absl::StatusOr<IndexCacheConfig> c = ParseIndexCacheConfig(
-      absl::StrCat("type: MEMCACHED\nconfig:\n  addresses: [", address, "]\n  timeout: 1s\n"),
-      "index-cache.yaml");
-  EXPECT_TRUE(c.ok()) << c.status();
-  absl::StatusOr<std::unique_ptr<IndexCache>> cache = NewIndexCache(*c, "index-cache.yaml", reg);
-  EXPECT_TRUE(cache.ok()) << cache.status();
-  return std::move(cache).value();
+RemoteCacheBackend Memcached() {
+  RemoteCacheBackend b;
+  b.name = "Memcached";
+  b.type = "MEMCACHED";
+  b.start = []() -> absl::StatusOr<std::unique_ptr<::charon::testing::CacheServer>> {
+    absl::StatusOr<std::unique_ptr<MemcachedServer>> s = MemcachedServer::Start();
+    if (!s.ok()) return s.status();
+    return std::unique_ptr<::charon::testing::CacheServer>(std::move(s).value());
+  };
+  b.client = [](const RemoteClientOptions& o,
+                prometheus::Registry& reg) -> absl::StatusOr<std::unique_ptr<RemoteClient>> {
+    MemcachedClientConfig cfg = ClientConfig({o.address});
+    cfg.timeout = o.timeout;
+    if (o.max_async_buffer_size > 0) cfg.max_async_buffer_size = o.max_async_buffer_size;
+    if (o.max_async_concurrency > 0) cfg.max_async_concurrency = o.max_async_concurrency;
+    if (o.get_multi_batch_size > 0) cfg.max_get_multi_batch_size = o.get_multi_batch_size;
+    absl::StatusOr<std::unique_ptr<MemcachedClient>> c = MemcachedClient::Create("test", cfg, reg);
+    if (!c.ok()) return c.status();
+    return std::unique_ptr<RemoteClient>(std::move(c).value());
+  };
+  b.config_yaml = [](const std::string& address) {
+    return absl::StrCat("  addresses: [", address, "]\n  timeout: 1s\n");
+  };
+  return b;
 }
 
-TEST(MemcachedIndexCache, TwoCachesShareEntriesAndAnOutageIsOnlyMisses) {
-  ASSERT_OK_AND_ASSIGN(auto server, MemcachedServer::Start());
-  prometheus::Registry reg1, reg2;
-  std::unique_ptr<IndexCache> first = MemcachedIndexCache(server->address(), reg1);
-  std::unique_ptr<IndexCache> second = MemcachedIndexCache(server->address(), reg2);
-  std::vector<std::pair<tsdb::Label, std::vector<uint64_t>>> postings = {
-      {{"job", "api"}, {1, 5, 9}}, {{"instance", std::string(400, 'i')}, {2}}};
-  first->StorePostings(kBlock, postings);
-  first->StoreExpandedPostings(kBlock, "job=\"api\"", std::vector<uint64_t>{16, 80, 144});
-  first->StoreSeries(kBlock, {{16, "series-entry"}});
-  ASSERT_TRUE(dynamic_cast<RemoteCache&>(first->backend())
-                  .client()
-                  .WaitForPendingWrites(absl::Seconds(10)));
-  std::vector<tsdb::Label> labels = {{"job", "api"}, {"instance", std::string(400, 'i')}};
-  EXPECT_THAT(second->FetchMultiPostings(kBlock, labels),
-              ::testing::ElementsAre(::testing::Optional(::testing::ElementsAre(1, 5, 9)),
-                                     ::testing::Optional(::testing::ElementsAre(2))));
-  EXPECT_THAT(second->FetchExpandedPostings(kBlock, "job=\"api\""),
-              ::testing::Optional(::testing::ElementsAre(16, 80, 144)));
-  EXPECT_THAT(second->FetchMultiSeries(kBlock, std::vector<uint64_t>{16}),
-              UnorderedElementsAre(Pair(16, "series-entry")));
-
-  ASSERT_OK(server->Pause());
-  EXPECT_THAT(second->FetchMultiPostings(kBlock, labels),
-              ::testing::ElementsAre(std::nullopt, std::nullopt));
-  ASSERT_OK(server->Resume());
-  server->Stop();
-  EXPECT_EQ(second->FetchExpandedPostings(kBlock, "job=\"api\""), std::nullopt);
-  EXPECT_THAT(second->FetchMultiSeries(kBlock, std::vector<uint64_t>{16}), IsEmpty());
-}
+INSTANTIATE_TEST_SUITE_P(Memcached, RemoteCacheConformanceTest, ::testing::Values(Memcached()),
+                         RemoteCacheBackendName);
 
 }  // namespace
 }  // namespace charon::cache
