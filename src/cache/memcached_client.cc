@@ -21,12 +21,11 @@
 #include "cache/log_limiter.h"
 #include "cache/memcached_server_pool.h"
 #include "cache/memcached_servers.h"
+#include "cache/remote_client_metrics.h"
 
 namespace charon::cache {
 namespace {
 
-constexpr char kGetMulti[] = "getmulti";
-constexpr char kSet[] = "set";
 constexpr size_t kMaxKeyLength = 250;
 
 // What gomemcache accepts as a key: at most 250 bytes, no spaces or control characters.
@@ -114,35 +113,24 @@ class MemcachedClient::Impl {
                         .Name("thanos_memcached_operations_total")
                         .Help("Total number of operations against memcached.")
                         .Register(registry)),
-        failures_(prometheus::BuildCounter()
-                      .Name("thanos_memcached_operation_failures_total")
-                      .Help("Total number of operations against memcached that failed.")
-                      .Register(registry)),
-        skipped_(prometheus::BuildCounter()
-                     .Name("thanos_memcached_operation_skipped_total")
-                     .Help("Total number of operations against memcached that have been skipped.")
-                     .Register(registry)),
-        duration_(prometheus::BuildHistogram()
-                      .Name("thanos_memcached_operation_duration_seconds")
-                      .Help("Duration of operations against memcached.")
-                      .Register(registry)),
         data_size_(prometheus::BuildHistogram()
                        .Name("thanos_memcached_operation_data_size_bytes")
                        .Help("Tracks the size of the data stored in and fetched from memcached.")
                        .Register(registry)),
+        metrics_("memcached", name_, registry),
         gate_(config_.max_get_multi_concurrency),
         writes_(config_.max_async_buffer_size, config_.max_async_concurrency) {
     for (const char* op : {kGetMulti, kSet}) {
       Ops(op);
-      Duration(op);
+      metrics_.Duration(op);
       DataSize(op);
       for (const char* reason :
            {"timeout", "malformed-key", "server-error", "network-error", "other"}) {
-        Failures(op, reason);
+        metrics_.Failures(op, reason);
       }
-      Skipped(op, "max-item-size");
+      metrics_.Skipped(op, "max-item-size");
     }
-    Skipped(kSet, "async-buffer-full");
+    metrics_.Skipped(kSet, "async-buffer-full");
     prometheus::BuildGauge()
         .Name("thanos_memcached_client_info")
         .Help(
@@ -197,7 +185,7 @@ class MemcachedClient::Impl {
       }
       by_server[static_cast<size_t>(PickServer(key, n))].push_back(&key);
     }
-    if (malformed) Failures(kGetMulti, "malformed-key").Increment();
+    if (malformed) metrics_.Failures(kGetMulti, "malformed-key").Increment();
     struct Batch {
       MemcachedServerPool* pool;
       std::vector<const std::string*> keys;
@@ -230,17 +218,17 @@ class MemcachedClient::Impl {
 
   void SetAsync(std::string key, std::string value, absl::Duration ttl) {
     if (config_.max_item_size > 0 && static_cast<int64_t>(value.size()) > config_.max_item_size) {
-      Skipped(kSet, "max-item-size").Increment();
+      metrics_.Skipped(kSet, "max-item-size").Increment();
       return;
     }
     if (ttl <= absl::ZeroDuration()) return;
     if (!LegalKey(key)) {
-      Failures(kSet, "malformed-key").Increment();
+      metrics_.Failures(kSet, "malformed-key").Increment();
       return;
     }
     bool queued = writes_.TryEnqueue(
         [this, key = std::move(key), value = std::move(value), ttl] { Set(key, value, ttl); });
-    if (!queued) Skipped(kSet, "async-buffer-full").Increment();
+    if (!queued) metrics_.Skipped(kSet, "async-buffer-full").Increment();
   }
 
   bool WaitIdle(absl::Duration timeout) { return writes_.WaitIdle(timeout); }
@@ -250,17 +238,6 @@ class MemcachedClient::Impl {
  private:
   prometheus::Counter& Ops(const char* op) {
     return operations_.Add({{"name", name_}, {"operation", op}});
-  }
-  prometheus::Counter& Failures(const char* op, const char* reason) {
-    return failures_.Add({{"name", name_}, {"operation", op}, {"reason", reason}});
-  }
-  prometheus::Counter& Skipped(const char* op, const char* reason) {
-    return skipped_.Add({{"name", name_}, {"operation", op}, {"reason", reason}});
-  }
-  prometheus::Histogram& Duration(const char* op) {
-    return duration_.Add({{"name", name_}, {"operation", op}},
-                         prometheus::Histogram::BucketBoundaries{0.001, 0.005, 0.01, 0.025, 0.05,
-                                                                 0.1, 0.2, 0.5, 1, 3, 6, 10});
   }
   prometheus::Histogram& DataSize(const char* op) {
     return data_size_.Add({{"name", name_}, {"operation", op}},
@@ -313,7 +290,7 @@ class MemcachedClient::Impl {
   void Failed(const char* op, const MemcachedServerPool& pool, memcached_st* m,
               memcached_return_t rc) {
     int err = m != nullptr ? memcached_last_error_errno(m) : 0;
-    Failures(op, Reason(rc, err)).Increment();
+    metrics_.Failures(op, Reason(rc, err)).Increment();
     int64_t suppressed = 0;
     if (log_limit_.Allow(&suppressed)) {
       std::string msg =
@@ -363,7 +340,7 @@ class MemcachedClient::Impl {
       Failed(kGetMulti, pool, conn.get(), rc);
     } else {
       DataSize(kGetMulti).Observe(static_cast<double>(bytes));
-      Duration(kGetMulti).Observe(absl::ToDoubleSeconds(absl::Now() - start));
+      metrics_.Duration(kGetMulti).Observe(absl::ToDoubleSeconds(absl::Now() - start));
     }
     pool.Release(std::move(conn), ok);
   }
@@ -391,7 +368,7 @@ class MemcachedClient::Impl {
       Failed(kSet, pool, conn.get(), rc);
     } else {
       DataSize(kSet).Observe(static_cast<double>(value.size()));
-      Duration(kSet).Observe(absl::ToDoubleSeconds(absl::Now() - start));
+      metrics_.Duration(kSet).Observe(absl::ToDoubleSeconds(absl::Now() - start));
     }
     // A server error (e.g. item too large) leaves the connection usable; I/O errors do not.
     const char* reason = ok ? "" : Reason(rc, 0);
@@ -401,10 +378,8 @@ class MemcachedClient::Impl {
   const std::string name_;
   const MemcachedClientConfig config_;
   prometheus::Family<prometheus::Counter>& operations_;
-  prometheus::Family<prometheus::Counter>& failures_;
-  prometheus::Family<prometheus::Counter>& skipped_;
-  prometheus::Family<prometheus::Histogram>& duration_;
   prometheus::Family<prometheus::Histogram>& data_size_;
+  RemoteClientMetrics metrics_;
   Gate gate_;
   LogLimiter log_limit_;
 

@@ -1,8 +1,6 @@
 #include "cache/redis_client.h"
 
 #include <hiredis/hiredis.h>
-#include <prometheus/counter.h>
-#include <prometheus/histogram.h>
 #include <sys/time.h>
 
 #include <algorithm>
@@ -16,12 +14,10 @@
 #include "base/logging.h"
 #include "cache/async_queue.h"
 #include "cache/log_limiter.h"
+#include "cache/remote_client_metrics.h"
 
 namespace charon::cache {
 namespace {
-
-constexpr char kGetMulti[] = "getmulti";
-constexpr char kSet[] = "set";
 
 struct ContextDeleter {
   void operator()(redisContext* c) const { redisFree(c); }
@@ -71,24 +67,15 @@ class RedisClient::Impl {
         config_(std::move(config)),
         host_(std::move(host)),
         port_(port),
-        duration_(prometheus::BuildHistogram()
-                      .Name("thanos_redis_operation_duration_seconds")
-                      .Help("Duration of operations against redis.")
-                      .Register(registry)),
-        failures_(prometheus::BuildCounter()
-                      .Name("thanos_redis_operation_failures_total")
-                      .Help("Total number of operations against redis that failed.")
-                      .Register(registry)),
-        skipped_(prometheus::BuildCounter()
-                     .Name("thanos_redis_operation_skipped_total")
-                     .Help("Total number of operations against redis that have been skipped.")
-                     .Register(registry)),
+        metrics_("redis", name_, registry),
         writes_(config_.max_async_buffer_size, config_.max_async_concurrency) {
     for (const char* op : {kGetMulti, kSet}) {
-      Duration(op);
-      for (const char* reason : {"network-error", "timeout", "server-error"}) Failure(op, reason);
+      metrics_.Duration(op);
+      for (const char* reason : {"network-error", "timeout", "server-error"}) {
+        metrics_.Failures(op, reason);
+      }
     }
-    skipped_.Add({{"name", name_}, {"operation", kSet}, {"reason", "async-buffer-full"}});
+    metrics_.Skipped(kSet, "async-buffer-full");
   }
 
   absl::flat_hash_map<std::string, std::string> GetMulti(const std::vector<std::string>& keys) {
@@ -125,7 +112,7 @@ class RedisClient::Impl {
       }
     }
     Release(std::move(c));
-    Duration(kGetMulti).Observe(absl::ToDoubleSeconds(absl::Now() - start));
+    metrics_.Duration(kGetMulti).Observe(absl::ToDoubleSeconds(absl::Now() - start));
     return hits;
   }
 
@@ -134,10 +121,7 @@ class RedisClient::Impl {
     int64_t seconds = absl::ToInt64Seconds(absl::Ceil(ttl, absl::Seconds(1)));
     bool queued = writes_.TryEnqueue([this, key = config_.prefix + key, value = std::move(value),
                                       seconds] { Set(key, value, seconds); });
-    if (!queued) {
-      skipped_.Add({{"name", name_}, {"operation", kSet}, {"reason", "async-buffer-full"}})
-          .Increment();
-    }
+    if (!queued) metrics_.Skipped(kSet, "async-buffer-full").Increment();
   }
 
   bool WaitForPendingWrites(absl::Duration timeout) { return writes_.WaitIdle(timeout); }
@@ -151,7 +135,7 @@ class RedisClient::Impl {
     if (r == nullptr) return Failed(kSet, c.get());
     if (r->type == REDIS_REPLY_ERROR) return FailedReply(kSet, r.get());
     Release(std::move(c));
-    Duration(kSet).Observe(absl::ToDoubleSeconds(absl::Now() - start));
+    metrics_.Duration(kSet).Observe(absl::ToDoubleSeconds(absl::Now() - start));
   }
 
   // An idle connection, or a new one (authenticated, db selected); nullptr (counted, logged)
@@ -199,12 +183,12 @@ class RedisClient::Impl {
     // hiredis reports a timed-out read or connect as an I/O error with strerror's text.
     bool timeout = c != nullptr && (absl::StrContains(c->errstr, "temporarily unavailable") ||
                                     absl::StrContains(c->errstr, "timed out"));
-    Failure(op, timeout ? "timeout" : "network-error").Increment();
+    metrics_.Failures(op, timeout ? "timeout" : "network-error").Increment();
     LogFailure(op, c != nullptr ? std::string(c->errstr) : "out of memory");
   }
 
   void FailedReply(const char* op, const redisReply* r) {
-    Failure(op, "server-error").Increment();
+    metrics_.Failures(op, "server-error").Increment();
     LogFailure(op, r->type == REDIS_REPLY_ERROR ? std::string(r->str, r->len)
                                                 : absl::StrCat("unexpected reply type ", r->type));
   }
@@ -219,22 +203,11 @@ class RedisClient::Impl {
                    {"suppressed_since_last_log", suppressed}});
   }
 
-  prometheus::Histogram& Duration(const char* op) {
-    return duration_.Add({{"name", name_}, {"operation", op}},
-                         prometheus::Histogram::BucketBoundaries{0.001, 0.005, 0.01, 0.025, 0.05,
-                                                                 0.1, 0.2, 0.5, 1, 3, 6, 10});
-  }
-  prometheus::Counter& Failure(const char* op, const char* reason) {
-    return failures_.Add({{"name", name_}, {"operation", op}, {"reason", reason}});
-  }
-
   const std::string name_;
   const RedisClientConfig config_;
   const std::string host_;
   const int port_;
-  prometheus::Family<prometheus::Histogram>& duration_;
-  prometheus::Family<prometheus::Counter>& failures_;
-  prometheus::Family<prometheus::Counter>& skipped_;
+  RemoteClientMetrics metrics_;
   LogLimiter log_limit_;
   absl::Mutex mu_;
   std::vector<Context> idle_ ABSL_GUARDED_BY(mu_);
