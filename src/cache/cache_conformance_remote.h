@@ -7,6 +7,8 @@
 // Usage, in exactly one .cc of a test binary (the TEST_Ps below are defined in this header):
 //   INSTANTIATE_TEST_SUITE_P(Memcached, RemoteCacheConformanceTest,
 //                            ::testing::Values(MemcachedBackend()), RemoteCacheBackendName);
+// The same binary runs the Cache and Bucket conformance suites on a SharedCacheServer through
+// SharedServerCacheConformance and SharedServerCachingBucketConformance.
 #ifndef CHARON_CACHE_CACHE_CONFORMANCE_REMOTE_H_
 #define CHARON_CACHE_CACHE_CONFORMANCE_REMOTE_H_
 
@@ -25,6 +27,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "cache/cache_conformance.h"
 #include "cache/caching_bucket.h"
 #include "cache/caching_bucket_config.h"
 #include "cache/index_cache.h"
@@ -66,6 +69,72 @@ inline void PrintTo(const RemoteCacheBackend& b, std::ostream* os) { *os << b.na
 inline std::string RemoteCacheBackendName(
     const ::testing::TestParamInfo<RemoteCacheBackend>& info) {
   return info.param.name;
+}
+
+// One server of a backend for the tests of a binary that do not stop it, started once:
+//   const auto* const kEnv = ::testing::AddGlobalTestEnvironment(new SharedCacheServer(Redis()));
+class SharedCacheServer : public ::testing::Environment {
+ public:
+  explicit SharedCacheServer(RemoteCacheBackend backend) : backend_(std::move(backend)) {}
+  static testing::CacheServer& Get() { return *server_; }
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<testing::CacheServer>> s = backend_.start();
+    ASSERT_TRUE(s.ok()) << s.status();
+    server_ = std::move(s).value();
+  }
+  void TearDown() override { server_.reset(); }
+
+ private:
+  const RemoteCacheBackend backend_;
+  static inline std::unique_ptr<testing::CacheServer> server_;
+};
+
+// The Cache conformance suite over `backend` on the shared server (emptied before each test).
+inline CacheConformanceParam SharedServerCacheConformance(const RemoteCacheBackend& backend) {
+  auto make = [backend]() -> absl::StatusOr<std::unique_ptr<Cache>> {
+    static prometheus::Registry* registry = new prometheus::Registry();
+    absl::Status s = SharedCacheServer::Get().FlushAll();
+    if (!s.ok()) return s;
+    RemoteClientOptions options;
+    options.address = SharedCacheServer::Get().address();
+    // Generous: these tests are about semantics, and a loaded machine may be slow to answer.
+    options.timeout = absl::Seconds(5);
+    absl::StatusOr<std::unique_ptr<RemoteClient>> client = backend.client(options, *registry);
+    if (!client.ok()) return client.status();
+    return std::unique_ptr<Cache>(
+        std::make_unique<RemoteCache>("conformance", std::move(client).value(), *registry));
+  };
+  auto settle = [](Cache& c) {
+    ASSERT_TRUE(dynamic_cast<RemoteCache&>(c).client().WaitForPendingWrites(absl::Seconds(20)));
+  };
+  return CacheConformanceParam{backend.name, make, settle};
+}
+
+// The Bucket conformance suite through a caching bucket over `backend` on the shared server
+// (emptied before each test).
+inline objstore::BucketConformanceParam SharedServerCachingBucketConformance(
+    const RemoteCacheBackend& backend) {
+  auto make = [backend](
+                  const objstore::ObjectMap& objects,
+                  const std::string& scratch) -> absl::StatusOr<std::unique_ptr<objstore::Bucket>> {
+    static prometheus::Registry* registry = new prometheus::Registry();
+    absl::Status s = SharedCacheServer::Get().FlushAll();
+    if (!s.ok()) return s;
+    s = objstore::WriteObjects(scratch, objects);
+    if (!s.ok()) return s;
+    absl::StatusOr<std::unique_ptr<objstore::FilesystemBucket>> fs =
+        objstore::FilesystemBucket::Open(scratch);
+    if (!fs.ok()) return fs.status();
+    std::string yaml = absl::StrCat("type: ", backend.type, "\nconfig:\n",
+                                    backend.config_yaml(SharedCacheServer::Get().address()),
+                                    "chunk_subrange_size: 1000\n");
+    absl::StatusOr<std::unique_ptr<CachingBucket>> b = NewCachingBucketFromYaml(
+        yaml, "conformance.yaml", std::shared_ptr<objstore::Bucket>(std::move(fs).value()),
+        IterConfigHash(scratch, ""), *registry);
+    if (!b.ok()) return b.status();
+    return std::unique_ptr<objstore::Bucket>(std::move(b).value());
+  };
+  return objstore::BucketConformanceParam{absl::StrCat("Caching", backend.name), make};
 }
 
 class RemoteCacheConformanceTest : public ::testing::TestWithParam<RemoteCacheBackend> {

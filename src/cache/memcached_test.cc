@@ -27,26 +27,9 @@ namespace {
 
 using ::charon::testing::MemcachedServer;
 using ::charon::testing::StatusIs;
-using objstore::BucketOp;
 using ::testing::IsEmpty;
 using ::testing::Pair;
 using ::testing::UnorderedElementsAre;
-
-// One memcached shared by the tests that do not stop it, started once per binary.
-class SharedMemcached : public ::testing::Environment {
- public:
-  static MemcachedServer& Get() { return *server_; }
-  void SetUp() override {
-    absl::StatusOr<std::unique_ptr<MemcachedServer>> s = MemcachedServer::Start();
-    ASSERT_TRUE(s.ok()) << s.status();
-    server_ = std::move(s).value();
-  }
-  void TearDown() override { server_.reset(); }
-
- private:
-  static inline std::unique_ptr<MemcachedServer> server_;
-};
-const ::testing::Environment* const kEnv = ::testing::AddGlobalTestEnvironment(new SharedMemcached);
 
 MemcachedClientConfig ClientConfig(std::vector<std::string> addresses) {
   MemcachedClientConfig c;
@@ -57,7 +40,7 @@ MemcachedClientConfig ClientConfig(std::vector<std::string> addresses) {
 
 TEST(MemcachedClient, StoresAndFetches) {
   prometheus::Registry reg;
-  MemcachedClientConfig cfg = ClientConfig({SharedMemcached::Get().address()});
+  MemcachedClientConfig cfg = ClientConfig({SharedCacheServer::Get().address()});
   cfg.max_item_size = 1000;
   ASSERT_OK_AND_ASSIGN(auto client, MemcachedClient::Create("test", cfg, reg));
   client->SetAsync("k1", "v1", absl::Minutes(1));
@@ -82,7 +65,7 @@ TEST(MemcachedClient, StoresAndFetches) {
 
 TEST(MemcachedClient, BatchesRespectTheBatchSize) {
   prometheus::Registry reg;
-  MemcachedClientConfig cfg = ClientConfig({SharedMemcached::Get().address()});
+  MemcachedClientConfig cfg = ClientConfig({SharedCacheServer::Get().address()});
   cfg.max_get_multi_batch_size = 3;
   cfg.max_get_multi_concurrency = 2;
   ASSERT_OK_AND_ASSIGN(auto client, MemcachedClient::Create("batch", cfg, reg));
@@ -131,56 +114,6 @@ TEST(MemcachedClient, KeysGoToTheServerThanosPicks) {
   EXPECT_LT(on_second, 50);
 }
 
-// The conformance suite through a memcached caching bucket (flushed before each test).
-absl::StatusOr<std::unique_ptr<objstore::Bucket>> MakeCachingOverMemcached(
-    const objstore::ObjectMap& objects, const std::string& scratch) {
-  static prometheus::Registry* registry = new prometheus::Registry();
-  absl::Status s = SharedMemcached::Get().FlushAll();
-  if (!s.ok()) return s;
-  s = objstore::WriteObjects(scratch, objects);
-  if (!s.ok()) return s;
-  absl::StatusOr<std::unique_ptr<objstore::FilesystemBucket>> fs =
-      objstore::FilesystemBucket::Open(scratch);
-  if (!fs.ok()) return fs.status();
-  std::string yaml =
-      absl::StrCat("type: MEMCACHED\nconfig:\n  addresses: [", SharedMemcached::Get().address(),
-                   "]\nchunk_subrange_size: 1000\n");
-  absl::StatusOr<std::unique_ptr<CachingBucket>> b = NewCachingBucketFromYaml(
-      yaml, "conformance.yaml", std::shared_ptr<objstore::Bucket>(std::move(fs).value()),
-      IterConfigHash(scratch, ""), *registry);
-  if (!b.ok()) return b.status();
-  return std::unique_ptr<objstore::Bucket>(std::move(b).value());
-}
-
-using objstore::BucketConformanceTest;
-INSTANTIATE_TEST_SUITE_P(Memcached, BucketConformanceTest,
-                         ::testing::Values(objstore::BucketConformanceParam{
-                             "CachingMemcached", MakeCachingOverMemcached}),
-                         objstore::BucketConformanceParamName);
-
-absl::StatusOr<std::unique_ptr<Cache>> MakeMemcachedCache() {
-  static prometheus::Registry* registry = new prometheus::Registry();
-  absl::Status s = SharedMemcached::Get().FlushAll();
-  if (!s.ok()) return s;
-  // Generous: these tests are about semantics, and a loaded machine may be slow to answer.
-  MemcachedClientConfig cfg = ClientConfig({SharedMemcached::Get().address()});
-  cfg.timeout = absl::Seconds(5);
-  absl::StatusOr<std::unique_ptr<MemcachedClient>> client =
-      MemcachedClient::Create("conformance", cfg, *registry);
-  if (!client.ok()) return client.status();
-  return std::unique_ptr<Cache>(
-      std::make_unique<RemoteCache>("conformance", std::move(client).value(), *registry));
-}
-
-void SettleMemcached(Cache& c) {
-  ASSERT_TRUE(dynamic_cast<RemoteCache&>(c).client().WaitForPendingWrites(absl::Seconds(20)));
-}
-
-INSTANTIATE_TEST_SUITE_P(Memcached, CacheConformanceTest,
-                         ::testing::Values(CacheConformanceParam{"Memcached", MakeMemcachedCache,
-                                                                 SettleMemcached}),
-                         CacheConformanceParamName);
-
 RemoteCacheBackend Memcached() {
   RemoteCacheBackend b;
   b.name = "Memcached";
@@ -209,6 +142,16 @@ RemoteCacheBackend Memcached() {
 
 INSTANTIATE_TEST_SUITE_P(Memcached, RemoteCacheConformanceTest, ::testing::Values(Memcached()),
                          RemoteCacheBackendName);
+
+const ::testing::Environment* const kEnv =
+    ::testing::AddGlobalTestEnvironment(new SharedCacheServer(Memcached()));
+INSTANTIATE_TEST_SUITE_P(Memcached, CacheConformanceTest,
+                         ::testing::Values(SharedServerCacheConformance(Memcached())),
+                         CacheConformanceParamName);
+using objstore::BucketConformanceTest;
+INSTANTIATE_TEST_SUITE_P(Memcached, BucketConformanceTest,
+                         ::testing::Values(SharedServerCachingBucketConformance(Memcached())),
+                         objstore::BucketConformanceParamName);
 
 }  // namespace
 }  // namespace charon::cache

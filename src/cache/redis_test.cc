@@ -35,22 +35,6 @@ using ::testing::Optional;
 using ::testing::Pair;
 using ::testing::UnorderedElementsAre;
 
-// One redis shared by the tests that do not stop it, started once per binary.
-class SharedRedis : public ::testing::Environment {
- public:
-  static RedisServer& Get() { return *server_; }
-  void SetUp() override {
-    absl::StatusOr<std::unique_ptr<RedisServer>> s = RedisServer::Start();
-    ASSERT_TRUE(s.ok()) << s.status();
-    server_ = std::move(s).value();
-  }
-  void TearDown() override { server_.reset(); }
-
- private:
-  static inline std::unique_ptr<RedisServer> server_;
-};
-const ::testing::Environment* const kEnv = ::testing::AddGlobalTestEnvironment(new SharedRedis);
-
 RedisClientConfig ClientConfig(const std::string& addr) {
   RedisClientConfig c;
   c.addr = addr;
@@ -59,29 +43,6 @@ RedisClientConfig ClientConfig(const std::string& addr) {
   c.write_timeout = absl::Milliseconds(200);
   return c;
 }
-
-absl::StatusOr<std::unique_ptr<Cache>> MakeRedisCache() {
-  static prometheus::Registry* registry = new prometheus::Registry();
-  absl::StatusOr<std::string> flushed = SharedRedis::Get().Cli({"FLUSHALL"});
-  if (!flushed.ok()) return flushed.status();
-  // Generous: these tests are about semantics, and a loaded machine may be slow to answer.
-  RedisClientConfig cfg = ClientConfig(SharedRedis::Get().address());
-  cfg.dial_timeout = cfg.read_timeout = cfg.write_timeout = absl::Seconds(5);
-  absl::StatusOr<std::unique_ptr<RedisClient>> client =
-      RedisClient::Create("conformance", cfg, *registry);
-  if (!client.ok()) return client.status();
-  return std::unique_ptr<Cache>(
-      std::make_unique<RemoteCache>("conformance", std::move(client).value(), *registry));
-}
-
-void SettleRedis(Cache& c) {
-  ASSERT_TRUE(dynamic_cast<RemoteCache&>(c).client().WaitForPendingWrites(absl::Seconds(20)));
-}
-
-INSTANTIATE_TEST_SUITE_P(Redis, CacheConformanceTest,
-                         ::testing::Values(CacheConformanceParam{"Redis", MakeRedisCache,
-                                                                 SettleRedis}),
-                         CacheConformanceParamName);
 
 RemoteCacheBackend Redis() {
   RemoteCacheBackend b;
@@ -113,21 +74,33 @@ RemoteCacheBackend Redis() {
 INSTANTIATE_TEST_SUITE_P(Redis, RemoteCacheConformanceTest, ::testing::Values(Redis()),
                          RemoteCacheBackendName);
 
+const ::testing::Environment* const kEnv =
+    ::testing::AddGlobalTestEnvironment(new SharedCacheServer(Redis()));
+INSTANTIATE_TEST_SUITE_P(Redis, CacheConformanceTest,
+                         ::testing::Values(SharedServerCacheConformance(Redis())),
+                         CacheConformanceParamName);
+using objstore::BucketConformanceTest;
+INSTANTIATE_TEST_SUITE_P(Redis, BucketConformanceTest,
+                         ::testing::Values(SharedServerCachingBucketConformance(Redis())),
+                         objstore::BucketConformanceParamName);
+
+RedisServer& SharedRedis() { return static_cast<RedisServer&>(SharedCacheServer::Get()); }
+
 TEST(RedisClient, WritesWhatThanosReadsWithTheTtl) {
   prometheus::Registry reg;
-  ASSERT_OK_AND_ASSIGN(
-      auto client, RedisClient::Create("test", ClientConfig(SharedRedis::Get().address()), reg));
+  ASSERT_OK_AND_ASSIGN(auto client,
+                       RedisClient::Create("test", ClientConfig(SharedRedis().address()), reg));
   client->SetAsync("thanos-readable", "plain value", absl::Milliseconds(90500));
   ASSERT_TRUE(client->WaitForPendingWrites(absl::Seconds(10)));
-  EXPECT_THAT(SharedRedis::Get().Cli({"GET", "thanos-readable"}), ::charon::testing::IsOk());
-  EXPECT_EQ(*SharedRedis::Get().Cli({"GET", "thanos-readable"}), "plain value");
-  ASSERT_OK_AND_ASSIGN(std::string ttl, SharedRedis::Get().Cli({"TTL", "thanos-readable"}));
+  EXPECT_THAT(SharedRedis().Cli({"GET", "thanos-readable"}), ::charon::testing::IsOk());
+  EXPECT_EQ(*SharedRedis().Cli({"GET", "thanos-readable"}), "plain value");
+  ASSERT_OK_AND_ASSIGN(std::string ttl, SharedRedis().Cli({"TTL", "thanos-readable"}));
   int seconds = 0;
   ASSERT_TRUE(absl::SimpleAtoi(ttl, &seconds)) << ttl;
   EXPECT_GT(seconds, 85);
   EXPECT_LE(seconds, 91);  // rounded up to whole seconds
   // And what another writer stored is read back.
-  ASSERT_OK(SharedRedis::Get().Cli({"SET", "written-elsewhere", "v2"}).status());
+  ASSERT_OK(SharedRedis().Cli({"SET", "written-elsewhere", "v2"}).status());
   EXPECT_THAT(client->GetMulti({"written-elsewhere", "thanos-readable", "absent"}),
               UnorderedElementsAre(Pair("written-elsewhere", "v2"),
                                    Pair("thanos-readable", "plain value")));
@@ -206,32 +179,6 @@ TEST(RedisIndexCache, WritesThanosKeysAndValues) {
                                            SeriesKey(kBlock, 16)));
   EXPECT_EQ(*server->Cli({"GET", SeriesKey(kBlock, 16)}), "series-entry");
 }
-
-// The Bucket conformance suite through a redis caching bucket (flushed before each test).
-absl::StatusOr<std::unique_ptr<objstore::Bucket>> MakeCachingOverRedis(
-    const objstore::ObjectMap& objects, const std::string& scratch) {
-  static prometheus::Registry* registry = new prometheus::Registry();
-  absl::StatusOr<std::string> flushed = SharedRedis::Get().Cli({"FLUSHALL"});
-  if (!flushed.ok()) return flushed.status();
-  absl::Status s = objstore::WriteObjects(scratch, objects);
-  if (!s.ok()) return s;
-  absl::StatusOr<std::unique_ptr<objstore::FilesystemBucket>> fs =
-      objstore::FilesystemBucket::Open(scratch);
-  if (!fs.ok()) return fs.status();
-  std::string yaml = absl::StrCat("type: REDIS\nconfig:\n  addr: ", SharedRedis::Get().address(),
-                                  "\nchunk_subrange_size: 1000\n");
-  absl::StatusOr<std::unique_ptr<CachingBucket>> b = NewCachingBucketFromYaml(
-      yaml, "conformance.yaml", std::shared_ptr<objstore::Bucket>(std::move(fs).value()),
-      IterConfigHash(scratch, ""), *registry);
-  if (!b.ok()) return b.status();
-  return std::unique_ptr<objstore::Bucket>(std::move(b).value());
-}
-
-using objstore::BucketConformanceTest;
-INSTANTIATE_TEST_SUITE_P(Redis, BucketConformanceTest,
-                         ::testing::Values(objstore::BucketConformanceParam{"CachingRedis",
-                                                                            MakeCachingOverRedis}),
-                         objstore::BucketConformanceParamName);
 
 }  // namespace
 }  // namespace charon::cache

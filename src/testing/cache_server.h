@@ -36,6 +36,8 @@ class CacheServer {
   void Stop();
   // Stops it if running and starts a fresh, empty server on the same port.
   absl::Status Restart();
+  // Deletes every item and waits until the server confirms. Unavailable on I/O errors.
+  virtual absl::Status FlushAll() = 0;
 
  protected:
   // `name` names the temp dir and the log ("<name>.log" in it).

@@ -34,4 +34,6 @@ absl::StatusOr<std::string> RedisServer::Cli(const std::vector<std::string>& arg
   return std::string(absl::StripSuffix(r->stdout_text, "\n"));
 }
 
+absl::Status RedisServer::FlushAll() { return Cli({"FLUSHALL"}).status(); }
+
 }  // namespace charon::testing

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "testing/cache_server.h"
 #include "testing/temp_dir.h"
@@ -24,6 +25,9 @@ class RedisServer final : public CacheServer {
   // Runs `redis-cli -p <port> <args...>` and returns its standard output (trailing newline
   // removed), e.g. Cli({"DBSIZE"}) or Cli({"-n", "3", "GET", key}). Unavailable on failure.
   absl::StatusOr<std::string> Cli(const std::vector<std::string>& args) const;
+
+  // FLUSHALL through redis-cli.
+  absl::Status FlushAll() override;
 
  private:
   RedisServer(TempDir dir, int port, std::vector<std::string> extra_args)
