@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs dependencies, checks formatting and naming, builds Charon and runs every test: unit and
+# Installs dependencies, checks formatting, library dependencies and naming, builds Charon and runs every test: unit and
 # end-to-end tests (CTest), the sanitizer build of the unit tests, and a short libFuzzer run of each
 # fuzz target.
 set -euo pipefail
@@ -17,8 +17,9 @@ command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -
 werror=OFF
 [ "${CI:-}" = "true" ] && werror=ON
 
-echo "== format"
+echo "== format, library dependencies"
 scripts/check_format.sh
+scripts/check_deps.py
 
 echo "== build (RelWithDebInfo)"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHARON_WERROR="$werror" "${launcher[@]}" >/dev/null

@@ -18,7 +18,8 @@
 namespace charon::tsdb {
 namespace {
 
-// The first error among `its`, OK when none failed.
+// The first error among `its`, OK when none failed; errors already known when combining are the
+// combination's error.
 absl::Status FirstError(const std::vector<PostingsPtr>& its) {
   for (const PostingsPtr& p : its) {
     absl::Status s = p->status();

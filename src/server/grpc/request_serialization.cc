@@ -11,14 +11,14 @@ namespace charon::server::grpc {
 
 ::grpc::Status RequestSerialization::Serialize(const ::grpc::protobuf::MessageLite& msg,
                                                ::grpc::ByteBuffer* bb, bool* own_buffer) {
-  return ::grpc::GenericSerialize<grpc::ProtoBufferWriter, ::grpc::protobuf::MessageLite>(
+  return ::grpc::GenericSerialize<::grpc::ProtoBufferWriter, ::grpc::protobuf::MessageLite>(
       msg, bb, own_buffer);
 }
 
 ::grpc::Status RequestSerialization::Deserialize(::grpc::ByteBuffer* buffer,
                                                  ::grpc::protobuf::MessageLite* msg) {
   ::grpc::Status s =
-      ::grpc::GenericDeserialize<grpc::ProtoBufferReader, ::grpc::protobuf::MessageLite>(buffer,
+      ::grpc::GenericDeserialize<::grpc::ProtoBufferReader, ::grpc::protobuf::MessageLite>(buffer,
                                                                                          msg);
   if (s.ok() || s.error_code() != ::grpc::StatusCode::INTERNAL) return s;
   const std::string type = msg->GetTypeName();
