@@ -19,7 +19,7 @@ namespace charon::server::grpc {
                                                  ::grpc::protobuf::MessageLite* msg) {
   ::grpc::Status s =
       ::grpc::GenericDeserialize<::grpc::ProtoBufferReader, ::grpc::protobuf::MessageLite>(buffer,
-                                                                                         msg);
+                                                                                           msg);
   if (s.ok() || s.error_code() != ::grpc::StatusCode::INTERNAL) return s;
   const std::string type = msg->GetTypeName();
   constexpr std::string_view kRequest = "Request";
