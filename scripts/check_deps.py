@@ -27,6 +27,7 @@ TEST_ONLY = re.compile(r"(_testing\w*|_testutil|_status_matchers)$")
 
 CALL = re.compile(r"\b(charon_library|charon_test|charon_benchmark|charon_fuzzer|add_library)\(\s*"
                   r"(\w+)([^)]*)\)", re.S)
+TEST_CODE = re.compile(r'^\s*#include\s+[<"](gtest/|gmock/|testing/)', re.M)
 INCLUDE = re.compile(r'^\s*#include\s+"([^"]+)"', re.M)
 
 
@@ -70,13 +71,16 @@ def main():
             h = src[:-3] + ".h" if src.endswith(".cc") else src
             if os.path.exists(h):
                 owner[h] = name
-    # Header-only files belong to the folder's production library, else its test-only one.
+    # A header-only file belongs to its folder's test-only target when it is test code (it
+    # includes gtest, gmock or src/testing), else to the folder's production library.
     for name, t in sorted(targets.items(), key=lambda kv: bool(TEST_ONLY.search(kv[0]))):
         if t["kind"] not in ("charon_library", "add_library"):
             continue
         for f in os.listdir(t["folder"]):
             p = os.path.join(t["folder"], f)
-            if f.endswith(".h") and p not in owner and os.path.exists(p[:-2] + ".cc") is False:
+            if not f.endswith(".h") or p in owner or os.path.exists(p[:-2] + ".cc"):
+                continue
+            if bool(TEST_CODE.search(open(p, errors="replace").read())) == bool(TEST_ONLY.search(name)):
                 owner[p] = name
     owner[os.path.join(SRC, "testing", "status_matchers.h")] = "charon_status_matchers"
 
