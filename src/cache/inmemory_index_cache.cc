@@ -32,12 +32,12 @@ absl::StatusOr<std::unique_ptr<InMemoryIndexCache>> InMemoryIndexCache::Create(
                            "Current byte size of items in the index cache.");
   auto& total_size = gauge("thanos_store_index_cache_total_size_bytes",
                            "Current byte size of items (both value and key) in the index cache.");
-  std::array<TypeMetrics, kIndexItemTypes> m;
+  std::array<LruItemMetrics, kIndexItemTypes> m;
   for (IndexItemType t : kAllIndexItemTypes) {
     std::map<std::string, std::string> labels = {{"item_type", std::string(IndexItemTypeName(t))}};
     m[static_cast<int>(t)] =
-        TypeMetrics{&added.Add(labels), &evicted.Add(labels),    &overflowed.Add(labels),
-                    &items.Add(labels), &items_size.Add(labels), &total_size.Add(labels)};
+        LruItemMetrics{&added.Add(labels), &evicted.Add(labels),    &overflowed.Add(labels),
+                       &items.Add(labels), &items_size.Add(labels), &total_size.Add(labels)};
   }
   gauge("thanos_store_index_cache_max_size_bytes",
         "Maximum number of bytes to be held in the index cache.")
@@ -51,15 +51,12 @@ absl::StatusOr<std::unique_ptr<InMemoryIndexCache>> InMemoryIndexCache::Create(
 }
 
 InMemoryIndexCache::InMemoryIndexCache(LruCacheConfig config,
-                                       std::array<TypeMetrics, kIndexItemTypes> metrics)
+                                       std::array<LruItemMetrics, kIndexItemTypes> metrics)
     : config_(config),
       metrics_(metrics),
       lru_(config.max_size, [metrics](const Entry& e, int64_t cost) {
-        const TypeMetrics& m = metrics[static_cast<int>(e.type)];
-        m.evicted->Increment();
-        m.items->Decrement();
-        m.items_size->Decrement(static_cast<double>(e.value.size()));
-        m.total_size->Decrement(static_cast<double>(cost));
+        metrics[static_cast<int>(e.type)].Removed(static_cast<double>(e.value.size()),
+                                                  static_cast<double>(cost));
       }) {}
 
 int64_t InMemoryIndexCache::EntryOverhead() {
@@ -85,7 +82,7 @@ void InMemoryIndexCache::Store(std::vector<CacheItem> items, absl::Duration ttl)
 void InMemoryIndexCache::StoreOne(std::string key, std::string value) {
   if (lru_.Get(key) != nullptr) return;  // values never change; its recency is refreshed
   IndexItemType type = IndexItemTypeOfKey(key);
-  const TypeMetrics& m = metrics_[static_cast<int>(type)];
+  const LruItemMetrics& m = metrics_[static_cast<int>(type)];
   key.shrink_to_fit();
   value.shrink_to_fit();
   Entry entry{std::move(key), std::move(value), type};
@@ -96,10 +93,7 @@ void InMemoryIndexCache::StoreOne(std::string key, std::string value) {
   }
   const auto value_size = static_cast<double>(entry.value.size());
   lru_.Insert(std::move(entry));
-  m.added->Increment();
-  m.items->Increment();
-  m.items_size->Increment(value_size);
-  m.total_size->Increment(static_cast<double>(cost));
+  m.Added(value_size, static_cast<double>(cost));
 }
 
 absl::flat_hash_map<std::string, std::string> InMemoryIndexCache::Fetch(

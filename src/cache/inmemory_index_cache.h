@@ -39,6 +39,7 @@
 #include "cache/cache.h"
 #include "cache/index_item_type.h"
 #include "cache/lru_cache.h"
+#include "cache/lru_item_metrics.h"
 #include "cache/lru_map.h"
 
 namespace charon::cache {
@@ -73,22 +74,13 @@ class InMemoryIndexCache final : public Cache {
   };
   using Lru = LruMap<Entry, EntryCost>;
 
-  struct TypeMetrics {
-    prometheus::Counter* added;
-    prometheus::Counter* evicted;
-    prometheus::Counter* overflowed;
-    prometheus::Gauge* items;
-    prometheus::Gauge* items_size;
-    prometheus::Gauge* total_size;
-  };
-
-  InMemoryIndexCache(LruCacheConfig config, std::array<TypeMetrics, kIndexItemTypes> metrics);
+  InMemoryIndexCache(LruCacheConfig config, std::array<LruItemMetrics, kIndexItemTypes> metrics);
 
   static int64_t Cost(const Entry& e);
   void StoreOne(std::string key, std::string value) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const LruCacheConfig config_;
-  const std::array<TypeMetrics, kIndexItemTypes> metrics_;
+  const std::array<LruItemMetrics, kIndexItemTypes> metrics_;
 
   mutable absl::Mutex mu_;
   Lru lru_ ABSL_GUARDED_BY(mu_);

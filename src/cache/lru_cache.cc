@@ -57,19 +57,21 @@ absl::StatusOr<std::unique_ptr<LruCache>> LruCache::Create(std::string name, Lru
                              "Total number of requests to the inmemory cache that were a hit but "
                              "needed to be evicted due to TTL.",
                              name);
-  m.added = CounterOf(registry, "thanos_cache_inmemory_items_added_total",
-                      "Total number of items that were added to the inmemory cache.", name);
-  m.evicted = CounterOf(registry, "thanos_cache_inmemory_items_evicted_total",
-                        "Total number of items that were evicted from the inmemory cache.", name);
-  m.overflowed = CounterOf(registry, "thanos_cache_inmemory_items_overflowed_total",
-                           "Total number of items that could not be added to the inmemory cache "
-                           "due to being too big.",
-                           name);
-  m.items = GaugeOf(registry, "thanos_cache_inmemory_items",
-                    "Current number of items in the inmemory cache.", name);
-  m.items_size = GaugeOf(registry, "thanos_cache_inmemory_items_size_bytes",
-                         "Current byte size of items in the inmemory cache.", name);
-  m.total_size =
+  m.items.added = CounterOf(registry, "thanos_cache_inmemory_items_added_total",
+                            "Total number of items that were added to the inmemory cache.", name);
+  m.items.evicted =
+      CounterOf(registry, "thanos_cache_inmemory_items_evicted_total",
+                "Total number of items that were evicted from the inmemory cache.", name);
+  m.items.overflowed =
+      CounterOf(registry, "thanos_cache_inmemory_items_overflowed_total",
+                "Total number of items that could not be added to the inmemory cache "
+                "due to being too big.",
+                name);
+  m.items.items = GaugeOf(registry, "thanos_cache_inmemory_items",
+                          "Current number of items in the inmemory cache.", name);
+  m.items.items_size = GaugeOf(registry, "thanos_cache_inmemory_items_size_bytes",
+                               "Current byte size of items in the inmemory cache.", name);
+  m.items.total_size =
       GaugeOf(registry, "thanos_cache_inmemory_total_size_bytes",
               "Current byte size of items (both value and key) in the inmemory cache.", name);
   GaugeOf(registry, "thanos_cache_inmemory_max_size_bytes",
@@ -88,11 +90,9 @@ LruCache::LruCache(std::string name, LruCacheConfig config, Metrics metrics,
       metrics_(metrics),
       now_(std::move(now)),
       // Entries removed on expiry count as evicted too.
-      lru_(config.max_size, [m = metrics](const Entry& e, int64_t size) {
-        m.evicted->Increment();
-        m.items->Decrement();
-        m.items_size->Decrement(static_cast<double>(size));
-        m.total_size->Decrement(static_cast<double>(size + static_cast<int64_t>(e.key.size())));
+      lru_(config.max_size, [items = metrics.items](const Entry& e, int64_t size) {
+        items.Removed(static_cast<double>(size),
+                      static_cast<double>(size + static_cast<int64_t>(e.key.size())));
       }) {}
 
 void LruCache::Store(std::vector<CacheItem> items, absl::Duration ttl) {
@@ -106,15 +106,12 @@ void LruCache::StoreOne(std::string key, std::string value, absl::Time expires) 
   if (lru_.Get(key) != nullptr) return;  // the first value wins; its recency is refreshed
   const int64_t size = static_cast<int64_t>(value.size());
   if (size > config_.max_item_size) {
-    metrics_.overflowed->Increment();
+    metrics_.items.overflowed->Increment();
     return;
   }
   const auto total = static_cast<double>(size + static_cast<int64_t>(key.size()));
   lru_.Insert(Entry{std::move(key), std::move(value), expires});
-  metrics_.added->Increment();
-  metrics_.items->Increment();
-  metrics_.items_size->Increment(static_cast<double>(size));
-  metrics_.total_size->Increment(total);
+  metrics_.items.Added(static_cast<double>(size), total);
 }
 
 absl::flat_hash_map<std::string, std::string> LruCache::Fetch(

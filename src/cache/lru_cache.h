@@ -36,6 +36,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "cache/cache.h"
+#include "cache/lru_item_metrics.h"
 #include "cache/lru_map.h"
 #include "config/yaml_fields.h"
 
@@ -83,12 +84,7 @@ class LruCache final : public Cache {
     prometheus::Counter* requests;
     prometheus::Counter* hits;
     prometheus::Counter* hits_expired;
-    prometheus::Counter* added;
-    prometheus::Counter* evicted;
-    prometheus::Counter* overflowed;
-    prometheus::Gauge* items;
-    prometheus::Gauge* items_size;
-    prometheus::Gauge* total_size;
+    LruItemMetrics items;
   };
 
   LruCache(std::string name, LruCacheConfig config, Metrics metrics,
