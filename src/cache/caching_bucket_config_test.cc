@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
 
+#include "absl/strings/str_cat.h"
+#include "cache/config_error_case.h"
 #include "cache/lru_cache.h"
 #include "objstore/filesystem_bucket.h"
 #include "testing/status_matchers.h"
@@ -11,8 +13,6 @@
 
 namespace charon::cache {
 namespace {
-
-using ::charon::testing::StatusIs;
 
 TEST(ParseCachingBucketConfig, DefaultsAreThanos) {
   ASSERT_OK_AND_ASSIGN(CachingBucketConfig c,
@@ -60,55 +60,45 @@ metafile_content_ttl: 4h
 }
 
 TEST(ParseCachingBucketConfig, Errors) {
-  struct Case {
-    std::string yaml;
-    absl::StatusCode code;
-    std::string substr;
-  };
-  const Case cases[] = {
-      {"type: IN-MEMORY\nbogus: 1", absl::StatusCode::kInvalidArgument, "bogus"},
-      {"config: {}", absl::StatusCode::kInvalidArgument, "type"},
-      {"type: FOO", absl::StatusCode::kInvalidArgument, "FOO"},
-      {"type: groupcache", absl::StatusCode::kUnimplemented, "GROUPCACHE"},
-      {"type: IN-MEMORY\nchunk_subrange_size: 0", absl::StatusCode::kInvalidArgument,
-       "chunk_subrange_size"},
-      {"type: IN-MEMORY\nblocks_iter_ttl: soon", absl::StatusCode::kInvalidArgument,
-       "blocks_iter_ttl"},
-      {"type: [", absl::StatusCode::kInvalidArgument, "f.yaml"},
-  };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.yaml);
-    EXPECT_THAT(ParseCachingBucketConfig(c.yaml, "f.yaml"), StatusIs(c.code, c.substr));
-  }
+  ExpectConfigErrors(
+      [](const std::string& yaml) { return ParseCachingBucketConfig(yaml, "f.yaml").status(); },
+      {
+          {"type: IN-MEMORY\nbogus: 1", absl::StatusCode::kInvalidArgument, "bogus"},
+          {"config: {}", absl::StatusCode::kInvalidArgument, "type"},
+          {"type: FOO", absl::StatusCode::kInvalidArgument, "FOO"},
+          {"type: groupcache", absl::StatusCode::kUnimplemented, "GROUPCACHE"},
+          {"type: IN-MEMORY\nchunk_subrange_size: 0", absl::StatusCode::kInvalidArgument,
+           "chunk_subrange_size"},
+          {"type: IN-MEMORY\nblocks_iter_ttl: soon", absl::StatusCode::kInvalidArgument,
+           "blocks_iter_ttl"},
+          {"type: [", absl::StatusCode::kInvalidArgument, "f.yaml"},
+      });
 }
 
 TEST(NewCachingBucketCache, BackendConfigErrorsNameTheSource) {
   prometheus::Registry reg;
-  struct Case {
-    std::string yaml;
-    absl::StatusCode code;
-    std::string substr;
+  auto status_of = [&](const std::string& yaml) {
+    absl::StatusOr<CachingBucketConfig> config = ParseCachingBucketConfig(yaml, "f.yaml");
+    if (!config.ok())
+      return absl::InternalError(absl::StrCat("parse: ", config.status().message()));
+    return NewCachingBucketCache(*config, "f.yaml", reg).status();
   };
-  const Case cases[] = {
-      {"type: MEMCACHED", absl::StatusCode::kInvalidArgument, "no memcached addresses"},
-      {"type: MEMCACHED\nconfig: {addresses: [a:1], auto_discovery: true}",
-       absl::StatusCode::kUnimplemented, "auto_discovery"},
-      {"type: MEMCACHED\nconfig: {addresses: ['dnssrv+_memcache._tcp.x']}",
-       absl::StatusCode::kUnimplemented, "dnssrv+"},
-      {"type: MEMCACHED\nconfig: {addresses: [a:1], max_async_concurrency: 0}",
-       absl::StatusCode::kInvalidArgument, "max_async_concurrency"},
-      {"type: MEMCACHED\nconfig: {addresses: [a:1], timeout: x}",
-       absl::StatusCode::kInvalidArgument, "config.timeout"},
-      {"type: IN-MEMORY\nconfig: {max_size: 1MB, max_item_size: 2MB}",
-       absl::StatusCode::kInvalidArgument, "cannot be bigger"},
-  };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.yaml);
-    ASSERT_OK_AND_ASSIGN(CachingBucketConfig config, ParseCachingBucketConfig(c.yaml, "f.yaml"));
-    absl::StatusOr<std::unique_ptr<Cache>> cache = NewCachingBucketCache(config, "f.yaml", reg);
-    EXPECT_THAT(cache, StatusIs(c.code, c.substr));
-    EXPECT_THAT(cache, StatusIs(c.code, "f.yaml"));
-  }
+  ExpectConfigErrors(
+      status_of,
+      {
+          {"type: MEMCACHED", absl::StatusCode::kInvalidArgument, "no memcached addresses"},
+          {"type: MEMCACHED\nconfig: {addresses: [a:1], auto_discovery: true}",
+           absl::StatusCode::kUnimplemented, "auto_discovery"},
+          {"type: MEMCACHED\nconfig: {addresses: ['dnssrv+_memcache._tcp.x']}",
+           absl::StatusCode::kUnimplemented, "dnssrv+"},
+          {"type: MEMCACHED\nconfig: {addresses: [a:1], max_async_concurrency: 0}",
+           absl::StatusCode::kInvalidArgument, "max_async_concurrency"},
+          {"type: MEMCACHED\nconfig: {addresses: [a:1], timeout: x}",
+           absl::StatusCode::kInvalidArgument, "config.timeout"},
+          {"type: IN-MEMORY\nconfig: {max_size: 1MB, max_item_size: 2MB}",
+           absl::StatusCode::kInvalidArgument, "cannot be bigger"},
+      },
+      "f.yaml");
 }
 
 TEST(NewCachingBucketFromYaml, InMemoryWrapsTheBucket) {

@@ -4,13 +4,14 @@
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
 
+#include "absl/strings/str_cat.h"
+#include "cache/config_error_case.h"
 #include "cache/redis_client_config.h"
 #include "testing/status_matchers.h"
 
 namespace charon::cache {
 namespace {
 
-using ::charon::testing::StatusIs;
 using ::testing::ElementsAre;
 
 TEST(ParseIndexCacheConfig, ReadsThanosYaml) {
@@ -31,55 +32,45 @@ ttl: 1h
 }
 
 TEST(ParseIndexCacheConfig, Errors) {
-  struct Case {
-    std::string yaml;
-    absl::StatusCode code;
-    std::string substr;
-  };
-  const Case cases[] = {
-      {"type: IN-MEMORY\nbogus: 1", absl::StatusCode::kInvalidArgument, "bogus"},
-      {"config: {}", absl::StatusCode::kInvalidArgument, "type"},
-      {"type: GROUPCACHE", absl::StatusCode::kInvalidArgument, "GROUPCACHE"},
-      {"type: REDIS\nenabled_items: [Chunks]", absl::StatusCode::kInvalidArgument, "Chunks"},
-      {"type: REDIS\nttl: -1s", absl::StatusCode::kInvalidArgument, "ttl"},
-      {"type: [", absl::StatusCode::kInvalidArgument, "f.yaml"},
-  };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.yaml);
-    EXPECT_THAT(ParseIndexCacheConfig(c.yaml, "f.yaml"), StatusIs(c.code, c.substr));
-  }
+  ExpectConfigErrors(
+      [](const std::string& yaml) { return ParseIndexCacheConfig(yaml, "f.yaml").status(); },
+      {
+          {"type: IN-MEMORY\nbogus: 1", absl::StatusCode::kInvalidArgument, "bogus"},
+          {"config: {}", absl::StatusCode::kInvalidArgument, "type"},
+          {"type: GROUPCACHE", absl::StatusCode::kInvalidArgument, "GROUPCACHE"},
+          {"type: REDIS\nenabled_items: [Chunks]", absl::StatusCode::kInvalidArgument, "Chunks"},
+          {"type: REDIS\nttl: -1s", absl::StatusCode::kInvalidArgument, "ttl"},
+          {"type: [", absl::StatusCode::kInvalidArgument, "f.yaml"},
+      });
 }
 
 TEST(NewIndexCache, BackendErrorsNameTheSource) {
-  struct Case {
-    std::string yaml;
-    absl::StatusCode code;
-    std::string substr;
-  };
-  const Case cases[] = {
-      {"type: IN-MEMORY\nconfig: {max_size: 1KB, max_item_size: 2KB}",
-       absl::StatusCode::kInvalidArgument, "max item size"},
-      {"type: MEMCACHED\nconfig: {addresses: []}", absl::StatusCode::kInvalidArgument,
-       "no memcached addresses"},
-      {"type: REDIS\nconfig: {}", absl::StatusCode::kInvalidArgument, "no redis addr"},
-      {"type: REDIS\nconfig: {addr: 'a:1,b:2'}", absl::StatusCode::kUnimplemented, "cluster"},
-      {"type: REDIS\nconfig: {addr: 'a:1', master_name: m}", absl::StatusCode::kUnimplemented,
-       "sentinel"},
-      {"type: REDIS\nconfig: {addr: 'a:1', tls_enabled: true}", absl::StatusCode::kUnimplemented,
-       "TLS"},
-      {"type: REDIS\nconfig: {addr: 'a:1', tls_enabled: true, tls_config: {cert_file: c}}",
-       absl::StatusCode::kInvalidArgument, "key and certificate"},
-      {"type: REDIS\nconfig: {addr: nohost}", absl::StatusCode::kInvalidArgument, "host:port"},
-      {"type: REDIS\nconfig: {addr: 'a:1', db: x}", absl::StatusCode::kInvalidArgument, "db"},
-  };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.yaml);
-    ASSERT_OK_AND_ASSIGN(IndexCacheConfig config, ParseIndexCacheConfig(c.yaml, "f.yaml"));
+  auto status_of = [](const std::string& yaml) {
+    absl::StatusOr<IndexCacheConfig> config = ParseIndexCacheConfig(yaml, "f.yaml");
+    if (!config.ok())
+      return absl::InternalError(absl::StrCat("parse: ", config.status().message()));
     prometheus::Registry reg;
-    absl::StatusOr<std::unique_ptr<IndexCache>> cache = NewIndexCache(config, "f.yaml", reg);
-    EXPECT_THAT(cache, StatusIs(c.code, c.substr));
-    EXPECT_THAT(cache, StatusIs(c.code, "f.yaml"));
-  }
+    return NewIndexCache(*config, "f.yaml", reg).status();
+  };
+  ExpectConfigErrors(
+      status_of,
+      {
+          {"type: IN-MEMORY\nconfig: {max_size: 1KB, max_item_size: 2KB}",
+           absl::StatusCode::kInvalidArgument, "max item size"},
+          {"type: MEMCACHED\nconfig: {addresses: []}", absl::StatusCode::kInvalidArgument,
+           "no memcached addresses"},
+          {"type: REDIS\nconfig: {}", absl::StatusCode::kInvalidArgument, "no redis addr"},
+          {"type: REDIS\nconfig: {addr: 'a:1,b:2'}", absl::StatusCode::kUnimplemented, "cluster"},
+          {"type: REDIS\nconfig: {addr: 'a:1', master_name: m}", absl::StatusCode::kUnimplemented,
+           "sentinel"},
+          {"type: REDIS\nconfig: {addr: 'a:1', tls_enabled: true}",
+           absl::StatusCode::kUnimplemented, "TLS"},
+          {"type: REDIS\nconfig: {addr: 'a:1', tls_enabled: true, tls_config: {cert_file: c}}",
+           absl::StatusCode::kInvalidArgument, "key and certificate"},
+          {"type: REDIS\nconfig: {addr: nohost}", absl::StatusCode::kInvalidArgument, "host:port"},
+          {"type: REDIS\nconfig: {addr: 'a:1', db: x}", absl::StatusCode::kInvalidArgument, "db"},
+      },
+      "f.yaml");
 }
 
 TEST(NewIndexCache, BuildsEachBackend) {
