@@ -1,72 +1,38 @@
 #include "testing/fault_proxy.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
-#include <optional>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/strings.h"
+#include "testing/http_message.h"
 
 namespace charon::testing {
 namespace {
 
 constexpr size_t kNpos = std::string::npos;
 
-// The start line and headers of an HTTP/1.1 message, as received.
-struct Head {
-  std::string start_line;
-  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
-
-  std::string Get(std::string_view lower_name) const {
-    for (const auto& [name, value] : headers) {
-      if (name == lower_name) return value;
+// The message again, without the hop-by-hop headers a proxy must not forward, plus `extra`.
+std::string Serialize(const HttpHead& head, std::string_view extra = "") {
+  std::string out = absl::StrCat(head.start_line, "\r\n");
+  for (const auto& [name, value] : head.headers) {
+    if (name == "connection" || name == "keep-alive" || name == "proxy-connection" ||
+        name == "expect") {
+      continue;
     }
-    return "";
+    absl::StrAppend(&out, name, ": ", value, "\r\n");
   }
-  // The message again, without the hop-by-hop headers a proxy must not forward, plus `extra`.
-  std::string Serialize(std::string_view extra = "") const {
-    std::string out = absl::StrCat(start_line, "\r\n");
-    for (const auto& [name, value] : headers) {
-      if (name == "connection" || name == "keep-alive" || name == "proxy-connection" ||
-          name == "expect") {
-        continue;
-      }
-      absl::StrAppend(&out, name, ": ", value, "\r\n");
-    }
-    absl::StrAppend(&out, base::Absl(extra), "\r\n");
-    return out;
-  }
-};
-
-Head ParseHead(std::string_view text) {
-  Head head;
-  size_t pos = text.find("\r\n");
-  head.start_line = std::string(text.substr(0, pos));
-  while (pos != kNpos && pos + 2 < text.size()) {
-    pos += 2;
-    size_t next = text.find("\r\n", pos);
-    std::string_view line = text.substr(pos, next == kNpos ? kNpos : next - pos);
-    size_t colon = line.find(':');
-    if (colon != std::string_view::npos) {
-      head.headers.emplace_back(
-          absl::AsciiStrToLower(std::string(line.substr(0, colon))),
-          std::string(absl::StripAsciiWhitespace(base::Absl(line.substr(colon + 1)))));
-    }
-    pos = next;
-  }
-  return head;
+  absl::StrAppend(&out, base::Absl(extra), "\r\n");
+  return out;
 }
 
 // Where a chunked body that starts at `start` of `buf` ends (one past its last byte), or kNpos if
@@ -91,16 +57,6 @@ size_t ChunkedEnd(const std::string& buf, size_t start) {
   }
 }
 
-bool WriteAll(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
-
 int ConnectLoopback(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
@@ -118,9 +74,9 @@ int ConnectLoopback(int port) {
 }
 
 std::string SimpleResponse(int status, std::string_view reason, std::string_view body) {
-  return absl::StrCat("HTTP/1.1 ", status, " ", base::Absl(reason),
-                      "\r\nContent-Type: application/xml\r\nContent-Length: ", body.size(),
-                      "\r\n\r\n", base::Absl(body));
+  return HttpResponseBytes(
+      status, reason,
+      {{"Content-Type", "application/xml"}, {"Content-Length", absl::StrCat(body.size())}}, body);
 }
 
 constexpr char kSlowDownBody[] =
@@ -131,35 +87,15 @@ constexpr char kSlowDownBody[] =
 
 absl::StatusOr<std::unique_ptr<FaultProxy>> FaultProxy::Start(int upstream_port,
                                                               absl::Duration delay) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return absl::UnavailableError(absl::StrCat("socket: ", std::strerror(errno)));
-  int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 || ::listen(fd, 512) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    int err = errno;
-    ::close(fd);
-    return absl::UnavailableError(absl::StrCat("listen on 127.0.0.1: ", std::strerror(err)));
-  }
-  int pipefd[2];
-  if (::pipe2(pipefd, O_CLOEXEC) != 0) {
-    ::close(fd);
-    return absl::UnavailableError(absl::StrCat("pipe: ", std::strerror(errno)));
-  }
-  std::unique_ptr<FaultProxy> proxy(
-      new FaultProxy(fd, ntohs(addr.sin_port), upstream_port, pipefd[0], pipefd[1], delay));
+  absl::StatusOr<std::unique_ptr<LoopbackListener>> listener = LoopbackListener::Listen(512);
+  if (!listener.ok()) return listener.status();
+  std::unique_ptr<FaultProxy> proxy(new FaultProxy(*std::move(listener), upstream_port, delay));
   proxy->accept_thread_ = std::thread([p = proxy.get()] { p->AcceptLoop(); });
   return proxy;
 }
 
 FaultProxy::~FaultProxy() {
-  stopping_ = true;
-  char b = 'x';
-  (void)!::write(wake_write_, &b, 1);  // never read: wakes every poll from now on
+  listener_->Stop();
   accept_thread_.join();
   std::vector<std::thread> threads;
   {
@@ -168,12 +104,9 @@ FaultProxy::~FaultProxy() {
     threads.swap(threads_);
   }
   for (std::thread& t : threads) t.join();
-  ::close(listen_fd_);
-  ::close(wake_read_);
-  ::close(wake_write_);
 }
 
-std::string FaultProxy::endpoint() const { return absl::StrCat("127.0.0.1:", port_); }
+std::string FaultProxy::endpoint() const { return absl::StrCat("127.0.0.1:", port()); }
 
 void FaultProxy::SetDelay(absl::Duration delay) {
   absl::MutexLock lock(&mu_);
@@ -208,36 +141,10 @@ bool FaultProxy::TakeFault(std::string_view target, Fault* fault) {
   return false;
 }
 
-bool FaultProxy::WaitReadable(int fd, absl::Duration timeout) const {
-  pollfd fds[2] = {{fd, POLLIN, 0}, {wake_read_, POLLIN, 0}};
-  const int ms = timeout == absl::InfiniteDuration()
-                     ? -1
-                     : static_cast<int>(absl::ToInt64Milliseconds(timeout));
-  int n;
-  do {
-    n = ::poll(fds, 2, ms);
-  } while (n < 0 && errno == EINTR);
-  if (n <= 0 || stopping_ || (fds[1].revents & POLLIN)) return false;
-  return (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0;
-}
-
-bool FaultProxy::Sleep(absl::Duration d) const {
-  if (d <= absl::ZeroDuration()) return !stopping_;
-  pollfd wake = {wake_read_, POLLIN, 0};
-  int n;
-  do {
-    n = ::poll(&wake, 1, static_cast<int>(absl::ToInt64Milliseconds(d)));
-  } while (n < 0 && errno == EINTR);
-  return n == 0 && !stopping_;
-}
-
 void FaultProxy::AcceptLoop() {
-  while (!stopping_) {
-    if (!WaitReadable(listen_fd_, absl::InfiniteDuration())) continue;
-    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+  while (!listener_->stopping()) {
+    int fd = listener_->Accept();
     if (fd < 0) continue;
-    int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     ++connections_;
     absl::MutexLock lock(&mu_);
     open_fds_.push_back(fd);
@@ -263,7 +170,7 @@ void FaultProxy::Serve(int client) {
   // Appends what arrives next on `fd` to `buf`; false on end of stream, error or shutdown.
   char chunk[65536];
   auto read_more = [&](int fd, std::string& buf) {
-    if (!WaitReadable(fd, absl::InfiniteDuration())) return false;
+    if (!listener_->WaitReadable(fd, absl::InfiniteDuration())) return false;
     ssize_t n;
     do {
       n = ::recv(fd, chunk, sizeof(chunk), 0);
@@ -275,15 +182,11 @@ void FaultProxy::Serve(int client) {
   // Reads one response to a request with `method` from the upstream into `head` and `body` (raw,
   // chunk framing included); `until_close` when the body ends with the connection.
   std::string ubuf;
-  auto read_response = [&](const std::string& method, Head* head, std::string* body,
+  auto read_upstream = [&] { return read_more(upstream, ubuf); };
+  auto read_response = [&](const std::string& method, HttpHead* head, std::string* body,
                            bool* until_close) {
-    size_t end;
-    while ((end = ubuf.find("\r\n\r\n")) == kNpos) {
-      if (!read_more(upstream, ubuf)) return false;
-    }
-    *head = ParseHead(std::string_view(ubuf).substr(0, end));
-    ubuf.erase(0, end + 4);
-    const int status = std::atoi(head->start_line.substr(head->start_line.find(' ') + 1).c_str());
+    if (!ReadHttpHead(ubuf, read_upstream, head)) return false;
+    const int status = head->Status();
     *until_close = false;
     size_t body_end = 0;
     int64_t length = 0;
@@ -291,15 +194,12 @@ void FaultProxy::Serve(int client) {
       body_end = 0;
     } else if (absl::AsciiStrToLower(head->Get("transfer-encoding")).find("chunked") != kNpos) {
       while ((body_end = ChunkedEnd(ubuf, 0)) == kNpos) {
-        if (!read_more(upstream, ubuf)) return false;
+        if (!read_upstream()) return false;
       }
     } else if (absl::SimpleAtoi(head->Get("content-length"), &length)) {
-      while (ubuf.size() < static_cast<size_t>(length)) {
-        if (!read_more(upstream, ubuf)) return false;
-      }
-      body_end = static_cast<size_t>(length);
+      return ReadHttpBody(ubuf, static_cast<size_t>(length), read_upstream, body);
     } else {
-      while (read_more(upstream, ubuf)) {
+      while (read_upstream()) {
       }
       *until_close = true;
       body_end = ubuf.size();
@@ -310,52 +210,44 @@ void FaultProxy::Serve(int client) {
   };
 
   std::string buf;
+  auto read_client = [&] { return read_more(client, buf); };
   // Serves one request; false when the connection is to end.
   auto serve_one = [&]() -> bool {
-    size_t end;
-    while ((end = buf.find("\r\n\r\n")) == kNpos) {
-      if (!read_more(client, buf)) return false;
-    }
+    HttpHead request;
+    if (!ReadHttpHead(buf, read_client, &request)) return false;
     {
-      Head request = ParseHead(std::string_view(buf).substr(0, end));
-      buf.erase(0, end + 4);
-      const std::string method = request.start_line.substr(0, request.start_line.find(' '));
-      const size_t sp1 = request.start_line.find(' ');
-      const std::string target =
-          request.start_line.substr(sp1 + 1, request.start_line.rfind(' ') - sp1 - 1);
+      const std::string method = request.Method();
+      const std::string target = request.Target();
       if (!request.Get("transfer-encoding").empty()) {
-        (void)WriteAll(client, SimpleResponse(501, "Not Implemented", "chunked request body"));
+        (void)SendAll(client, SimpleResponse(501, "Not Implemented", "chunked request body"));
         return false;
       }
       if (absl::AsciiStrToLower(request.Get("expect")) == "100-continue" &&
-          !WriteAll(client, "HTTP/1.1 100 Continue\r\n\r\n")) {
+          !SendAll(client, "HTTP/1.1 100 Continue\r\n\r\n")) {
         return false;
       }
       size_t content_length = 0;
       (void)absl::SimpleAtoi(request.Get("content-length"), &content_length);
-      while (buf.size() < content_length) {
-        if (!read_more(client, buf)) return false;
-      }
-      const std::string request_body = buf.substr(0, content_length);
-      buf.erase(0, content_length);
+      std::string request_body;
+      if (!ReadHttpBody(buf, content_length, read_client, &request_body)) return false;
       ++requests_;
 
       Fault fault = Fault::kSlowDown;
       const bool faulted = TakeFault(target, &fault);
-      if (!Sleep(delay())) return false;
+      if (!listener_->Sleep(delay())) return false;
       if (faulted && fault == Fault::kHang) {
         while (read_more(client, buf)) buf.clear();
         return false;
       }
       if (faulted && fault == Fault::kSlowDown) {
-        if (!WriteAll(client, SimpleResponse(503, "Slow Down", kSlowDownBody))) return false;
+        if (!SendAll(client, SimpleResponse(503, "Slow Down", kSlowDownBody))) return false;
         return true;
       }
 
       // Forward, on the kept-alive upstream connection; one that the upstream closed while idle is
       // replaced once.
-      const std::string out = request.Serialize() + request_body;
-      Head response;
+      const std::string out = Serialize(request) + request_body;
+      HttpHead response;
       std::string body;
       bool until_close = false;
       bool answered = false;
@@ -367,31 +259,31 @@ void FaultProxy::Serve(int client) {
           track(upstream, true);
         }
         ubuf.clear();
-        answered = WriteAll(upstream, out) && read_response(method, &response, &body, &until_close);
+        answered = SendAll(upstream, out) && read_response(method, &response, &body, &until_close);
         if (!answered) {
           close_upstream();
           if (!reused) break;
         }
       }
       if (!answered) {
-        if (!WriteAll(client, SimpleResponse(502, "Bad Gateway", "upstream failed"))) return false;
+        if (!SendAll(client, SimpleResponse(502, "Bad Gateway", "upstream failed"))) return false;
         return true;
       }
       if (until_close || absl::AsciiStrToLower(response.Get("connection")) == "close") {
         close_upstream();
       }
-      std::string head = response.Serialize(
-          until_close ? absl::StrCat("content-length: ", body.size(), "\r\n") : "");
+      std::string head = Serialize(
+          response, until_close ? absl::StrCat("content-length: ", body.size(), "\r\n") : "");
       if (faulted && fault == Fault::kDropMidBody) {
-        (void)WriteAll(client, head + body.substr(0, body.size() / 2));
+        (void)SendAll(client, head + body.substr(0, body.size() / 2));
         return false;
       }
-      if (!WriteAll(client, head + body)) return false;
+      if (!SendAll(client, head + body)) return false;
       if (absl::AsciiStrToLower(request.Get("connection")) == "close") return false;
     }
     return true;
   };
-  while (!stopping_ && serve_one()) {
+  while (!listener_->stopping() && serve_one()) {
   }
   close_upstream();
   ::shutdown(client, SHUT_RDWR);

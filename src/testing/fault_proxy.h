@@ -22,12 +22,14 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "testing/loopback_listener.h"
 
 namespace charon::testing {
 
@@ -48,7 +50,7 @@ class FaultProxy {
   FaultProxy& operator=(const FaultProxy&) = delete;
   ~FaultProxy();
 
-  int port() const { return port_; }
+  int port() const { return listener_->port(); }
   std::string endpoint() const;  // "127.0.0.1:<port>", the form the objstore YAML takes
 
   // The wait before each request is forwarded (or faulted); applies to requests arriving from now.
@@ -72,29 +74,16 @@ class FaultProxy {
     std::string target_substring;
   };
 
-  FaultProxy(int listen_fd, int port, int upstream_port, int wake_read, int wake_write,
-             absl::Duration delay)
-      : listen_fd_(listen_fd),
-        port_(port),
-        upstream_port_(upstream_port),
-        wake_read_(wake_read),
-        wake_write_(wake_write),
-        delay_(delay) {}
+  FaultProxy(std::unique_ptr<LoopbackListener> listener, int upstream_port, absl::Duration delay)
+      : listener_(std::move(listener)), upstream_port_(upstream_port), delay_(delay) {}
   void AcceptLoop();
   void Serve(int fd);
   // The fault the request for `target` takes, if any (and counts it down).
   bool TakeFault(std::string_view target, Fault* fault);
   absl::Duration delay() const;
-  // Waits until `fd` is readable (or has hung up): false on shutdown, or after `timeout`.
-  bool WaitReadable(int fd, absl::Duration timeout) const;
-  // Sleeps `d` unless the proxy is stopping first; false if it is.
-  bool Sleep(absl::Duration d) const;
 
-  const int listen_fd_;
-  const int port_;
+  const std::unique_ptr<LoopbackListener> listener_;
   const int upstream_port_;
-  const int wake_read_, wake_write_;  // a byte in this pipe wakes every thread for shutdown
-  std::atomic<bool> stopping_{false};
   std::atomic<int64_t> requests_{0}, faults_{0}, connections_{0};
   std::thread accept_thread_;
   mutable absl::Mutex mu_;

@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "objstore/http/http_client.h"
-#include "testing/s3_server.h"
+#include "testing/proxied_s3_test.h"
 #include "testing/status_matchers.h"
 
 namespace charon::testing {
@@ -24,22 +24,14 @@ using ::testing::HasSubstr;
 
 constexpr char kBucket[] = "proxied";
 
-class FaultProxyTest : public ::testing::Test {
+class FaultProxyTest : public ProxiedS3Test {
  protected:
   static void SetUpTestSuite() {
-    absl::StatusOr<std::unique_ptr<S3Server>> s3 = S3Server::Start();
-    ASSERT_OK(s3);
-    server_ = s3->release();
-    ASSERT_OK(server_->CreateBucket(kBucket));
-    ASSERT_OK(server_->PutObjects(kBucket, {{"a/object", Payload()}, {"a/other", "small"}}));
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
+    StartS3(kBucket, {{"a/object", Payload()}, {"a/other", "small"}});
   }
   void SetUp() override {
-    ASSERT_NE(server_, nullptr);
-    ASSERT_OK_AND_ASSIGN(proxy_, FaultProxy::Start(server_->port()));
+    ProxiedS3Test::SetUp();
+    if (HasFatalFailure()) return;
     objstore::http::RetryPolicy once;
     once.max_attempts = 1;
     ASSERT_OK_AND_ASSIGN(client_, HttpClient::Create({}, once));
@@ -58,12 +50,8 @@ class FaultProxyTest : public ::testing::Test {
     return r;
   }
 
-  static S3Server* server_;
-  std::unique_ptr<FaultProxy> proxy_;
   std::unique_ptr<HttpClient> client_;
 };
-
-S3Server* FaultProxyTest::server_ = nullptr;
 
 TEST_F(FaultProxyTest, ForwardsGetsRangesAndHeadsOnOneConnection) {
   ASSERT_OK_AND_ASSIGN(HttpResponse whole, client_->Do(Request("GET", "a/object")));

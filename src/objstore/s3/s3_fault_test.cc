@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "objstore/s3/s3_bucket.h"
 #include "testing/fault_proxy.h"
+#include "testing/proxied_s3_test.h"
 #include "testing/s3_server.h"
 #include "testing/status_matchers.h"
 
@@ -19,7 +20,6 @@ namespace charon::objstore {
 namespace {
 
 using ::charon::testing::Fault;
-using ::charon::testing::FaultProxy;
 using ::charon::testing::S3Server;
 using ::charon::testing::StatusIs;
 using ::testing::AllOf;
@@ -35,23 +35,9 @@ std::string Payload() {
   return s;
 }
 
-class S3FaultTest : public ::testing::Test {
+class S3FaultTest : public ::charon::testing::ProxiedS3Test {
  protected:
-  static void SetUpTestSuite() {
-    absl::StatusOr<std::unique_ptr<S3Server>> s3 = S3Server::Start();
-    ASSERT_OK(s3);
-    server_ = s3->release();
-    ASSERT_OK(server_->CreateBucket(kBucket));
-    ASSERT_OK(server_->PutObjects(kBucket, {{kObject, Payload()}, {kWarm, Payload()}}));
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(server_, nullptr);
-    ASSERT_OK_AND_ASSIGN(proxy_, FaultProxy::Start(server_->port()));
-  }
+  static void SetUpTestSuite() { StartS3(kBucket, {{kObject, Payload()}, {kWarm, Payload()}}); }
 
   // Through the proxy; `max_retries` attempts in all; hung requests give up after
   // `header_timeout`.
@@ -72,12 +58,7 @@ class S3FaultTest : public ::testing::Test {
     EXPECT_OK(bucket);
     return bucket.ok() ? *std::move(bucket) : nullptr;
   }
-
-  static S3Server* server_;
-  std::unique_ptr<FaultProxy> proxy_;
 };
-
-S3Server* S3FaultTest::server_ = nullptr;
 
 TEST_F(S3FaultTest, SlowDownIsRetried) {
   auto bucket = Open(/*max_retries=*/3, absl::Minutes(1));

@@ -1,24 +1,18 @@
 #include "objstore/http/testing/test_http_server.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "testing/http_message.h"
 
 namespace charon::objstore::http {
 namespace {
@@ -62,15 +56,10 @@ class Conn {
   }
 
   bool WriteAll(std::string_view data) {
+    if (ssl_ == nullptr) return testing::SendAll(fd_, data);
     while (!data.empty()) {
-      ssize_t n;
-      if (ssl_ == nullptr) {
-        n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR) continue;
-      } else {
-        ERR_clear_error();
-        n = SSL_write(ssl_, data.data(), static_cast<int>(data.size()));
-      }
+      ERR_clear_error();
+      const int n = SSL_write(ssl_, data.data(), static_cast<int>(data.size()));
       if (n <= 0) return false;
       data.remove_prefix(static_cast<size_t>(n));
     }
@@ -121,13 +110,6 @@ const char* Reason(int status) {
 
 }  // namespace
 
-std::string RecordedRequest::Header(const std::string& lower_name) const {
-  for (const auto& [name, value] : headers) {
-    if (name == lower_name) return value;
-  }
-  return "";
-}
-
 absl::StatusOr<std::unique_ptr<TestHttpServer>> TestHttpServer::Start(Handler handler) {
   return Listen(std::move(handler), nullptr);
 }
@@ -174,37 +156,18 @@ absl::StatusOr<std::unique_ptr<TestHttpServer>> TestHttpServer::Start(Handler ha
 
 absl::StatusOr<std::unique_ptr<TestHttpServer>> TestHttpServer::Listen(Handler handler,
                                                                        ssl_ctx_st* ssl_ctx) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return absl::UnavailableError(absl::StrCat("socket: ", std::strerror(errno)));
-  int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 || ::listen(fd, 64) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    int err = errno;
-    ::close(fd);
-    return absl::UnavailableError(absl::StrCat("listen on 127.0.0.1: ", std::strerror(err)));
-  }
-  int pipefd[2];
-  if (::pipe2(pipefd, O_CLOEXEC) != 0) {
-    ::close(fd);
-    return absl::UnavailableError(absl::StrCat("pipe: ", std::strerror(errno)));
-  }
+  absl::StatusOr<std::unique_ptr<testing::LoopbackListener>> listener =
+      testing::LoopbackListener::Listen(64);
+  if (!listener.ok()) return listener.status();
   std::unique_ptr<TestHttpServer> server(
-      new TestHttpServer(std::move(handler), fd, ntohs(addr.sin_port), pipefd[0], pipefd[1]));
+      new TestHttpServer(std::move(handler), *std::move(listener)));
   server->ssl_ctx_ = ssl_ctx;
   server->accept_thread_ = std::thread([s = server.get()] { s->AcceptLoop(); });
   return server;
 }
 
 TestHttpServer::~TestHttpServer() {
-  stopping_ = true;
-  char b = 'x';
-  (void)!::write(wake_write_, &b, 1);
+  listener_->Stop();
   accept_thread_.join();
   std::vector<std::thread> threads;
   {
@@ -217,14 +180,11 @@ TestHttpServer::~TestHttpServer() {
     absl::MutexLock lock(&mu_);
     for (int fd : fds_) ::close(fd);
   }
-  ::close(listen_fd_);
-  ::close(wake_read_);
-  ::close(wake_write_);
   if (ssl_ctx_ != nullptr) SSL_CTX_free(ssl_ctx_);
 }
 
 std::string TestHttpServer::url() const {
-  return absl::StrCat(ssl_ctx_ != nullptr ? "https" : "http", "://127.0.0.1:", port_);
+  return absl::StrCat(ssl_ctx_ != nullptr ? "https" : "http", "://127.0.0.1:", port());
 }
 
 int TestHttpServer::accepted_connections() const {
@@ -255,28 +215,11 @@ bool TestHttpServer::WaitForFailedHandshakes(int n, absl::Duration timeout) cons
   return mu_.AwaitWithTimeout(absl::Condition(&enough), timeout);
 }
 
-bool TestHttpServer::WaitReadable(int fd, absl::Duration timeout) {
-  pollfd fds[2] = {{fd, POLLIN, 0}, {wake_read_, POLLIN, 0}};
-  int ms = timeout == absl::InfiniteDuration()
-               ? -1
-               : static_cast<int>(absl::ToInt64Milliseconds(timeout));
-  int n;
-  do {
-    n = ::poll(fds, 2, ms);
-  } while (n < 0 && errno == EINTR);
-  if (n <= 0 || stopping_ || (fds[1].revents & POLLIN)) return false;
-  return (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0;
-}
-
 void TestHttpServer::AcceptLoop() {
-  while (!stopping_) {
-    if (!WaitReadable(listen_fd_, absl::InfiniteDuration())) continue;
-    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+  while (!listener_->stopping()) {
+    // With TCP_NODELAY: a TLS 1.3 server's session tickets after its handshake go out at once.
+    int fd = listener_->Accept();
     if (fd < 0) continue;
-    // Small writes (a TLS 1.3 server's session tickets after its handshake) go out at once instead
-    // of waiting for the client's delayed ACK.
-    int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     absl::MutexLock lock(&mu_);
     int connection = ++connections_;
     fds_.push_back(fd);
@@ -308,7 +251,7 @@ void TestHttpServer::Serve(int fd, int connection) {
   if (ssl != nullptr) {
     // The socket is blocking: the handshake waits for the client, and the destructor's shutdown()
     // of the socket ends that wait.
-    if (!WaitReadable(fd, absl::InfiniteDuration())) return;
+    if (!listener_->WaitReadable(fd, absl::InfiniteDuration())) return;
     ERR_clear_error();
     const int rc = SSL_accept(ssl);
     if (rc != 1) {
@@ -332,52 +275,30 @@ void TestHttpServer::Serve(int fd, int connection) {
   char chunk[65536];
   // Appends what arrives next to `buf`; false on end of stream, error or shutdown.
   auto read_more = [&]() {
-    if (!conn.HasBuffered() && !WaitReadable(fd, absl::InfiniteDuration())) return false;
+    if (!conn.HasBuffered() && !listener_->WaitReadable(fd, absl::InfiniteDuration())) {
+      return false;
+    }
     ssize_t n = conn.Read(chunk, sizeof(chunk));
     if (n <= 0) return false;
     buf.append(chunk, static_cast<size_t>(n));
     return true;
   };
-  while (!stopping_) {
+  while (!listener_->stopping()) {
     // Read one request: headers up to the blank line, then Content-Length bytes of body.
-    size_t end;
-    while ((end = buf.find("\r\n\r\n")) == std::string::npos) {
-      if (!read_more()) return;
-    }
+    testing::HttpHead head;
+    if (!testing::ReadHttpHead(buf, read_more, &head)) return;
     RecordedRequest req;
     req.connection = connection;
     if (sni != nullptr) req.sni = sni;
-    std::string_view head(buf.data(), end);
-    size_t line_end = head.find("\r\n");
-    std::string_view request_line = head.substr(0, line_end);
-    size_t sp1 = request_line.find(' ');
-    size_t sp2 = request_line.rfind(' ');
-    req.method = std::string(request_line.substr(0, sp1));
-    req.target = std::string(request_line.substr(sp1 + 1, sp2 - sp1 - 1));
+    req.method = head.Method();
+    req.target = head.Target();
+    req.headers = std::move(head.headers);
     size_t content_length = 0;
-    size_t pos = line_end == std::string_view::npos ? head.size() : line_end + 2;
-    while (pos < head.size()) {
-      size_t next = head.find("\r\n", pos);
-      if (next == std::string_view::npos) next = head.size();
-      std::string_view line = head.substr(pos, next - pos);
-      size_t colon = line.find(':');
-      if (colon != std::string_view::npos) {
-        std::string name = absl::AsciiStrToLower(std::string(line.substr(0, colon)));
-        std::string value(absl::StripAsciiWhitespace(std::string(line.substr(colon + 1))));
-        if (name == "content-length") (void)absl::SimpleAtoi(value, &content_length);
-        req.headers.emplace_back(std::move(name), std::move(value));
-      }
-      pos = next + 2;
-    }
-    buf.erase(0, end + 4);
+    (void)absl::SimpleAtoi(req.Header("content-length"), &content_length);
     if (req.Header("expect") == "100-continue") {
       if (!conn.WriteAll("HTTP/1.1 100 Continue\r\n\r\n")) return;
     }
-    while (buf.size() < content_length) {
-      if (!read_more()) return;
-    }
-    req.body = buf.substr(0, content_length);
-    buf.erase(0, content_length);
+    if (!testing::ReadHttpBody(buf, content_length, read_more, &req.body)) return;
     {
       absl::MutexLock lock(&mu_);
       requests_.push_back(req);
@@ -393,18 +314,14 @@ void TestHttpServer::Serve(int fd, int connection) {
       while (read_more()) buf.clear();
       return;
     }
-    if (resp.delay > absl::ZeroDuration()) {
-      pollfd wake = {wake_read_, POLLIN, 0};
-      if (::poll(&wake, 1, static_cast<int>(absl::ToInt64Milliseconds(resp.delay))) != 0) return;
-    }
-    std::string out = absl::StrCat("HTTP/1.1 ", resp.status, " ", Reason(resp.status), "\r\n");
-    for (const auto& [name, value] : resp.headers) absl::StrAppend(&out, name, ": ", value, "\r\n");
-    absl::StrAppend(
-        &out, "Content-Length: ",
-        resp.content_length.empty() ? absl::StrCat(resp.body.size()) : resp.content_length, "\r\n");
-    if (resp.close_after_body) absl::StrAppend(&out, "Connection: close\r\n");
-    absl::StrAppend(&out, "\r\n");
-    if (req.method != "HEAD") out += resp.body;
+    if (resp.delay > absl::ZeroDuration() && !listener_->Sleep(resp.delay)) return;
+    testing::HttpHeaders headers = resp.headers;
+    headers.emplace_back("Content-Length", resp.content_length.empty()
+                                               ? absl::StrCat(resp.body.size())
+                                               : resp.content_length);
+    if (resp.close_after_body) headers.emplace_back("Connection", "close");
+    const std::string out = testing::HttpResponseBytes(resp.status, Reason(resp.status), headers,
+                                                       req.method == "HEAD" ? "" : resp.body);
     const bool written = conn.WriteAll(out);
     if (!written || resp.close_after_body) {
       conn.Close(/*graceful=*/written);

@@ -12,11 +12,11 @@
 #ifndef CHARON_OBJSTORE_HTTP_TESTING_TEST_HTTP_SERVER_H_
 #define CHARON_OBJSTORE_HTTP_TESTING_TEST_HTTP_SERVER_H_
 
-#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -25,6 +25,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "testing/http_message.h"
+#include "testing/loopback_listener.h"
 
 struct ssl_ctx_st;  // OpenSSL's SSL_CTX
 
@@ -32,14 +34,16 @@ namespace charon::objstore::http {
 
 struct RecordedRequest {
   std::string method{};
-  std::string target{};                                        // path and query, as sent
-  std::vector<std::pair<std::string, std::string>> headers{};  // names lower-cased, in order
+  std::string target{};            // path and query, as sent
+  testing::HttpHeaders headers{};  // names lower-cased, in order
   std::string body{};
   int connection = 0;  // 1 for the first accepted connection, 2 for the next...
   std::string sni{};   // TLS mode: the server name the client sent in the handshake, "" if none
 
   // The value of the first header named `lower_name`, "" if absent.
-  std::string Header(const std::string& lower_name) const;
+  std::string Header(std::string_view lower_name) const {
+    return testing::FindHeader(headers, lower_name);
+  }
 };
 
 struct TestResponse {
@@ -78,7 +82,7 @@ class TestHttpServer {
   // Closes every connection (hanging ones included) and joins the threads.
   ~TestHttpServer();
 
-  int port() const { return port_; }
+  int port() const { return listener_->port(); }
   std::string url() const;  // "http://127.0.0.1:<port>", or "https://..." in TLS mode
   // Connections accepted, including those whose TLS handshake failed.
   int accepted_connections() const;
@@ -92,25 +96,16 @@ class TestHttpServer {
   bool WaitForFailedHandshakes(int n, absl::Duration timeout) const;
 
  private:
-  TestHttpServer(Handler handler, int listen_fd, int port, int wake_read, int wake_write)
-      : handler_(std::move(handler)),
-        listen_fd_(listen_fd),
-        port_(port),
-        wake_read_(wake_read),
-        wake_write_(wake_write) {}
+  TestHttpServer(Handler handler, std::unique_ptr<testing::LoopbackListener> listener)
+      : handler_(std::move(handler)), listener_(std::move(listener)) {}
   static absl::StatusOr<std::unique_ptr<TestHttpServer>> Listen(Handler handler,
                                                                 ssl_ctx_st* ssl_ctx);
   void AcceptLoop();
   void Serve(int fd, int connection);
-  // Waits until `fd` is readable; false on shutdown or error.
-  bool WaitReadable(int fd, absl::Duration timeout);
 
   Handler handler_;
-  int listen_fd_;
-  int port_;
-  int wake_read_, wake_write_;     // a byte in this pipe wakes every thread for shutdown
+  const std::unique_ptr<testing::LoopbackListener> listener_;
   ssl_ctx_st* ssl_ctx_ = nullptr;  // owned; null = plain HTTP
-  std::atomic<bool> stopping_{false};
   std::thread accept_thread_;
   mutable absl::Mutex mu_;
   std::vector<std::thread> threads_ ABSL_GUARDED_BY(mu_);
