@@ -98,17 +98,11 @@ absl::StatusOr<std::string> AzureBucket::Read(std::string_view name, int64_t off
   }
   CHARON_ASSIGN_OR_RETURN(http::HttpResponse response,
                           Send("GET", BlobUrl(name), std::move(headers)));
-  // 416: the range starts at or past the end of the blob (which exists, else 404).
-  if (ranged && response.status == 416) return std::string();
-  if (!http::Is2xx(response.status)) {
-    return http::StatusFromHttp(response, absl::StrCat("get blob \"", base::Absl(name),
-                                                       "\" of container ", options_.container));
-  }
-  if (ranged && response.status == 200) {
-    // A server that ignored the range sent the whole blob: cut it here.
-    return http::CutToRange(std::move(response.body), offset, length);
-  }
-  return std::move(response.body);
+  return http::RangedGetBody(
+      std::move(response), offset, length, [&](const http::HttpResponse& error) {
+        return http::StatusFromHttp(error, absl::StrCat("get blob \"", base::Absl(name),
+                                                        "\" of container ", options_.container));
+      });
 }
 
 absl::StatusOr<std::string> AzureBucket::Get(std::string_view name) { return Read(name, 0, -1); }

@@ -62,8 +62,7 @@ absl::StatusOr<AzureConfig> ParseAzureConfig(const YamlMap& map) {
   CHARON_RETURN_IF_ERROR(pipeline.Duration("try_timeout", &c.try_timeout));
   CHARON_RETURN_IF_ERROR(pipeline.Duration("retry_delay", &c.retry_delay));
   CHARON_RETURN_IF_ERROR(pipeline.Duration("max_retry_delay", &c.max_retry_delay));
-  CHARON_ASSIGN_OR_RETURN(YamlMap http_map, map.Map("http_config"));
-  CHARON_ASSIGN_OR_RETURN(c.http_config, http::ParseHttpConfig(http_map));
+  CHARON_ASSIGN_OR_RETURN(c.http_config, http::ParseHttpConfigSection(map));
 
   if (c.storage_account.empty()) {
     return map.KeyError("storage_account", "is required for type AZURE");

@@ -110,15 +110,10 @@ absl::StatusOr<std::string> GcsBucket::Read(std::string_view name, int64_t offse
   }
   CHARON_ASSIGN_OR_RETURN(http::HttpResponse response,
                           Send(absl::StrCat(ObjectUrl(name), "?alt=media"), std::move(headers)));
-  // 416: the range starts at or past the end of the object (which exists, else 404).
-  if (ranged && response.status == 416) return std::string();
-  if (!http::Is2xx(response.status))
-    return http::StatusFromHttp(response, What("read object", name));
-  if (ranged && response.status == 200) {
-    // The whole object came back (a server that ignored the range): cut it here.
-    return http::CutToRange(std::move(response.body), offset, length);
-  }
-  return std::move(response.body);
+  return http::RangedGetBody(std::move(response), offset, length,
+                             [&](const http::HttpResponse& error) {
+                               return http::StatusFromHttp(error, What("read object", name));
+                             });
 }
 
 absl::StatusOr<std::string> GcsBucket::Get(std::string_view name) { return Read(name, 0, -1); }

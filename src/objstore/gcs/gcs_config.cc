@@ -17,8 +17,7 @@ absl::StatusOr<GcsConfig> ParseGcsConfig(const config::YamlMap& map) {
   CHARON_RETURN_IF_ERROR(map.Int("grpc_conn_pool_size", &c.grpc_conn_pool_size));
   CHARON_RETURN_IF_ERROR(map.Int("chunk_size_bytes", &c.chunk_size_bytes));
   CHARON_RETURN_IF_ERROR(map.Int("max_retries", &c.max_retries));
-  CHARON_ASSIGN_OR_RETURN(config::YamlMap http_map, map.Map("http_config"));
-  CHARON_ASSIGN_OR_RETURN(c.http_config, http::ParseHttpConfig(http_map));
+  CHARON_ASSIGN_OR_RETURN(c.http_config, http::ParseHttpConfigSection(map));
 
   if (c.bucket.empty()) {
     return map.KeyError("bucket",

@@ -8,7 +8,7 @@
 //     grpc_conn_pool_size: 0    # accepted, unused
 //     chunk_size_bytes: 0       # accepted, unused (uploads only)
 //     max_retries: 0            # > 0: total attempts per request (1 = no retries)
-//     http_config: {...}        # the shared ParseHttpConfig
+//     http_config: {...}        # the shared ParseHttpConfigSection
 //
 // Without service_account, Google's clients fall back to application default credentials (a
 // GOOGLE_APPLICATION_CREDENTIALS file, gcloud's user credentials, the metadata server). Charon

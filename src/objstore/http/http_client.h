@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -58,6 +59,8 @@ struct HttpConfig {
 // Reads `http_config` (an empty/absent map gives the defaults). Unknown keys are errors, except
 // Go-only ones (`transport`) which are accepted and ignored.
 absl::StatusOr<HttpConfig> ParseHttpConfig(const config::YamlMap& map);
+// The `http_config` section of a provider's config map (S3, GCS, AZURE), defaults when absent.
+absl::StatusOr<HttpConfig> ParseHttpConfigSection(const config::YamlMap& provider);
 
 // `hedging_config` of the objstore YAML (Thanos >= 0.37), with Thanos' defaults. When enabled, a
 // GET (without `on_body`) still unanswered after the `quantile` of the client's recent GET
@@ -150,6 +153,14 @@ std::string RangeHeaderValue(int64_t offset, int64_t length);
 // Bytes [offset, offset + length) of `whole` (length < 0: to the end), for a 200 answer from a
 // server that ignored the Range header; empty when offset is at or past the end.
 std::string CutToRange(std::string whole, int64_t offset, int64_t length);
+
+// The bytes a GET of [offset, offset + length) read (length < 0: to the end; offset 0 and
+// length < 0 is a plain GET), from its answer. To a ranged GET, 416 means the range starts at or
+// past the end of an object that exists (else the answer is 404): no bytes; and a 200 (a server
+// that ignored the Range header) is cut here. Any non-2xx answer else is `error(response)`.
+absl::StatusOr<std::string> RangedGetBody(
+    HttpResponse response, int64_t offset, int64_t length,
+    absl::FunctionRef<absl::Status(const HttpResponse&)> error);
 
 }  // namespace charon::objstore::http
 

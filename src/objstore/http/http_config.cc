@@ -1,8 +1,9 @@
-// ParseHttpConfig, StatusFromHttp, UrlEncode and the range helpers: the parts of http_client.h
+// ParseHttpConfig, StatusFromHttp and the range helpers: the parts of http_client.h
 // that do no I/O.
 #include <limits>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
@@ -77,6 +78,11 @@ absl::StatusOr<HttpConfig> ParseHttpConfig(const config::YamlMap& map) {
   return c;
 }
 
+absl::StatusOr<HttpConfig> ParseHttpConfigSection(const config::YamlMap& provider) {
+  CHARON_ASSIGN_OR_RETURN(config::YamlMap section, provider.Map("http_config"));
+  return ParseHttpConfig(section);
+}
+
 absl::Status StatusFromHttp(const HttpResponse& response, std::string_view what) {
   constexpr size_t kMaxBody = 512;
   std::string_view body = response.body;
@@ -113,6 +119,16 @@ std::string CutToRange(std::string whole, int64_t offset, int64_t length) {
   }
   return whole.substr(static_cast<size_t>(offset),
                       length < 0 ? std::string::npos : static_cast<size_t>(length));
+}
+
+absl::StatusOr<std::string> RangedGetBody(
+    HttpResponse response, int64_t offset, int64_t length,
+    absl::FunctionRef<absl::Status(const HttpResponse&)> error) {
+  const bool ranged = offset > 0 || length > 0;
+  if (ranged && response.status == 416) return std::string();
+  if (!Is2xx(response.status)) return error(response);
+  if (ranged && response.status == 200) return CutToRange(std::move(response.body), offset, length);
+  return std::move(response.body);
 }
 
 }  // namespace charon::objstore::http

@@ -108,8 +108,7 @@ absl::StatusOr<S3Config> ParseS3Config(const config::YamlMap& map) {
   CHARON_RETURN_IF_ERROR(map.String("secret_key", &c.secret_key));
   CHARON_RETURN_IF_ERROR(map.String("session_token", &c.session_token));
   CHARON_RETURN_IF_ERROR(map.StringMap("put_user_metadata", &c.put_user_metadata));
-  CHARON_ASSIGN_OR_RETURN(config::YamlMap http_map, map.Map("http_config"));
-  CHARON_ASSIGN_OR_RETURN(c.http_config, http::ParseHttpConfig(http_map));
+  CHARON_ASSIGN_OR_RETURN(c.http_config, http::ParseHttpConfigSection(map));
   CHARON_ASSIGN_OR_RETURN(config::YamlMap trace, map.Map("trace"));
   CHARON_RETURN_IF_ERROR(trace.AllowOnly({"enable"}));
   CHARON_RETURN_IF_ERROR(trace.Bool("enable", &c.trace_enable));
