@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "objstore/bucket_config.h"
+#include "objstore/http/testing/config_test_util.h"
 #include "testing/status_matchers.h"
 
 namespace charon::objstore::azure {
@@ -15,11 +16,7 @@ constexpr char kKey[] =
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
 absl::StatusOr<AzureConfig> Parse(const std::string& yaml) {
-  absl::StatusOr<YAML::Node> node = config::ParseYaml(yaml, "objstore.yml");
-  if (!node.ok()) return node.status();
-  absl::StatusOr<config::YamlMap> map = config::YamlMap::Of(*node, "config", "objstore.yml");
-  if (!map.ok()) return map.status();
-  return ParseAzureConfig(*map);
+  return http::ParseConfigYaml(ParseAzureConfig, yaml);
 }
 
 std::string WithKey(const std::string& extra = "") {
@@ -110,52 +107,37 @@ TEST(ConnectionString, DevelopmentStorageAndErrors) {
 }
 
 TEST(AzureConfig, ErrorsNameTheKey) {
-  struct Case {
-    std::string yaml;
-    absl::StatusCode code;
-    std::string substr;
-  };
   const std::string key = std::string("storage_account_key: ") + kKey + "\n";
-  const Case cases[] = {
-      {WithKey("bucket: x\n"), absl::StatusCode::kInvalidArgument, "bucket"},
-      {"container: c\n" + key, absl::StatusCode::kInvalidArgument, "config.storage_account"},
-      {"storage_account: a\n" + key, absl::StatusCode::kInvalidArgument, "config.container"},
+  const std::vector<http::ConfigErrorCase> cases = {
+      {WithKey("bucket: x\n"), "bucket"},
+      {"container: c\n" + key, "config.storage_account"},
+      {"storage_account: a\n" + key, "config.container"},
       {WithKey("storage_connection_string: \"AccountName=a;AccountKey=x\"\n"),
-       absl::StatusCode::kInvalidArgument, "storage_connection_string"},
-      {WithKey("user_assigned_id: 1234\n"), absl::StatusCode::kInvalidArgument, "user_assigned_id"},
-      {"storage_account: a\ncontainer: c\nuser_assigned_id: 1234\n",
-       absl::StatusCode::kUnimplemented, "config.user_assigned_id"},
-      {"storage_account: a\ncontainer: c\n", absl::StatusCode::kUnimplemented,
-       "config.storage_account_key"},
-      {WithKey("client_id: x\nclient_secret: y\naz_tenant_id: z\n"),
-       absl::StatusCode::kUnimplemented, "az_tenant_id"},
+       "storage_connection_string"},
+      {WithKey("user_assigned_id: 1234\n"), "user_assigned_id"},
+      {"storage_account: a\ncontainer: c\nuser_assigned_id: 1234\n", "config.user_assigned_id",
+       absl::StatusCode::kUnimplemented},
+      {"storage_account: a\ncontainer: c\n", "config.storage_account_key",
+       absl::StatusCode::kUnimplemented},
+      {WithKey("client_id: x\nclient_secret: y\naz_tenant_id: z\n"), "az_tenant_id",
+       absl::StatusCode::kUnimplemented},
       {"storage_account: a\ncontainer: c\nstorage_account_key: \"not base64!\"\n",
-       absl::StatusCode::kInvalidArgument, "config.storage_account_key"},
+       "config.storage_account_key"},
       {"storage_account: a\ncontainer: c\n"
        "storage_connection_string: \"BlobEndpoint=http://x;SharedAccessSignature=sv=1&sig=2\"\n",
-       absl::StatusCode::kUnimplemented, "storage_connection_string"},
+       "storage_connection_string", absl::StatusCode::kUnimplemented},
       {"storage_account: a\ncontainer: c\nstorage_connection_string: \"garbage\"\n",
-       absl::StatusCode::kInvalidArgument, "config.storage_connection_string"},
-      {WithKey("max_retries: -1\n"), absl::StatusCode::kInvalidArgument, "max_retries"},
-      {WithKey("pipeline_config: {max_tries: -1}\n"), absl::StatusCode::kInvalidArgument,
-       "config.pipeline_config.max_tries"},
-      {WithKey("pipeline_config: {retries: 1}\n"), absl::StatusCode::kInvalidArgument, "retries"},
-      {WithKey("pipeline_config: {try_timeout: soon}\n"), absl::StatusCode::kInvalidArgument,
-       "try_timeout"},
-      {WithKey("reader_config: {max_retry_requests: -2}\n"), absl::StatusCode::kInvalidArgument,
+       "config.storage_connection_string"},
+      {WithKey("max_retries: -1\n"), "max_retries"},
+      {WithKey("pipeline_config: {max_tries: -1}\n"), "config.pipeline_config.max_tries"},
+      {WithKey("pipeline_config: {retries: 1}\n"), "retries"},
+      {WithKey("pipeline_config: {try_timeout: soon}\n"), "try_timeout"},
+      {WithKey("reader_config: {max_retry_requests: -2}\n"),
        "config.reader_config.max_retry_requests"},
-      {WithKey("http_config: {bogus: 1}\n"), absl::StatusCode::kInvalidArgument, "bogus"},
-      {WithKey("storage_create_container: maybe\n"), absl::StatusCode::kInvalidArgument,
-       "storage_create_container"},
+      {WithKey("http_config: {bogus: 1}\n"), "bogus"},
+      {WithKey("storage_create_container: maybe\n"), "storage_create_container"},
   };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.yaml);
-    absl::StatusOr<AzureConfig> parsed = Parse(c.yaml);
-    EXPECT_THAT(parsed, StatusIs(c.code, c.substr));
-    if (!parsed.ok()) {
-      EXPECT_THAT(std::string(parsed.status().message()), ::testing::HasSubstr("objstore.yml"));
-    }
-  }
+  http::ExpectConfigErrors(Parse, cases);
 }
 
 TEST(AzureConfig, ObjstoreYamlBuildsTheBucket) {

@@ -11,6 +11,7 @@
 #include "objstore/bucket_config.h"
 #include "objstore/gcs/gcs_bucket.h"
 #include "objstore/gcs/test_key.h"
+#include "objstore/http/testing/config_test_util.h"
 #include "testing/status_matchers.h"
 
 namespace charon::objstore::gcs {
@@ -19,11 +20,7 @@ namespace {
 using ::charon::testing::StatusIs;
 
 absl::StatusOr<GcsConfig> Parse(const std::string& yaml) {
-  absl::StatusOr<YAML::Node> node = config::ParseYaml(yaml, "objstore.yml");
-  if (!node.ok()) return node.status();
-  absl::StatusOr<config::YamlMap> map = config::YamlMap::Of(*node, "config", "objstore.yml");
-  if (!map.ok()) return map.status();
-  return ParseGcsConfig(*map);
+  return http::ParseConfigYaml(ParseGcsConfig, yaml);
 }
 
 // The key file as a YAML block scalar, the way Thanos configs carry it, with every line indented
@@ -66,31 +63,20 @@ TEST(GcsConfig, MaxRetriesIsTotalAttempts) {
 }
 
 TEST(GcsConfig, ErrorsNameTheKey) {
-  struct Case {
-    std::string yaml;
-    absl::StatusCode code;
-    std::string substr;
+  const std::vector<http::ConfigErrorCase> cases = {
+      {"bucket: b\nregion: x\n", "region"},
+      {"service_account: \"\"\n", "config.bucket"},
+      {"bucket: b\nuse_grpc: true\n", "config.use_grpc", absl::StatusCode::kUnimplemented},
+      {"bucket: b\nuse_grpc: perhaps\n", "use_grpc"},
+      {"bucket: b\nmax_retries: -1\n", "config.max_retries"},
+      {"bucket: b\nchunk_size_bytes: x\n", "chunk_size_bytes"},
+      {"bucket: b\nservice_account: \"{nope\"\n", "config.service_account"},
+      {"bucket: b\n" + ServiceAccountYaml("authorized_user"), "authorized_user",
+       absl::StatusCode::kUnimplemented},
+      {"bucket: b\nhttp_config: {nope: 1}\n", "nope"},
+      {"bucket: b\nno_auth: true\n", "no_auth"},
   };
-  const Case cases[] = {
-      {"bucket: b\nregion: x\n", absl::StatusCode::kInvalidArgument, "region"},
-      {"service_account: \"\"\n", absl::StatusCode::kInvalidArgument, "config.bucket"},
-      {"bucket: b\nuse_grpc: true\n", absl::StatusCode::kUnimplemented, "config.use_grpc"},
-      {"bucket: b\nuse_grpc: perhaps\n", absl::StatusCode::kInvalidArgument, "use_grpc"},
-      {"bucket: b\nmax_retries: -1\n", absl::StatusCode::kInvalidArgument, "config.max_retries"},
-      {"bucket: b\nchunk_size_bytes: x\n", absl::StatusCode::kInvalidArgument, "chunk_size_bytes"},
-      {"bucket: b\nservice_account: \"{nope\"\n", absl::StatusCode::kInvalidArgument,
-       "config.service_account"},
-      {"bucket: b\n" + ServiceAccountYaml("authorized_user"), absl::StatusCode::kUnimplemented,
-       "authorized_user"},
-      {"bucket: b\nhttp_config: {nope: 1}\n", absl::StatusCode::kInvalidArgument, "nope"},
-      {"bucket: b\nno_auth: true\n", absl::StatusCode::kInvalidArgument, "no_auth"},
-  };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.yaml);
-    absl::StatusOr<GcsConfig> parsed = Parse(c.yaml);
-    EXPECT_THAT(parsed, StatusIs(c.code, c.substr));
-    EXPECT_THAT(parsed, StatusIs(c.code, "objstore.yml"));
-  }
+  http::ExpectConfigErrors(Parse, cases);
 }
 
 TEST(GcsConfig, EmulatorBaseUrl) {

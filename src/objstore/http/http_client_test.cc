@@ -22,41 +22,21 @@ using ::charon::testing::StatusIs;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::unique_ptr<HttpClient> MakeClient(RetryPolicy retry = FastRetries(1), HttpConfig config = {}) {
-  auto client = HttpClient::Create(config, retry);
-  EXPECT_THAT(client, IsOk());
-  return client.ok() ? *std::move(client) : nullptr;
-}
-
-std::unique_ptr<TestHttpServer> StartServer(TestHttpServer::Handler handler) {
-  auto server = TestHttpServer::Start(std::move(handler));
-  EXPECT_THAT(server, IsOk());
-  return server.ok() ? *std::move(server) : nullptr;
-}
-
 TEST(HttpClient, ReusesOneConnectionForSequentialCalls) {
-  auto server = StartServer(
-      [](const RecordedRequest& r) { return TestResponse{.body = "hello " + r.target}; });
+  auto server = StartTestServer(Hello);
   ASSERT_NE(server, nullptr);
-  auto client = MakeClient();
-  for (int i = 0; i < 5; ++i) {
-    ASSERT_OK_AND_ASSIGN(HttpResponse resp,
-                         client->Do(Get(server->url() + "/o" + std::to_string(i))));
-    EXPECT_EQ(resp.status, 200);
-    EXPECT_EQ(resp.body, "hello /o" + std::to_string(i));
-  }
-  EXPECT_EQ(server->accepted_connections(), 1);
-  EXPECT_EQ(server->requests().size(), 5u);
+  auto client = NewTestClient();
+  ExpectSequentialCallsShareOneConnection(*client, *server, 5);
 }
 
 TEST(HttpClient, RetriesServiceUnavailableThenSucceeds) {
   std::atomic<int> calls{0};
-  auto server = StartServer([&calls](const RecordedRequest&) {
+  auto server = StartTestServer([&calls](const RecordedRequest&) {
     return ++calls == 1 ? TestResponse{.status = 503, .body = "slow down"}
                         : TestResponse{.body = "ok"};
   });
   ASSERT_NE(server, nullptr);
-  auto client = MakeClient(FastRetries(3));
+  auto client = NewTestClient({}, FastRetries(3));
   ASSERT_OK_AND_ASSIGN(HttpResponse resp, client->Do(Get(server->url() + "/x")));
   EXPECT_EQ(resp.status, 200);
   EXPECT_EQ(resp.body, "ok");
@@ -65,11 +45,11 @@ TEST(HttpClient, RetriesServiceUnavailableThenSucceeds) {
 
 TEST(HttpClient, RetriesTooManyRequests) {
   std::atomic<int> calls{0};
-  auto server = StartServer([&calls](const RecordedRequest&) {
+  auto server = StartTestServer([&calls](const RecordedRequest&) {
     return ++calls < 3 ? TestResponse{.status = 429} : TestResponse{.body = "ok"};
   });
   ASSERT_NE(server, nullptr);
-  auto client = MakeClient(FastRetries(3));
+  auto client = NewTestClient({}, FastRetries(3));
   ASSERT_OK_AND_ASSIGN(HttpResponse resp, client->Do(Get(server->url() + "/x")));
   EXPECT_EQ(resp.status, 200);
   EXPECT_EQ(calls.load(), 3);
@@ -77,12 +57,12 @@ TEST(HttpClient, RetriesTooManyRequests) {
 
 TEST(HttpClient, ReturnsTheLastAnswerWhenRetriesRunOut) {
   std::atomic<int> calls{0};
-  auto server = StartServer([&calls](const RecordedRequest&) {
+  auto server = StartTestServer([&calls](const RecordedRequest&) {
     ++calls;
     return TestResponse{.status = 500, .body = "broken"};
   });
   ASSERT_NE(server, nullptr);
-  auto client = MakeClient(FastRetries(3));
+  auto client = NewTestClient({}, FastRetries(3));
   ASSERT_OK_AND_ASSIGN(HttpResponse resp, client->Do(Get(server->url() + "/x")));
   EXPECT_EQ(resp.status, 500);
   EXPECT_EQ(resp.body, "broken");
@@ -93,12 +73,12 @@ TEST(HttpClient, DoesNotRetryClientErrors) {
   for (int status : {400, 403, 404, 416}) {
     SCOPED_TRACE(status);
     std::atomic<int> calls{0};
-    auto server = StartServer([&calls, status](const RecordedRequest&) {
+    auto server = StartTestServer([&calls, status](const RecordedRequest&) {
       ++calls;
       return TestResponse{.status = status, .body = "no"};
     });
     ASSERT_NE(server, nullptr);
-    auto client = MakeClient(FastRetries(3));
+    auto client = NewTestClient({}, FastRetries(3));
     ASSERT_OK_AND_ASSIGN(HttpResponse resp, client->Do(Get(server->url() + "/x")));
     EXPECT_EQ(resp.status, status);
     EXPECT_EQ(calls.load(), 1);
@@ -107,20 +87,20 @@ TEST(HttpClient, DoesNotRetryClientErrors) {
 
 TEST(HttpClient, RetriesADroppedConnection) {
   std::atomic<int> calls{0};
-  auto server = StartServer([&calls](const RecordedRequest&) {
+  auto server = StartTestServer([&calls](const RecordedRequest&) {
     return ++calls == 1 ? TestResponse{.drop = true} : TestResponse{.body = "ok"};
   });
   ASSERT_NE(server, nullptr);
-  auto client = MakeClient(FastRetries(2));
+  auto client = NewTestClient({}, FastRetries(2));
   ASSERT_OK_AND_ASSIGN(HttpResponse resp, client->Do(Get(server->url() + "/x")));
   EXPECT_EQ(resp.body, "ok");
   EXPECT_EQ(calls.load(), 2);
 }
 
 TEST(HttpClient, TransportErrorAfterLastAttemptIsUnavailableWithoutQuery) {
-  auto server = StartServer([](const RecordedRequest&) { return TestResponse{.drop = true}; });
+  auto server = StartTestServer([](const RecordedRequest&) { return TestResponse{.drop = true}; });
   ASSERT_NE(server, nullptr);
-  auto client = MakeClient(FastRetries(2));
+  auto client = NewTestClient({}, FastRetries(2));
   auto result = client->Do(Get(server->url() + "/obj?X-Secret=s3cr3t"));
   EXPECT_THAT(result, StatusIs(absl::StatusCode::kUnavailable, "GET " + server->url() + "/obj"));
   EXPECT_THAT(std::string(result.status().message()), Not(HasSubstr("s3cr3t")));
@@ -128,9 +108,9 @@ TEST(HttpClient, TransportErrorAfterLastAttemptIsUnavailableWithoutQuery) {
 }
 
 TEST(HttpClient, RequestTimeoutIsDeadlineExceeded) {
-  auto server = StartServer([](const RecordedRequest&) { return TestResponse{.hang = true}; });
+  auto server = StartTestServer([](const RecordedRequest&) { return TestResponse{.hang = true}; });
   ASSERT_NE(server, nullptr);
-  auto client = MakeClient(FastRetries(3));
+  auto client = NewTestClient({}, FastRetries(3));
   HttpRequest r = Get(server->url() + "/slow?token=abc");
   r.timeout = absl::Milliseconds(300);
   auto result = client->Do(r);
@@ -139,20 +119,21 @@ TEST(HttpClient, RequestTimeoutIsDeadlineExceeded) {
 }
 
 TEST(HttpClient, ResponseHeaderTimeoutIsDeadlineExceeded) {
-  auto server = StartServer([](const RecordedRequest&) { return TestResponse{.hang = true}; });
+  auto server = StartTestServer([](const RecordedRequest&) { return TestResponse{.hang = true}; });
   ASSERT_NE(server, nullptr);
   HttpConfig config;
   config.response_header_timeout = absl::Milliseconds(200);
-  auto client = MakeClient(FastRetries(1), config);
+  auto client = NewTestClient(config);
   EXPECT_THAT(client->Do(Get(server->url() + "/slow")),
               StatusIs(absl::StatusCode::kDeadlineExceeded, "no response headers"));
 }
 
 TEST(HttpClient, StreamsA2xxBodyToOnBody) {
   const std::string big(3 * 1024 * 1024 + 7, 'z');
-  auto server = StartServer([&big](const RecordedRequest&) { return TestResponse{.body = big}; });
+  auto server =
+      StartTestServer([&big](const RecordedRequest&) { return TestResponse{.body = big}; });
   ASSERT_NE(server, nullptr);
-  auto client = MakeClient();
+  auto client = NewTestClient();
   std::string got;
   int chunks = 0;
   HttpRequest r = Get(server->url() + "/big");
@@ -169,10 +150,10 @@ TEST(HttpClient, StreamsA2xxBodyToOnBody) {
 }
 
 TEST(HttpClient, OnBodyErrorStopsTheTransferAndIsReturned) {
-  auto server = StartServer(
+  auto server = StartTestServer(
       [](const RecordedRequest&) { return TestResponse{.body = std::string(1 << 20, 'a')}; });
   ASSERT_NE(server, nullptr);
-  auto client = MakeClient(FastRetries(3));
+  auto client = NewTestClient({}, FastRetries(3));
   HttpRequest r = Get(server->url() + "/big");
   r.on_body = [](std::string_view) { return absl::CancelledError("enough"); };
   EXPECT_THAT(client->Do(r), StatusIs(absl::StatusCode::kCancelled, "enough"));
@@ -180,11 +161,11 @@ TEST(HttpClient, OnBodyErrorStopsTheTransferAndIsReturned) {
 }
 
 TEST(HttpClient, ErrorBodiesAreCollectedNotStreamed) {
-  auto server = StartServer([](const RecordedRequest&) {
+  auto server = StartTestServer([](const RecordedRequest&) {
     return TestResponse{.status = 404, .body = "<Error><Code>NoSuchKey</Code></Error>"};
   });
   ASSERT_NE(server, nullptr);
-  auto client = MakeClient();
+  auto client = NewTestClient();
   bool called = false;
   HttpRequest r = Get(server->url() + "/missing");
   r.on_body = [&called](std::string_view) {
@@ -198,11 +179,11 @@ TEST(HttpClient, ErrorBodiesAreCollectedNotStreamed) {
 }
 
 TEST(HttpClient, StreamIsNotRetriedOnceBytesWereDelivered) {
-  auto server = StartServer([](const RecordedRequest&) {
+  auto server = StartTestServer([](const RecordedRequest&) {
     return TestResponse{.body = "0123456789", .content_length = "1000", .close_after_body = true};
   });
   ASSERT_NE(server, nullptr);
-  auto client = MakeClient(FastRetries(3));
+  auto client = NewTestClient({}, FastRetries(3));
   std::string got;
   HttpRequest r = Get(server->url() + "/short");
   r.on_body = [&got](std::string_view chunk) {
@@ -215,12 +196,12 @@ TEST(HttpClient, StreamIsNotRetriedOnceBytesWereDelivered) {
 }
 
 TEST(HttpClient, ResponseHeaderNamesAreLowerCased) {
-  auto server = StartServer([](const RecordedRequest&) {
+  auto server = StartTestServer([](const RecordedRequest&) {
     return TestResponse{.headers = {{"X-Custom-Header", "Some Value"},
                                     {"Last-Modified", "Wed, 21 Oct 2015 07:28:00 GMT"}}};
   });
   ASSERT_NE(server, nullptr);
-  auto client = MakeClient();
+  auto client = NewTestClient();
   ASSERT_OK_AND_ASSIGN(HttpResponse resp, client->Do(Get(server->url() + "/h")));
   EXPECT_EQ(resp.Header("x-custom-header"), "Some Value");
   EXPECT_EQ(resp.Header("last-modified"), "Wed, 21 Oct 2015 07:28:00 GMT");
@@ -229,12 +210,12 @@ TEST(HttpClient, ResponseHeaderNamesAreLowerCased) {
 }
 
 TEST(HttpClient, SendsMethodHeadersAndBody) {
-  auto server = StartServer([](const RecordedRequest& r) {
+  auto server = StartTestServer([](const RecordedRequest& r) {
     return TestResponse{.headers = {{"Content-Length-Seen", std::to_string(r.body.size())}},
                         .body = r.method == "HEAD" ? "" : "abc"};
   });
   ASSERT_NE(server, nullptr);
-  auto client = MakeClient();
+  auto client = NewTestClient();
   HttpRequest put = Get(server->url() + "/obj");
   put.method = "PUT";
   put.body = "payload";
@@ -260,21 +241,30 @@ TEST(HttpClient, SendsMethodHeadersAndBody) {
   EXPECT_EQ(reqs[2].body, "");
 }
 
-// AWS' SigV4 test suite, case "get-vanilla": the Authorization header libcurl computes must match
-// the published one byte for byte.
-TEST(HttpClient, SigV4MatchesTheAwsTestSuite) {
-  auto server = StartServer([](const RecordedRequest&) { return TestResponse{}; });
-  ASSERT_NE(server, nullptr);
-  auto client = MakeClient();
-  HttpRequest r = Get(server->url() + "/");
+// The Authorization header the client sends for a GET of `path_and_query` signed with the
+// credentials, date and host of AWS' SigV4 test suite.
+absl::StatusOr<std::string> SigV4TestSuiteAuthorization(const std::string& path_and_query) {
+  auto server = StartTestServer([](const RecordedRequest&) { return TestResponse{}; });
+  auto client = NewTestClient();
+  if (server == nullptr || client == nullptr) return absl::InternalError("no server or client");
+  HttpRequest r = Get(server->url() + path_and_query);
   r.headers = {{"Host", "example.amazonaws.com"}, {"X-Amz-Date", "20150830T123600Z"}};
   r.sigv4 = AwsSigV4{.region = "us-east-1",
                      .service = "service",
                      .access_key = "AKIDEXAMPLE",
                      .secret_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"};
-  ASSERT_OK(client->Do(r));
-  ASSERT_EQ(server->requests().size(), 1u);
-  EXPECT_EQ(server->requests()[0].Header("authorization"),
+  absl::StatusOr<HttpResponse> response = client->Do(r);
+  if (!response.ok()) return response.status();
+  std::vector<RecordedRequest> requests = server->requests();
+  if (requests.size() != 1) return absl::InternalError("not one request");
+  return requests[0].Header("authorization");
+}
+
+// AWS' SigV4 test suite, case "get-vanilla": the Authorization header libcurl computes must match
+// the published one byte for byte.
+TEST(HttpClient, SigV4MatchesTheAwsTestSuite) {
+  ASSERT_OK_AND_ASSIGN(std::string authorization, SigV4TestSuiteAuthorization("/"));
+  EXPECT_EQ(authorization,
             "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
             "SignedHeaders=host;x-amz-date, "
             "Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
@@ -283,26 +273,17 @@ TEST(HttpClient, SigV4MatchesTheAwsTestSuite) {
 // Case "get-vanilla-query-order-key-case" of the same suite: libcurl signs the query as it is,
 // so a query whose keys are already in order gives the published signature.
 TEST(HttpClient, SigV4SignsAnOrderedQueryAsPublished) {
-  auto server = StartServer([](const RecordedRequest&) { return TestResponse{}; });
-  ASSERT_NE(server, nullptr);
-  auto client = MakeClient();
-  HttpRequest r = Get(server->url() + "/?Param1=value1&Param2=value2");
-  r.headers = {{"Host", "example.amazonaws.com"}, {"X-Amz-Date", "20150830T123600Z"}};
-  r.sigv4 = AwsSigV4{.region = "us-east-1",
-                     .service = "service",
-                     .access_key = "AKIDEXAMPLE",
-                     .secret_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"};
-  ASSERT_OK(client->Do(r));
-  ASSERT_EQ(server->requests().size(), 1u);
+  ASSERT_OK_AND_ASSIGN(std::string authorization,
+                       SigV4TestSuiteAuthorization("/?Param1=value1&Param2=value2"));
   EXPECT_THAT(
-      server->requests()[0].Header("authorization"),
+      authorization,
       HasSubstr("Signature=b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500"));
 }
 
 TEST(HttpClient, SigV4ForS3SignsContentSha256AndSessionToken) {
-  auto server = StartServer([](const RecordedRequest&) { return TestResponse{}; });
+  auto server = StartTestServer([](const RecordedRequest&) { return TestResponse{}; });
   ASSERT_NE(server, nullptr);
-  auto client = MakeClient();
+  auto client = NewTestClient();
   HttpRequest r = Get(server->url() + "/bucket/key");
   r.sigv4 = AwsSigV4{.region = "eu-west-1",
                      .service = "s3",
@@ -327,11 +308,11 @@ TEST(HttpClient, SigV4ForS3SignsContentSha256AndSessionToken) {
 }
 
 TEST(HttpClient, MaxConnsPerHostBoundsConnections) {
-  auto server = StartServer([](const RecordedRequest&) { return TestResponse{.body = "x"}; });
+  auto server = StartTestServer([](const RecordedRequest&) { return TestResponse{.body = "x"}; });
   ASSERT_NE(server, nullptr);
   HttpConfig config;
   config.max_conns_per_host = 2;
-  auto client = MakeClient(FastRetries(1), config);
+  auto client = NewTestClient(config);
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 6; ++t) {
@@ -349,11 +330,12 @@ TEST(HttpClient, MaxConnsPerHostBoundsConnections) {
 }
 
 TEST(HttpClient, LoopbackIsNeverProxied) {
-  auto server = StartServer([](const RecordedRequest&) { return TestResponse{.body = "direct"}; });
+  auto server =
+      StartTestServer([](const RecordedRequest&) { return TestResponse{.body = "direct"}; });
   ASSERT_NE(server, nullptr);
   // A proxy nobody listens on: a proxied request would fail.
   ::setenv("http_proxy", "http://127.0.0.1:9", 1);
-  auto client = MakeClient();
+  auto client = NewTestClient();
   auto resp = client->Do(Get(server->url() + "/x"));
   ::unsetenv("http_proxy");
   ASSERT_OK(resp);

@@ -2,11 +2,13 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "config/yaml_fields.h"
 #include "objstore/http/crypto.h"
 #include "objstore/http/http_client.h"
 #include "objstore/http/no_proxy.h"
+#include "objstore/http/testing/config_test_util.h"
 #include "testing/status_matchers.h"
 
 namespace charon::objstore::http {
@@ -16,10 +18,7 @@ using ::charon::testing::StatusIs;
 using ::testing::HasSubstr;
 
 absl::StatusOr<HttpConfig> Parse(const std::string& yaml) {
-  CHARON_ASSIGN_OR_RETURN(YAML::Node node, config::ParseYaml(yaml, "bucket.yml"));
-  CHARON_ASSIGN_OR_RETURN(config::YamlMap map,
-                          config::YamlMap::Of(node, "config.http_config", "bucket.yml"));
-  return ParseHttpConfig(map);
+  return ParseConfigYaml(ParseHttpConfig, yaml, "config.http_config", "bucket.yml");
 }
 
 TEST(ParseHttpConfig, EmptyGivesThanosDefaults) {
@@ -81,11 +80,7 @@ tls_config:
 }
 
 TEST(ParseHttpConfig, ErrorsNameTheKey) {
-  struct Case {
-    std::string yaml;
-    std::string want;
-  };
-  const Case cases[] = {
+  const std::vector<ConfigErrorCase> cases = {
       {"idle_conn_timout: 1s", "idle_conn_timout"},
       {"idle_conn_timeout: soon", "config.http_config.idle_conn_timeout"},
       {"response_header_timeout: -1s", "config.http_config.response_header_timeout"},
@@ -97,12 +92,7 @@ TEST(ParseHttpConfig, ErrorsNameTheKey) {
       {"tls_config: {key_file: k.pem}", "key_file is set without cert_file"},
       {"tls_config: [a, b]", "tls_config"},
   };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.yaml);
-    auto parsed = Parse(c.yaml);
-    EXPECT_THAT(parsed, StatusIs(absl::StatusCode::kInvalidArgument, c.want));
-    EXPECT_THAT(std::string(parsed.status().message()), HasSubstr("bucket.yml"));
-  }
+  ExpectConfigErrors(Parse, cases, "bucket.yml");
 }
 
 TEST(StatusFromHttp, MapsStatusCodes) {

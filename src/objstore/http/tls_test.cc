@@ -30,8 +30,6 @@ using ::testing::Not;
 // How long a test waits for the server to see a handshake the client already gave up.
 constexpr absl::Duration kServerSideWait = absl::Seconds(5);
 
-TestResponse Hello(const RecordedRequest& r) { return TestResponse{.body = "hello " + r.target}; }
-
 // The message of a failed result, "" for a success.
 std::string Message(const absl::StatusOr<HttpResponse>& r) {
   return std::string(r.status().message());
@@ -73,16 +71,7 @@ class TlsTest : public ::testing::Test {
 
   static std::unique_ptr<TestHttpServer> StartTls(const TlsServerOptions& tls,
                                                   TestHttpServer::Handler handler = Hello) {
-    auto server = TestHttpServer::Start(std::move(handler), tls);
-    EXPECT_THAT(server, IsOk());
-    return server.ok() ? *std::move(server) : nullptr;
-  }
-
-  static std::unique_ptr<HttpClient> MakeClient(const HttpConfig& config,
-                                                RetryPolicy retry = FastRetries(1)) {
-    auto client = HttpClient::Create(config, retry);
-    EXPECT_THAT(client, IsOk());
-    return client.ok() ? *std::move(client) : nullptr;
+    return StartTestServer(std::move(handler), tls);
   }
 
  private:
@@ -99,10 +88,8 @@ TEST_F(TlsTest, ServerUrlIsHttps) {
 TEST_F(TlsTest, CaFileVerifiesTheServer) {
   auto server = StartTls(ServerCert());
   ASSERT_NE(server, nullptr);
-  auto client = MakeClient(TrustingTheCa());
-  ASSERT_OK_AND_ASSIGN(HttpResponse resp, client->Do(Get(server->url() + "/obj")));
-  EXPECT_EQ(resp.status, 200);
-  EXPECT_EQ(resp.body, "hello /obj");
+  auto client = NewTestClient(TrustingTheCa());
+  ExpectHello(*client, *server, "/obj");
   ASSERT_EQ(server->requests().size(), 1u);
   EXPECT_EQ(server->requests()[0].Header("host"), absl::StrCat("127.0.0.1:", server->port()));
   // No SNI for an IP address (RFC 6066).
@@ -113,7 +100,7 @@ TEST_F(TlsTest, CaFileVerifiesTheServer) {
 TEST_F(TlsTest, LocalhostMatchesTheDnsName) {
   auto server = StartTls(ServerCert());
   ASSERT_NE(server, nullptr);
-  auto client = MakeClient(TrustingTheCa());
+  auto client = NewTestClient(TrustingTheCa());
   ASSERT_OK_AND_ASSIGN(HttpResponse resp,
                        client->Do(Get(absl::StrCat("https://localhost:", server->port(), "/o"))));
   EXPECT_EQ(resp.status, 200);
@@ -127,7 +114,7 @@ TEST_F(TlsTest, UnknownCaIsRejectedAndNotRetried) {
   ASSERT_NE(server, nullptr);
   // No ca_file: the system roots, which do not include the test CA. Three attempts allowed, but a
   // certificate problem is not retried.
-  auto client = MakeClient(HttpConfig{}, FastRetries(3));
+  auto client = NewTestClient(HttpConfig{}, FastRetries(3));
   auto result = client->Do(Get(server->url() + "/obj?token=s3cr3t"));
   EXPECT_THAT(result, StatusIs(absl::StatusCode::kUnavailable, "GET " + server->url() + "/obj: "));
   EXPECT_THAT(Message(result), HasSubstr("certificate"));
@@ -138,7 +125,7 @@ TEST_F(TlsTest, UnknownCaIsRejectedAndNotRetried) {
   EXPECT_THAT(server->requests(), IsEmpty());
 
   // The server goes on serving after the failed handshake.
-  auto trusting = MakeClient(TrustingTheCa());
+  auto trusting = NewTestClient(TrustingTheCa());
   ASSERT_OK_AND_ASSIGN(HttpResponse resp, trusting->Do(Get(server->url() + "/again")));
   EXPECT_EQ(resp.body, "hello /again");
 }
@@ -148,7 +135,7 @@ TEST_F(TlsTest, CaFileDoesNotTrustAnotherCa) {
   auto server = StartTls(
       {.cert_file = certs().other_ca_server_cert, .key_file = certs().other_ca_server_key});
   ASSERT_NE(server, nullptr);
-  auto client = MakeClient(TrustingTheCa());
+  auto client = NewTestClient(TrustingTheCa());
   auto result = client->Do(Get(server->url() + "/obj"));
   EXPECT_THAT(result, StatusIs(absl::StatusCode::kUnavailable, "certificate"));
   ASSERT_TRUE(server->WaitForFailedHandshakes(1, kServerSideWait));
@@ -156,29 +143,20 @@ TEST_F(TlsTest, CaFileDoesNotTrustAnotherCa) {
   EXPECT_THAT(server->requests(), IsEmpty());
 }
 
-TEST_F(TlsTest, InsecureSkipVerifyInTlsConfig) {
+TEST_F(TlsTest, InsecureSkipVerifyInTlsConfigOrAtTopLevel) {
   // The storage.internal certificate on 127.0.0.1, and no ca_file: both the issuer and the name
-  // are wrong, and neither is checked.
+  // are wrong, and neither is checked, whichever of the two keys is set.
   auto server = StartTls(StorageInternalCert());
   ASSERT_NE(server, nullptr);
-  HttpConfig config;
-  config.tls_config.insecure_skip_verify = true;
-  auto client = MakeClient(config);
-  ASSERT_OK_AND_ASSIGN(HttpResponse resp, client->Do(Get(server->url() + "/obj")));
-  EXPECT_EQ(resp.status, 200);
-  EXPECT_EQ(resp.body, "hello /obj");
-  EXPECT_EQ(server->failed_handshakes(), 0);
-}
-
-TEST_F(TlsTest, InsecureSkipVerifyAtTopLevel) {
-  auto server = StartTls(StorageInternalCert());
-  ASSERT_NE(server, nullptr);
-  HttpConfig config;
-  config.insecure_skip_verify = true;
-  auto client = MakeClient(config);
-  ASSERT_OK_AND_ASSIGN(HttpResponse resp, client->Do(Get(server->url() + "/obj")));
-  EXPECT_EQ(resp.status, 200);
-  EXPECT_EQ(resp.body, "hello /obj");
+  HttpConfig in_tls_config;
+  in_tls_config.tls_config.insecure_skip_verify = true;
+  HttpConfig at_top_level;
+  at_top_level.insecure_skip_verify = true;
+  for (const HttpConfig& config : {in_tls_config, at_top_level}) {
+    auto client = NewTestClient(config);
+    ASSERT_NE(client, nullptr);
+    ExpectHello(*client, *server, "/obj");
+  }
   EXPECT_EQ(server->failed_handshakes(), 0);
 }
 
@@ -187,7 +165,7 @@ TEST_F(TlsTest, ServerNameIsCheckedAndSentWhileHostStaysTheUrls) {
   ASSERT_NE(server, nullptr);
   HttpConfig config = TrustingTheCa();
   config.tls_config.server_name = "storage.internal";
-  auto client = MakeClient(config);
+  auto client = NewTestClient(config);
   for (int i = 0; i < 3; ++i) {
     ASSERT_OK_AND_ASSIGN(HttpResponse resp,
                          client->Do(Get(server->url() + "/o" + std::to_string(i))));
@@ -208,7 +186,7 @@ TEST_F(TlsTest, ServerNameIsCheckedAndSentWhileHostStaysTheUrls) {
 TEST_F(TlsTest, NameMismatchFailsWithoutServerName) {
   auto server = StartTls(StorageInternalCert());
   ASSERT_NE(server, nullptr);
-  auto client = MakeClient(TrustingTheCa(), FastRetries(3));
+  auto client = NewTestClient(TrustingTheCa(), FastRetries(3));
   auto result = client->Do(Get(server->url() + "/obj"));
   EXPECT_THAT(result, StatusIs(absl::StatusCode::kUnavailable, "127.0.0.1"));
   EXPECT_THAT(Message(result), HasSubstr("certificate subject name"));
@@ -221,7 +199,7 @@ TEST_F(TlsTest, ServerNameTheCertificateDoesNotHaveFails) {
   ASSERT_NE(server, nullptr);
   HttpConfig config = TrustingTheCa();
   config.tls_config.server_name = "other.internal";
-  auto client = MakeClient(config);
+  auto client = NewTestClient(config);
   auto result = client->Do(Get(server->url() + "/obj"));
   EXPECT_THAT(result, StatusIs(absl::StatusCode::kUnavailable, "other.internal"));
   EXPECT_THAT(server->requests(), IsEmpty());
@@ -258,7 +236,7 @@ TEST_F(TlsTest, ServerNameDoesNotGetALoopbackHostProxied) {
   ScopedEnv proxy("https_proxy", "http://127.0.0.1:9");
   HttpConfig config = TrustingTheCa();
   config.tls_config.server_name = "storage.internal";
-  auto client = MakeClient(config);
+  auto client = NewTestClient(config);
   ASSERT_OK_AND_ASSIGN(HttpResponse resp, client->Do(Get(server->url() + "/obj")));
   EXPECT_EQ(resp.body, "hello /obj");
 }
@@ -275,7 +253,7 @@ TEST_F(TlsTest, ServerNameDoesNotDecideAboutTheProxy) {
   ScopedEnv no_proxy_lower("no_proxy", "storage.internal");
   HttpConfig config = TrustingTheCa();
   config.tls_config.server_name = "storage.internal";
-  auto client = MakeClient(config);
+  auto client = NewTestClient(config);
   auto result = client->Do(Get("https://objects.invalid:8443/obj"));
   EXPECT_THAT(result, StatusIs(absl::StatusCode::kUnavailable, "CONNECT"));
   auto requests = (*proxy_server)->requests();
@@ -291,7 +269,7 @@ TEST_F(TlsTest, ClientCertificateIsRequiredAndVerified) {
   ASSERT_NE(server, nullptr);
 
   // Without a client certificate.
-  auto anonymous = MakeClient(TrustingTheCa());
+  auto anonymous = NewTestClient(TrustingTheCa());
   auto result = anonymous->Do(Get(server->url() + "/obj"));
   EXPECT_THAT(result, StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_THAT(Message(result), HasSubstr("certificate"));
@@ -302,7 +280,7 @@ TEST_F(TlsTest, ClientCertificateIsRequiredAndVerified) {
   HttpConfig rogue_config = TrustingTheCa();
   rogue_config.tls_config.cert_file = certs().other_ca_client_cert;
   rogue_config.tls_config.key_file = certs().other_ca_client_key;
-  auto rogue = MakeClient(rogue_config);
+  auto rogue = NewTestClient(rogue_config);
   EXPECT_THAT(rogue->Do(Get(server->url() + "/obj")), StatusIs(absl::StatusCode::kUnavailable));
   ASSERT_TRUE(server->WaitForFailedHandshakes(2, kServerSideWait));
   EXPECT_THAT(server->handshake_errors()[1], HasSubstr("certificate verify failed"));
@@ -312,10 +290,8 @@ TEST_F(TlsTest, ClientCertificateIsRequiredAndVerified) {
   HttpConfig config = TrustingTheCa();
   config.tls_config.cert_file = certs().client_cert;
   config.tls_config.key_file = certs().client_key;
-  auto client = MakeClient(config);
-  ASSERT_OK_AND_ASSIGN(HttpResponse resp, client->Do(Get(server->url() + "/obj")));
-  EXPECT_EQ(resp.status, 200);
-  EXPECT_EQ(resp.body, "hello /obj");
+  auto client = NewTestClient(config);
+  ExpectHello(*client, *server, "/obj");
   EXPECT_EQ(server->requests().size(), 1u);
   EXPECT_EQ(server->failed_handshakes(), 2);
 }
@@ -323,15 +299,8 @@ TEST_F(TlsTest, ClientCertificateIsRequiredAndVerified) {
 TEST_F(TlsTest, ReusesOneConnectionForSequentialCalls) {
   auto server = StartTls(ServerCert());
   ASSERT_NE(server, nullptr);
-  auto client = MakeClient(TrustingTheCa());
-  for (int i = 0; i < 5; ++i) {
-    ASSERT_OK_AND_ASSIGN(HttpResponse resp,
-                         client->Do(Get(server->url() + "/o" + std::to_string(i))));
-    EXPECT_EQ(resp.status, 200);
-    EXPECT_EQ(resp.body, "hello /o" + std::to_string(i));
-  }
-  EXPECT_EQ(server->accepted_connections(), 1);
-  EXPECT_EQ(server->requests().size(), 5u);
+  auto client = NewTestClient(TrustingTheCa());
+  ExpectSequentialCallsShareOneConnection(*client, *server, 5);
 }
 
 TEST_F(TlsTest, LargeBodiesBothWays) {
@@ -342,7 +311,7 @@ TEST_F(TlsTest, LargeBodiesBothWays) {
     return TestResponse{.body = std::string(r.body.rbegin(), r.body.rend())};
   });
   ASSERT_NE(server, nullptr);
-  auto client = MakeClient(TrustingTheCa());
+  auto client = NewTestClient(TrustingTheCa());
   HttpRequest put;
   put.method = "PUT";
   put.url = server->url() + "/big";
@@ -359,7 +328,7 @@ TEST_F(TlsTest, CloseAfterBodyThenANewConnection) {
     return TestResponse{.body = "hello " + r.target, .close_after_body = true};
   });
   ASSERT_NE(server, nullptr);
-  auto client = MakeClient(TrustingTheCa());
+  auto client = NewTestClient(TrustingTheCa());
   for (int i = 0; i < 2; ++i) {
     ASSERT_OK_AND_ASSIGN(HttpResponse resp,
                          client->Do(Get(server->url() + "/o" + std::to_string(i))));
@@ -377,7 +346,7 @@ TEST_F(TlsTest, RetriesADroppedConnection) {
     return ++calls == 1 ? TestResponse{.drop = true} : TestResponse{.body = "second"};
   });
   ASSERT_NE(server, nullptr);
-  auto client = MakeClient(TrustingTheCa(), FastRetries(2));
+  auto client = NewTestClient(TrustingTheCa(), FastRetries(2));
   ASSERT_OK_AND_ASSIGN(HttpResponse resp, client->Do(Get(server->url() + "/x")));
   EXPECT_EQ(resp.body, "second");
   EXPECT_EQ(calls.load(), 2);
@@ -388,7 +357,7 @@ TEST_F(TlsTest, HangingResponseTimesOut) {
   auto server =
       StartTls(ServerCert(), [](const RecordedRequest&) { return TestResponse{.hang = true}; });
   ASSERT_NE(server, nullptr);
-  auto client = MakeClient(TrustingTheCa());
+  auto client = NewTestClient(TrustingTheCa());
   HttpRequest r = Get(server->url() + "/slow");
   r.timeout = absl::Milliseconds(200);
   EXPECT_THAT(client->Do(r), StatusIs(absl::StatusCode::kDeadlineExceeded, "/slow"));
@@ -400,7 +369,7 @@ TEST_F(TlsTest, DelayedResponseArrives) {
     return TestResponse{.body = "late", .delay = absl::Milliseconds(50)};
   });
   ASSERT_NE(server, nullptr);
-  auto client = MakeClient(TrustingTheCa());
+  auto client = NewTestClient(TrustingTheCa());
   ASSERT_OK_AND_ASSIGN(HttpResponse resp, client->Do(Get(server->url() + "/x")));
   EXPECT_EQ(resp.body, "late");
 }

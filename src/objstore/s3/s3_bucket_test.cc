@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "objstore/http/testing/client_test_util.h"
 #include "objstore/http/testing/test_http_server.h"
 #include "objstore/s3/s3_region.h"
 #include "testing/status_matchers.h"
@@ -22,6 +23,7 @@ namespace charon::objstore {
 namespace {
 
 using ::charon::objstore::http::RecordedRequest;
+using ::charon::objstore::http::StartTestServer;
 using ::charon::objstore::http::TestHttpServer;
 using ::charon::objstore::http::TestResponse;
 using ::charon::testing::StatusIs;
@@ -30,12 +32,6 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 constexpr char kEmptySha256[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-
-std::unique_ptr<TestHttpServer> StartServer(TestHttpServer::Handler handler) {
-  auto server = TestHttpServer::Start(std::move(handler));
-  EXPECT_OK(server);
-  return server.ok() ? *std::move(server) : nullptr;
-}
 
 S3BucketOptions Options(const TestHttpServer& server) {
   S3BucketOptions o;
@@ -79,7 +75,7 @@ TestResponse ErrorXml(int status, std::string code, std::string extra = "") {
 
 TEST(S3Bucket, RetriesServerErrorsThenSucceeds) {
   std::atomic<int> calls{0};
-  auto server = StartServer([&calls](const RecordedRequest&) {
+  auto server = StartTestServer([&calls](const RecordedRequest&) {
     return ++calls == 1 ? ErrorXml(500, "InternalError") : TestResponse{.body = "data"};
   });
   ASSERT_NE(server, nullptr);
@@ -91,7 +87,7 @@ TEST(S3Bucket, RetriesServerErrorsThenSucceeds) {
 
 TEST(S3Bucket, ServerErrorsAfterTheLastRetryAreUnavailable) {
   std::atomic<int> calls{0};
-  auto server = StartServer([&calls](const RecordedRequest&) {
+  auto server = StartTestServer([&calls](const RecordedRequest&) {
     ++calls;
     return ErrorXml(503, "SlowDown");
   });
@@ -104,7 +100,7 @@ TEST(S3Bucket, ServerErrorsAfterTheLastRetryAreUnavailable) {
 }
 
 TEST(S3Bucket, TransportErrorsNameBucketAndObject) {
-  auto server = StartServer([](const RecordedRequest&) { return TestResponse{.drop = true}; });
+  auto server = StartTestServer([](const RecordedRequest&) { return TestResponse{.drop = true}; });
   ASSERT_NE(server, nullptr);
   auto bucket = Open(Options(*server));
   EXPECT_THAT(bucket->Get("obj"),
@@ -133,7 +129,7 @@ TEST(S3Bucket, ErrorAnswersMapToStatusCodes) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.message);
-    auto server = StartServer([&c](const RecordedRequest&) { return c.response; });
+    auto server = StartTestServer([&c](const RecordedRequest&) { return c.response; });
     ASSERT_NE(server, nullptr);
     auto bucket = Open(Options(*server));
     EXPECT_THAT(bucket->Get("obj"), StatusIs(c.code, c.message));
@@ -143,7 +139,7 @@ TEST(S3Bucket, ErrorAnswersMapToStatusCodes) {
 }
 
 TEST(S3Bucket, HeadAnswersWithoutBody) {
-  auto server = StartServer([](const RecordedRequest& r) {
+  auto server = StartTestServer([](const RecordedRequest& r) {
     if (r.target == "/b/there") {
       return TestResponse{.headers = {{"Last-Modified", "Wed, 21 Oct 2015 07:28:00 GMT"}},
                           .body = "12345"};
@@ -165,7 +161,7 @@ TEST(S3Bucket, HeadAnswersWithoutBody) {
 }
 
 TEST(S3Bucket, SignedListingSendsSortedQueryAndSignedHeaders) {
-  auto server = StartServer([](const RecordedRequest&) {
+  auto server = StartTestServer([](const RecordedRequest&) {
     return TestResponse{.body =
                             "<ListBucketResult><IsTruncated>false</IsTruncated>"
                             "<Contents><Key>dir/a</Key></Contents>"
@@ -191,7 +187,7 @@ TEST(S3Bucket, SignedListingSendsSortedQueryAndSignedHeaders) {
 }
 
 TEST(S3Bucket, AnonymousRequestsAreNotSigned) {
-  auto server = StartServer([](const RecordedRequest&) { return TestResponse{.body = "x"}; });
+  auto server = StartTestServer([](const RecordedRequest&) { return TestResponse{.body = "x"}; });
   ASSERT_NE(server, nullptr);
   S3BucketOptions options = Options(*server);
   options.credentials = {};
@@ -202,7 +198,7 @@ TEST(S3Bucket, AnonymousRequestsAreNotSigned) {
 }
 
 TEST(S3Bucket, ListingV2FollowsContinuationTokens) {
-  auto server = StartServer([](const RecordedRequest& r) {
+  auto server = StartTestServer([](const RecordedRequest& r) {
     if (!absl::StrContains(r.target, "continuation-token")) {
       return TestResponse{.body =
                               "<ListBucketResult><IsTruncated>true</IsTruncated>"
@@ -225,7 +221,7 @@ TEST(S3Bucket, ListingV2FollowsContinuationTokens) {
 }
 
 TEST(S3Bucket, ListingV1ContinuesFromTheLastEntryWithoutNextMarker) {
-  auto server = StartServer([](const RecordedRequest& r) {
+  auto server = StartTestServer([](const RecordedRequest& r) {
     if (!absl::StrContains(r.target, "marker=")) {
       return TestResponse{.body =
                               "<ListBucketResult><IsTruncated>true</IsTruncated>"
@@ -248,7 +244,7 @@ TEST(S3Bucket, ListingV1ContinuesFromTheLastEntryWithoutNextMarker) {
 }
 
 TEST(S3Bucket, TruncatedPageWithoutTokenIsUnavailable) {
-  auto server = StartServer([](const RecordedRequest&) {
+  auto server = StartTestServer([](const RecordedRequest&) {
     return TestResponse{.body =
                             "<ListBucketResult><IsTruncated>true</IsTruncated>"
                             "<Contents><Key>a</Key></Contents></ListBucketResult>"};
@@ -260,7 +256,7 @@ TEST(S3Bucket, TruncatedPageWithoutTokenIsUnavailable) {
 }
 
 TEST(S3Bucket, VirtualHostedRequestsNameTheBucketInTheHost) {
-  auto server = StartServer([](const RecordedRequest&) { return TestResponse{.body = "v"}; });
+  auto server = StartTestServer([](const RecordedRequest&) { return TestResponse{.body = "v"}; });
   ASSERT_NE(server, nullptr);
   S3BucketOptions options = Options(*server);
   options.config.endpoint = absl::StrCat("localhost:", server->port());
@@ -276,7 +272,7 @@ TEST(S3Bucket, VirtualHostedRequestsNameTheBucketInTheHost) {
 TEST(S3Bucket, RangesAreAskedForAndCutWhenIgnored) {
   const std::string data = "0123456789";
   std::atomic<bool> honour{true};
-  auto server = StartServer([&](const RecordedRequest& r) {
+  auto server = StartTestServer([&](const RecordedRequest& r) {
     std::string range = r.Header("range");
     if (!honour || range.empty()) return TestResponse{.body = data};
     int64_t a = 0, b = static_cast<int64_t>(data.size()) - 1;
@@ -308,7 +304,7 @@ TEST(S3Bucket, RangesAreAskedForAndCutWhenIgnored) {
 }
 
 TEST(S3Bucket, PartialAnswersAreCheckedAgainstTheAskedRange) {
-  auto server = StartServer([](const RecordedRequest& r) {
+  auto server = StartTestServer([](const RecordedRequest& r) {
     // Whole object for "bytes=0-0"; a shifted range otherwise.
     if (r.Header("range") == "bytes=0-0") {
       return TestResponse{
@@ -329,7 +325,7 @@ TEST(S3Bucket, SseCustomerKeyIsSentWithReads) {
   ASSERT_OK_AND_ASSIGN(auto dir, ::charon::testing::TempDir::Create("ssec"));
   ASSERT_OK(::charon::testing::WriteFile(dir.Path("key"), std::string(32, 'k')));
   ASSERT_OK(::charon::testing::WriteFile(dir.Path("short"), "too short"));
-  auto server = StartServer([](const RecordedRequest&) { return TestResponse{.body = "x"}; });
+  auto server = StartTestServer([](const RecordedRequest&) { return TestResponse{.body = "x"}; });
   ASSERT_NE(server, nullptr);
   S3BucketOptions options = Options(*server);
   options.config.sse_config.type = "SSE-C";
@@ -354,7 +350,7 @@ TEST(S3Bucket, SseCustomerKeyIsSentWithReads) {
 
 TEST(FetchBucketRegion, AsksTheLocationSignedForUsEast1) {
   std::atomic<int> calls{0};
-  auto server = StartServer([&calls](const RecordedRequest&) {
+  auto server = StartTestServer([&calls](const RecordedRequest&) {
     switch (++calls) {
       case 1:
         return TestResponse{.body = "<LocationConstraint>eu-central-1</LocationConstraint>"};

@@ -5,8 +5,10 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "objstore/bucket_config.h"
+#include "objstore/http/testing/config_test_util.h"
 #include "testing/status_matchers.h"
 #include "testing/temp_dir.h"
 
@@ -17,9 +19,7 @@ using ::charon::testing::StatusIs;
 using ::testing::HasSubstr;
 
 absl::StatusOr<S3Config> Parse(const std::string& yaml) {
-  CHARON_ASSIGN_OR_RETURN(YAML::Node node, config::ParseYaml(yaml, "bucket.yml"));
-  CHARON_ASSIGN_OR_RETURN(config::YamlMap map, config::YamlMap::Of(node, "config", "bucket.yml"));
-  return ParseS3Config(map);
+  return http::ParseConfigYaml(ParseS3Config, yaml, "config", "bucket.yml");
 }
 
 EnvLookup Env(std::map<std::string, std::string> vars) {
@@ -109,12 +109,8 @@ TEST(ParseS3Config, BucketLookupValues) {
 }
 
 TEST(ParseS3Config, ErrorsNameTheKey) {
-  struct Case {
-    std::string yaml;
-    std::string want;
-  };
   const std::string base = "bucket: b\nendpoint: e\n";
-  const Case cases[] = {
+  const std::vector<http::ConfigErrorCase> cases = {
       {base + "endpiont: x", "endpiont"},
       {"bucket: b\n", "config.endpoint is required"},
       {"endpoint: e\n", "config.bucket is required"},
@@ -137,12 +133,7 @@ TEST(ParseS3Config, ErrorsNameTheKey) {
       {"bucket: b\nendpoint: s3.example.com/path\n", "config.endpoint"},
       {"bucket: b\nendpoint: s3.example.com:port\n", "config.endpoint"},
   };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.yaml);
-    auto parsed = Parse(c.yaml);
-    EXPECT_THAT(parsed, StatusIs(absl::StatusCode::kInvalidArgument, c.want));
-    EXPECT_THAT(std::string(parsed.status().message()), HasSubstr("bucket.yml"));
-  }
+  http::ExpectConfigErrors(Parse, cases, "bucket.yml");
 }
 
 TEST(ResolveCredentials, ConfigKeysComeFirst) {
