@@ -11,10 +11,13 @@
 #include "absl/strings/str_format.h"
 #include "base/strings.h"
 #include "bench/chunked_frame_reader.h"
-#include "bench/prompb/remote_read.pb.h"
 #include "nlohmann/json.hpp"
+#include "server/http/proto/remote.pb.h"
 
 namespace charon::bench {
+
+// The remote-read messages the server speaks; the client sends and reads the same ones.
+namespace prompb = ::charon::server::http::prompb;
 
 struct PrometheusClient::Curl {
   CURL* handle = nullptr;
