@@ -166,21 +166,12 @@ TEST_F(TlsTest, ServerNameIsCheckedAndSentWhileHostStaysTheUrls) {
   HttpConfig config = TrustingTheCa();
   config.tls_config.server_name = "storage.internal";
   auto client = NewTestClient(config);
-  for (int i = 0; i < 3; ++i) {
-    ASSERT_OK_AND_ASSIGN(HttpResponse resp,
-                         client->Do(Get(server->url() + "/o" + std::to_string(i))));
-    EXPECT_EQ(resp.status, 200);
-    EXPECT_EQ(resp.body, "hello /o" + std::to_string(i));
-  }
-  auto requests = server->requests();
-  ASSERT_EQ(requests.size(), 3u);
-  for (size_t i = 0; i < requests.size(); ++i) {
-    EXPECT_EQ(requests[i].target, "/o" + std::to_string(i));
-    EXPECT_EQ(requests[i].Header("host"), absl::StrCat("127.0.0.1:", server->port()));
-    EXPECT_EQ(requests[i].sni, "storage.internal");
-  }
   // The connection is kept across requests with server_name too.
-  EXPECT_EQ(server->accepted_connections(), 1);
+  ExpectSequentialCallsShareOneConnection(*client, *server, 3);
+  for (const RecordedRequest& r : server->requests()) {
+    EXPECT_EQ(r.Header("host"), absl::StrCat("127.0.0.1:", server->port()));
+    EXPECT_EQ(r.sni, "storage.internal");
+  }
 }
 
 TEST_F(TlsTest, NameMismatchFailsWithoutServerName) {
@@ -329,11 +320,7 @@ TEST_F(TlsTest, CloseAfterBodyThenANewConnection) {
   });
   ASSERT_NE(server, nullptr);
   auto client = NewTestClient(TrustingTheCa());
-  for (int i = 0; i < 2; ++i) {
-    ASSERT_OK_AND_ASSIGN(HttpResponse resp,
-                         client->Do(Get(server->url() + "/o" + std::to_string(i))));
-    EXPECT_EQ(resp.body, "hello /o" + std::to_string(i));
-  }
+  for (int i = 0; i < 2; ++i) ExpectHello(*client, *server, "/o" + std::to_string(i));
   auto requests = server->requests();
   ASSERT_EQ(requests.size(), 2u);
   EXPECT_EQ(requests[0].connection, 1);
