@@ -4,6 +4,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "indexheader/file_decoder.h"
 
 namespace charon::indexheader {
@@ -81,11 +82,7 @@ absl::StatusOr<std::unique_ptr<PostingsTable>> OpenFullPostingsTable(
   PostingsTableEntry e;
   for (uint32_t i = 0; i < count; ++i) {
     if (!ReadPostingsTableEntry(d, &e)) return d.err();
-    if (e.offset > layout.index_postings_table || layout.index_postings_table - e.offset < 8) {
-      return absl::DataLossError(absl::StrCat("postings offset table: list offset ", e.offset,
-                                              " of entry ", i, " is not before the table at ",
-                                              layout.index_postings_table));
-    }
+    CHARON_RETURN_IF_ERROR(CheckListOffset(e, i, layout.index_postings_table));
     auto name_it = names.find(e.name);
     if (name_it == names.end()) name_it = names.emplace(std::string(e.name), ValueRanges()).first;
     // A repeated pair keeps its last occurrence, as a map assignment would. `end` temporarily

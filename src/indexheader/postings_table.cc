@@ -35,6 +35,13 @@ absl::StatusOr<CheckedTableSection> CheckPostingsTableSection(const ReadOnlyFile
   return section;
 }
 
+absl::Status CheckListOffset(const PostingsTableEntry& e, uint32_t i, uint64_t postings_table) {
+  if (e.offset <= postings_table && postings_table - e.offset >= 8) return absl::OkStatus();
+  return absl::DataLossError(absl::StrCat("postings offset table: list offset ", e.offset,
+                                          " of entry ", i, " is not before the table at ",
+                                          postings_table));
+}
+
 bool ReadPostingsTableEntry(FileDecoder& d, PostingsTableEntry* e) {
   e->table_offset = d.Offset();
   // Pinned so that the name is still buffered once the value has been read.

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "indexheader/file_decoder.h"
 #include "indexheader/index_header_reader.h"
@@ -69,6 +70,10 @@ struct PostingsTableEntry {
 
 // Reads the entry at the decoder's position; false with the decoder's error set on malformed bytes.
 bool ReadPostingsTableEntry(FileDecoder& d, PostingsTableEntry* e);
+
+// DataLoss unless entry `i`'s list offset leaves room for a list (its 4-byte length and CRC)
+// before the postings offset table at `postings_table`.
+absl::Status CheckListOffset(const PostingsTableEntry& e, uint32_t i, uint64_t postings_table);
 
 // Heap bytes owned by a std::string beyond its inline buffer.
 inline size_t StringHeapBytes(const std::string& s) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "base/strings.h"
 #include "indexheader/file_decoder.h"
 
@@ -158,11 +159,7 @@ absl::StatusOr<std::unique_ptr<PostingsTable>> OpenSampledPostingsTable(
   PostingsTableEntry e;
   for (uint32_t i = 0; i < count; ++i) {
     if (!ReadPostingsTableEntry(d, &e)) return d.err();
-    if (e.offset > layout.index_postings_table || layout.index_postings_table - e.offset < 8) {
-      return absl::DataLossError(absl::StrCat("postings offset table: list offset ", e.offset,
-                                              " of entry ", i, " is not before the table at ",
-                                              layout.index_postings_table));
-    }
+    CHARON_RETURN_IF_ERROR(CheckListOffset(e, i, layout.index_postings_table));
     if (i > 0 && e.offset < prev.offset + 8) {
       return absl::DataLossError(
           absl::StrCat("postings offset table: list offset ", e.offset, " of entry ", i,
