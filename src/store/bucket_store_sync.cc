@@ -88,13 +88,17 @@ absl::Status BucketStore::InitialSync() {
     options_.log("warn", "initial sync: bucket view incomplete",
                  {{"err", std::string(s.message())}});
   }
-  std::set<std::string> keep;
-  for (const auto& b : Blocks()) keep.insert(b->id());
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(options_.load.data_dir, ec)) {
-    std::string name = entry.path().filename().string();
-    if (!entry.is_directory() || keep.contains(name) || !base::Ulid::Parse(name).ok()) continue;
-    std::filesystem::remove_all(entry.path(), ec);
+  // Local blocks the bucket no longer has are removed, but only after a complete listing: a block
+  // missing from an incomplete one may still be there, and its index-header saves a rebuild.
+  if (s.ok()) {
+    std::set<std::string> keep;
+    for (const auto& b : Blocks()) keep.insert(b->id());
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(options_.load.data_dir, ec)) {
+      std::string name = entry.path().filename().string();
+      if (!entry.is_directory() || keep.contains(name) || !base::Ulid::Parse(name).ok()) continue;
+      std::filesystem::remove_all(entry.path(), ec);
+    }
   }
   ready_ = true;
   return absl::OkStatus();

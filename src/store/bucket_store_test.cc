@@ -447,6 +447,43 @@ TEST_F(BucketStoreTest, SyncDropsDeletedBlocks) {
   EXPECT_OK(names.status());
 }
 
+// A start-up whose bucket listing fails part-way keeps the index-headers of the blocks it did not
+// see: they are still in the bucket as far as anyone knows, and rebuilding them all on the next
+// start is what makes a restart during a bucket outage slow. A complete listing removes them.
+TEST_F(BucketStoreTest, IncompleteInitialListingKeepsLocalBlocks) {
+  CopiedStore c(bucket_dir_);
+  ASSERT_OK(c.store->InitialSync());
+  ASSERT_EQ(c.store->Blocks().size(), 5u);
+  const std::string unseen = c.store->Blocks().front()->id();
+  const std::string unseen_dir = c.data.path() + "/" + unseen;
+  ASSERT_TRUE(std::filesystem::exists(unseen_dir));
+
+  MetaSource all = AllBlocks(c.bucket);
+  auto restart = [&](bool complete) {
+    prometheus::Registry registry;
+    BucketStoreOptions opts;
+    opts.load.data_dir = c.data.path();
+    auto partial = [&all, &unseen, complete] {
+      MetaView view = all();
+      for (auto it = view.metas.begin(); it != view.metas.end(); ++it) {
+        if (it->first.ToString() == unseen) {
+          view.metas.erase(it);
+          break;
+        }
+      }
+      if (!complete) view.err = absl::UnavailableError("listing the bucket: connection reset");
+      return view;
+    };
+    BucketStore store(c.bucket, partial, opts, registry);
+    EXPECT_OK(store.InitialSync());
+    EXPECT_EQ(store.Blocks().size(), 4u);
+  };
+  restart(/*complete=*/false);
+  EXPECT_TRUE(std::filesystem::exists(unseen_dir));
+  restart(/*complete=*/true);
+  EXPECT_FALSE(std::filesystem::exists(unseen_dir));
+}
+
 // Bucket failures during a query reach the client as Unavailable naming the block; a block whose
 // objects vanished under the query as NotFound; never as a partial answer.
 TEST_F(BucketStoreTest, BucketErrorsAreUnavailableAndDeletedBlocksNotFound) {
