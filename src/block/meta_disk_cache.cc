@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/atomic_file.h"
 #include "base/errno_status.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
@@ -40,27 +41,6 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
     out.append(buf, static_cast<size_t>(n));
   }
   return out;
-}
-
-absl::Status WriteAndSync(const std::string& path, std::string_view data) {
-  base::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (fd.get() < 0) return base::ErrnoStatus(errno, "open", path);
-  while (!data.empty()) {
-    ssize_t n = ::write(fd.get(), data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return base::ErrnoStatus(errno, "write", path);
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  if (::fsync(fd.get()) != 0) return base::ErrnoStatus(errno, "fsync", path);
-  if (fd.Close() != 0) return base::ErrnoStatus(errno, "close", path);
-  return absl::OkStatus();
-}
-
-absl::Status SyncDir(const std::string& dir) {
-  base::UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0) return base::ErrnoStatus(errno, "open", dir);
-  if (::fsync(fd.get()) != 0) return base::ErrnoStatus(errno, "fsync", dir);
-  return absl::OkStatus();
 }
 
 // The thanos section's own version: absent or 0 mean 1. meta.json parsed already, so only the
@@ -106,10 +86,10 @@ absl::Status MetaDiskCache::Write(const base::Ulid& id, const tsdb::BlockMeta& m
     return absl::UnavailableError(absl::StrCat("mkdir ", dir, ": ", ec.message()));
   }
   const std::string path = absl::StrCat(dir, "/", base::Absl(kMetaFilename));
-  const std::string tmp = path + ".tmp";
-  CHARON_RETURN_IF_ERROR(WriteAndSync(tmp, meta.raw_json));
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return base::ErrnoStatus(errno, "rename", tmp);
-  return SyncDir(dir);
+  // A temporary of its own (never a fixed name another writer could share), renamed and synced.
+  CHARON_ASSIGN_OR_RETURN(std::unique_ptr<base::AtomicFile> out, base::AtomicFile::Create(path));
+  CHARON_RETURN_IF_ERROR(out->Append(meta.raw_json));
+  return out->Commit();
 }
 
 absl::Status MetaDiskCache::Remove(const base::Ulid& id) const {

@@ -3,6 +3,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "base/atomic_file.h"
 #include "block/block_test_util.h"
 #include "testing/status_matchers.h"
 
@@ -19,10 +25,34 @@ TEST(MetaDiskCache, WriteThenReadRoundTrips) {
   auto meta = testutil::Meta({.id = id, .min_time = 5, .max_time = 10});
   ASSERT_OK(cache.Write(id, *meta));
   EXPECT_TRUE(testutil::FileExists(dir.Path("meta-syncer/" + id.ToString() + "/meta.json")));
-  EXPECT_FALSE(testutil::FileExists(dir.Path("meta-syncer/" + id.ToString() + "/meta.json.tmp")));
+  EXPECT_THAT(
+      base::AtomicFile::Temporaries(dir.Path("meta-syncer/" + id.ToString() + "/meta.json")),
+      ::testing::IsEmpty());
   ASSERT_OK_AND_ASSIGN(tsdb::BlockMeta got, cache.Read(id));
   EXPECT_EQ(got.ulid, id);
   EXPECT_EQ(got.min_time, 5);
+  EXPECT_EQ(got.raw_json, meta->raw_json);
+}
+
+// The copy is written through a temporary file of its own: a file or link someone left at a
+// predictable name is never written through.
+TEST(MetaDiskCache, WriteNeverFollowsAFileLeftAtATemporaryName) {
+  charon::testing::TempDir dir = testutil::NewTempDir();
+  MetaDiskCache cache(dir.Path("meta-syncer"));
+  base::Ulid id = base::Ulid::FromTime(1'000'000, 2);
+  const std::string block_dir = dir.Path("meta-syncer/" + id.ToString());
+  std::filesystem::create_directories(block_dir);
+  {
+    std::ofstream precious(dir.Path("precious"));
+    precious << "keep";
+  }
+  std::filesystem::create_symlink(dir.Path("precious"), block_dir + "/meta.json.tmp");
+  auto meta = testutil::Meta({.id = id, .min_time = 5, .max_time = 10});
+  ASSERT_OK(cache.Write(id, *meta));
+  std::ifstream in(dir.Path("precious"));
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(content, "keep");
+  ASSERT_OK_AND_ASSIGN(tsdb::BlockMeta got, cache.Read(id));
   EXPECT_EQ(got.raw_json, meta->raw_json);
 }
 

@@ -4,11 +4,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/annotate.h"
+#include "base/atomic_file.h"
 #include "base/crc32c.h"
 #include "base/decbuf.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
-#include "indexheader/atomic_file.h"
 #include "indexheader/parallel_range_fetcher.h"
 #include "indexheader/section_checker.h"
 #include "tsdb/index_format.h"
@@ -75,7 +75,7 @@ absl::Status BuildIndexHeader(objstore::Bucket& bucket, std::string_view block_i
   base::PutBe64(&trailer, kHeaderLen + symbols_len);
   base::PutBe32(&trailer, base::Crc32c(trailer));
 
-  CHARON_ASSIGN_OR_RETURN(std::unique_ptr<AtomicFile> out, AtomicFile::Create(path));
+  CHARON_ASSIGN_OR_RETURN(std::unique_ptr<base::AtomicFile> out, base::AtomicFile::Create(path));
   CHARON_RETURN_IF_ERROR(out->Append(header));
 
   std::array<SectionChecker, 2> checkers = {

@@ -11,9 +11,9 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "base/atomic_file.h"
 #include "base/crc32c.h"
 #include "base/decbuf.h"
-#include "indexheader/atomic_file.h"
 #include "indexheader/index_header_builder.h"
 #include "indexheader/index_header_oracle.h"
 #include "indexheader/index_header_reader.h"
@@ -81,7 +81,8 @@ class Workspace {
         charon::testing::WriteFile(dir_->Path(absl::StrCat("bucket/", kBlock, "/index")), index));
     std::filesystem::remove(HeaderPath());
     absl::Status s = BuildIndexHeader(*bucket_, kBlock, HeaderPath(), options);
-    EXPECT_TRUE(AtomicFile::Temporaries(HeaderPath()).empty()) << "temporary file left behind";
+    EXPECT_TRUE(base::AtomicFile::Temporaries(HeaderPath()).empty())
+        << "temporary file left behind";
     if (!s.ok()) {
       EXPECT_FALSE(std::filesystem::exists(HeaderPath())) << "output after an error";
     }
@@ -300,7 +301,7 @@ TEST(IndexHeaderBuilder, BucketErrorsPassThroughAndLeaveNoFile) {
         absl::UnavailableError("injected range failure"));
     EXPECT_THAT(BuildIndexHeader(bucket, kBlock, path, {64, 3}),
                 StatusIs(absl::StatusCode::kUnavailable));
-    EXPECT_TRUE(AtomicFile::Temporaries(path).empty());
+    EXPECT_TRUE(base::AtomicFile::Temporaries(path).empty());
     EXPECT_FALSE(std::filesystem::exists(path));
   }
   EXPECT_THAT(BuildIndexHeader(*base, "01HXMISSING0000000000000000", path),

@@ -8,7 +8,7 @@
 #include <map>
 #include <thread>
 
-#include "indexheader/atomic_file.h"
+#include "base/atomic_file.h"
 #include "indexheader/index_header_builder.h"
 #include "indexheader/index_header_oracle.h"
 #include "indexheader/index_header_reader.h"
@@ -73,7 +73,7 @@ TEST_P(RealBlockTest, HeaderIsByteIdenticalAndAnswersLikeTheFullIndex) {
                          charon::testing::ReadFile(blocks.dir.Path(id + "/index")));
     const std::string path = out.Path(id + ".index-header");
     ASSERT_OK(BuildIndexHeader(*bucket, id, path));
-    EXPECT_TRUE(AtomicFile::Temporaries(path).empty());
+    EXPECT_TRUE(base::AtomicFile::Temporaries(path).empty());
 
     ASSERT_OK_AND_ASSIGN(std::string header, charon::testing::ReadFile(path));
     EXPECT_TRUE(header == ExpectedIndexHeader(index))

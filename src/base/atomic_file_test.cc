@@ -1,4 +1,4 @@
-#include "indexheader/atomic_file.h"
+#include "base/atomic_file.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -10,7 +10,7 @@
 #include "testing/status_matchers.h"
 #include "testing/temp_dir.h"
 
-namespace charon::indexheader {
+namespace charon::base {
 namespace {
 
 using ::charon::testing::ReadFile;
@@ -66,4 +66,4 @@ TEST(AtomicFile, UncommittedFileLeavesNothing) {
 }
 
 }  // namespace
-}  // namespace charon::indexheader
+}  // namespace charon::base

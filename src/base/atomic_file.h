@@ -7,8 +7,8 @@
 //
 // Not thread-safe; distinct AtomicFiles for one path may be written concurrently (the last Commit
 // wins).
-#ifndef CHARON_INDEXHEADER_ATOMIC_FILE_H_
-#define CHARON_INDEXHEADER_ATOMIC_FILE_H_
+#ifndef CHARON_BASE_ATOMIC_FILE_H_
+#define CHARON_BASE_ATOMIC_FILE_H_
 
 #include <cstdint>
 #include <memory>
@@ -19,7 +19,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
-namespace charon::indexheader {
+namespace charon::base {
 
 class AtomicFile {
  public:
@@ -52,6 +52,6 @@ class AtomicFile {
   bool committed_ = false;
 };
 
-}  // namespace charon::indexheader
+}  // namespace charon::base
 
-#endif  // CHARON_INDEXHEADER_ATOMIC_FILE_H_
+#endif  // CHARON_BASE_ATOMIC_FILE_H_

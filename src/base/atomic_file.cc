@@ -1,4 +1,4 @@
-#include "indexheader/atomic_file.h"
+#include "base/atomic_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/errno_status.h"
 
-namespace charon::indexheader {
+namespace charon::base {
 
 namespace {
 
@@ -37,7 +37,7 @@ absl::StatusOr<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::string
     std::string tmp = absl::StrCat(path, ".tmp-", ::getpid(), "-", absl::Hex(n, absl::kZeroPad16));
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd >= 0) return std::unique_ptr<AtomicFile>(new AtomicFile(fd, path, std::move(tmp)));
-    if (errno != EEXIST || attempt == 8) return base::ErrnoStatus(errno, "create", tmp);
+    if (errno != EEXIST || attempt == 8) return ErrnoStatus(errno, "create", tmp);
   }
 }
 
@@ -65,7 +65,7 @@ absl::Status AtomicFile::Append(std::string_view data) {
     ssize_t n = ::write(fd_, data.data(), data.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      return base::ErrnoStatus(errno, "write", TmpPath());
+      return ErrnoStatus(errno, "write", TmpPath());
     }
     data.remove_prefix(static_cast<size_t>(n));
     written_ += static_cast<uint64_t>(n);
@@ -75,23 +75,23 @@ absl::Status AtomicFile::Append(std::string_view data) {
 
 absl::Status AtomicFile::Commit() {
   if (fd_ < 0) return absl::FailedPreconditionError("commit called twice");
-  if (::fsync(fd_) != 0) return base::ErrnoStatus(errno, "fsync", TmpPath());
+  if (::fsync(fd_) != 0) return ErrnoStatus(errno, "fsync", TmpPath());
   int fd = fd_;
   fd_ = -1;
-  if (::close(fd) != 0) return base::ErrnoStatus(errno, "close", TmpPath());
+  if (::close(fd) != 0) return ErrnoStatus(errno, "close", TmpPath());
   if (::rename(TmpPath().c_str(), path_.c_str()) != 0) {
-    return base::ErrnoStatus(errno, "rename", TmpPath());
+    return ErrnoStatus(errno, "rename", TmpPath());
   }
   committed_ = true;
   // The rename is only durable once the directory entry is.
   std::string dir = DirName(path_);
   int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) return base::ErrnoStatus(errno, "open", dir);
+  if (dfd < 0) return ErrnoStatus(errno, "open", dir);
   int rc = ::fsync(dfd);
   int err = errno;
   ::close(dfd);
-  if (rc != 0) return base::ErrnoStatus(err, "fsync", dir);
+  if (rc != 0) return ErrnoStatus(err, "fsync", dir);
   return absl::OkStatus();
 }
 
-}  // namespace charon::indexheader
+}  // namespace charon::base
