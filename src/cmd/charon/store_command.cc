@@ -14,6 +14,7 @@
 #include "absl/synchronization/notification.h"
 #include "base/logging.h"
 #include "base/status_macros.h"
+#include "cache/matchers_cache.h"
 #include "cmd/charon/build_version.h"
 #include "cmd/charon/data_dir.h"
 #include "cmd/charon/store_runtime.h"
@@ -105,6 +106,12 @@ absl::Status RunStore(const StoreFlags& flags) {
   remote_read_options.sample_limit = flags.remote_read_sample_limit;
   remote_read_options.max_bytes_in_frame = flags.remote_read_max_bytes_in_frame;
   remote_read_options.without_replica_labels = flags.remote_read_replica_labels;
+  // As Thanos: 0 = no matcher cache (and no thanos_matchers_cache_* metrics).
+  std::unique_ptr<cache::MatchersCache> matchers_cache;
+  if (flags.matcher_cache_size > 0) {
+    matchers_cache = std::make_unique<cache::MatchersCache>(flags.matcher_cache_size, registry);
+  }
+  remote_read_options.matchers_cache = matchers_cache.get();
   server::http::RemoteReadHandler remote_read(std::move(remote_read_options), [&runtime_view] {
     StoreRuntime* r = runtime_view.load();
     return r != nullptr ? r->Store() : nullptr;
@@ -116,7 +123,7 @@ absl::Status RunStore(const StoreFlags& flags) {
   CHARON_RETURN_IF_ERROR(http_server.Start());
 
   CHARON_ASSIGN_OR_RETURN(std::unique_ptr<StoreRuntime> runtime,
-                          StoreRuntime::Start(flags, registry));
+                          StoreRuntime::Start(flags, registry, matchers_cache.get()));
   runtime_view.store(runtime.get());
   base::LogInfo("starting store node");
 

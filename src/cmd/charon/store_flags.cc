@@ -372,7 +372,6 @@ std::vector<std::pair<const char*, bool>> UnimplementedFlags(const StoreFlags& f
       {"--http.config", f.http_config != d.http_config},
       {"--objstore-parquet.config", !f.objstore_parquet_config.empty()},
       {"--cache-index-header", f.cache_index_header != d.cache_index_header},
-      {"--matcher-cache-size", f.matcher_cache_size != d.matcher_cache_size},
       {"--block-discovery-strategy", f.block_discovery_strategy != d.block_discovery_strategy},
       {"--store.enable-index-header-lazy-reader",
        f.enable_index_header_lazy_reader != d.enable_index_header_lazy_reader},

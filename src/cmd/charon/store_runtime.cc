@@ -127,7 +127,8 @@ StoreRuntime::StoreRuntime(std::shared_ptr<objstore::Bucket> bucket,
 
 StoreRuntime::~StoreRuntime() { Shutdown(absl::ZeroDuration()); }
 
-absl::Status StoreRuntime::Serve(const StoreFlags& flags, prometheus::Registry& registry) {
+absl::Status StoreRuntime::Serve(const StoreFlags& flags, prometheus::Registry& registry,
+                                 cache::MatchersCache* matchers_cache) {
   store::BucketStoreOptions opts;
   opts.load.data_dir = flags.data_dir;
   opts.load.postings_sampling = flags.posting_offsets_in_mem_sampling;
@@ -171,6 +172,7 @@ absl::Status StoreRuntime::Serve(const StoreFlags& flags, prometheus::Registry& 
   g.grace_period = flags.grpc_grace_period;
   g.advertise_compatibility_label = flags.advertise_compatibility_label;
   g.registry = &registry;
+  g.matchers_cache = matchers_cache;
   grpc_ = std::make_unique<server::grpc::GrpcServer>(*gated_store_, g);
   // Listen at once so an address in use fails start-up; calls before the initial sync end
   // with Unavailable and health says NOT_SERVING.
@@ -301,8 +303,8 @@ void StoreRuntime::UpdateReadiness() {
   ready_ = reason == nullptr;
 }
 
-absl::StatusOr<std::unique_ptr<StoreRuntime>> StoreRuntime::Start(const StoreFlags& flags,
-                                                                  prometheus::Registry& registry) {
+absl::StatusOr<std::unique_ptr<StoreRuntime>> StoreRuntime::Start(
+    const StoreFlags& flags, prometheus::Registry& registry, cache::MatchersCache* matchers_cache) {
   CHARON_ASSIGN_OR_RETURN(std::string yaml, flags.objstore_config.Content());
   CHARON_ASSIGN_OR_RETURN(
       std::unique_ptr<objstore::Bucket> owned,
@@ -367,7 +369,7 @@ absl::StatusOr<std::unique_ptr<StoreRuntime>> StoreRuntime::Start(const StoreFla
 
   auto runtime =
       std::make_unique<StoreRuntime>(bucket, std::move(fetcher), flags.sync_block_duration);
-  CHARON_RETURN_IF_ERROR(runtime->Serve(flags, registry));
+  CHARON_RETURN_IF_ERROR(runtime->Serve(flags, registry, matchers_cache));
   return runtime;
 }
 

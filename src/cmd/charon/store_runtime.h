@@ -21,6 +21,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "cache/matchers_cache.h"
 #include "cmd/charon/store_flags.h"
 #include "prometheus/registry.h"
 #include "server/http/blocks_api.h"
@@ -60,8 +61,10 @@ class StoreRuntime {
   // the runtime). Returns soon: the initial sync runs in the background, reported by Ready().
   // InvalidArgument for bad configuration (objstore YAML, relabel config, ...), Unimplemented for
   // a bucket type Charon cannot build yet, Unavailable when a listener cannot be bound.
-  static absl::StatusOr<std::unique_ptr<StoreRuntime>> Start(const StoreFlags& flags,
-                                                             prometheus::Registry& registry);
+  // `matchers_cache` (--matcher-cache-size; null = off) must outlive the runtime.
+  static absl::StatusOr<std::unique_ptr<StoreRuntime>> Start(
+      const StoreFlags& flags, prometheus::Registry& registry,
+      cache::MatchersCache* matchers_cache = nullptr);
 
   StoreRuntime(std::shared_ptr<objstore::Bucket> bucket,
                std::unique_ptr<block::MetaFetcher> fetcher, absl::Duration sync_interval);
@@ -85,7 +88,8 @@ class StoreRuntime {
   void Shutdown(absl::Duration grpc_grace_period);
 
  private:
-  absl::Status Serve(const StoreFlags& flags, prometheus::Registry& registry);
+  absl::Status Serve(const StoreFlags& flags, prometheus::Registry& registry,
+                     cache::MatchersCache* matchers_cache);
   store::MetaView FetchMetas();
   void SyncLoop();
   // A data dir that turns read-only or full while running stops index-header builds; say so in

@@ -136,7 +136,8 @@ absl::Status FromGrpcStatus(const ::grpc::Status& s) {
 }
 
 absl::StatusOr<std::vector<tsdb::Matcher>> MatchersFromProto(
-    const google::protobuf::RepeatedPtrField<thanos::LabelMatcher>& matchers) {
+    const google::protobuf::RepeatedPtrField<thanos::LabelMatcher>& matchers,
+    cache::MatchersCache* matchers_cache) {
   std::vector<tsdb::Matcher> out;
   out.reserve(matchers.size());
   for (const thanos::LabelMatcher& m : matchers) {
@@ -164,7 +165,9 @@ absl::StatusOr<std::vector<tsdb::Matcher>> MatchersFromProto(
                                                        static_cast<int>(m.type()), " for label ",
                                                        QuoteForError(m.name())));
     }
-    absl::StatusOr<tsdb::Matcher> matcher = tsdb::Matcher::Create(type, m.name(), m.value());
+    absl::StatusOr<tsdb::Matcher> matcher =
+        matchers_cache != nullptr ? matchers_cache->GetOrCreate(type, m.name(), m.value())
+                                  : tsdb::Matcher::Create(type, m.name(), m.value());
     if (!matcher.ok()) {
       // Whatever the matcher library says, a matcher the client sent is the client's mistake.
       return absl::InvalidArgumentError(absl::StrCat(
@@ -176,7 +179,8 @@ absl::StatusOr<std::vector<tsdb::Matcher>> MatchersFromProto(
 }
 
 absl::StatusOr<store::SeriesRequest> SeriesRequestFromProto(const thanos::SeriesRequest& req,
-                                                            const std::string& tenant) {
+                                                            const std::string& tenant,
+                                                            cache::MatchersCache* matchers_cache) {
   store::SeriesRequest out;
   if (req.min_time() > req.max_time()) {
     return absl::InvalidArgumentError(absl::StrCat("invalid time range: min_time ", req.min_time(),
@@ -184,7 +188,7 @@ absl::StatusOr<store::SeriesRequest> SeriesRequestFromProto(const thanos::Series
   }
   out.min_time = req.min_time();
   out.max_time = req.max_time();
-  CHARON_ASSIGN_OR_RETURN(out.matchers, MatchersFromProto(req.matchers()));
+  CHARON_ASSIGN_OR_RETURN(out.matchers, MatchersFromProto(req.matchers(), matchers_cache));
   // A negative window would select no resolution at all; treat it as raw data.
   out.max_resolution_window = std::max<int64_t>(req.max_resolution_window(), 0);
   for (int a : req.aggregates()) {
@@ -205,7 +209,8 @@ absl::StatusOr<store::SeriesRequest> SeriesRequestFromProto(const thanos::Series
   if (req.has_hints()) {
     hintspb::SeriesRequestHints hints;
     CHARON_RETURN_IF_ERROR(UnpackHints(req.hints(), &hints, "series request hints"));
-    CHARON_ASSIGN_OR_RETURN(out.block_matchers, MatchersFromProto(hints.block_matchers()));
+    CHARON_ASSIGN_OR_RETURN(out.block_matchers,
+                            MatchersFromProto(hints.block_matchers(), matchers_cache));
     out.enable_query_stats = hints.enable_query_stats();
   }
   out.tenant = TenantOrDefault(tenant);
@@ -217,16 +222,19 @@ namespace {
 // The fields LabelNames and LabelValues requests share; `Hints` is the request's hints message.
 template <typename Hints, typename Request>
 absl::Status LabelRequestFromProto(const Request& req, const std::string& tenant,
-                                   std::string_view hints_what, store::LabelNamesRequest& out) {
+                                   std::string_view hints_what,
+                                   cache::MatchersCache* matchers_cache,
+                                   store::LabelNamesRequest& out) {
   out.start = req.start();
   out.end = req.end();
-  CHARON_ASSIGN_OR_RETURN(out.matchers, MatchersFromProto(req.matchers()));
+  CHARON_ASSIGN_OR_RETURN(out.matchers, MatchersFromProto(req.matchers(), matchers_cache));
   out.without_replica_labels = ToStrings(req.without_replica_labels());
   out.limit = std::max<int64_t>(req.limit(), 0);
   if (req.has_hints()) {
     Hints hints;
     CHARON_RETURN_IF_ERROR(UnpackHints(req.hints(), &hints, hints_what));
-    CHARON_ASSIGN_OR_RETURN(out.block_matchers, MatchersFromProto(hints.block_matchers()));
+    CHARON_ASSIGN_OR_RETURN(out.block_matchers,
+                            MatchersFromProto(hints.block_matchers(), matchers_cache));
   }
   out.tenant = TenantOrDefault(tenant);
   return absl::OkStatus();
@@ -235,20 +243,22 @@ absl::Status LabelRequestFromProto(const Request& req, const std::string& tenant
 }  // namespace
 
 absl::StatusOr<store::LabelNamesRequest> LabelNamesRequestFromProto(
-    const thanos::LabelNamesRequest& req, const std::string& tenant) {
+    const thanos::LabelNamesRequest& req, const std::string& tenant,
+    cache::MatchersCache* matchers_cache) {
   store::LabelNamesRequest out;
   CHARON_RETURN_IF_ERROR(LabelRequestFromProto<hintspb::LabelNamesRequestHints>(
-      req, tenant, "label names request hints", out));
+      req, tenant, "label names request hints", matchers_cache, out));
   return out;
 }
 
 absl::StatusOr<store::LabelValuesRequest> LabelValuesRequestFromProto(
-    const thanos::LabelValuesRequest& req, const std::string& tenant) {
+    const thanos::LabelValuesRequest& req, const std::string& tenant,
+    cache::MatchersCache* matchers_cache) {
   store::LabelValuesRequest out;
   CHARON_RETURN_IF_ERROR(CheckUtf8(req.label(), "label name"));
   out.label = req.label();
   CHARON_RETURN_IF_ERROR(LabelRequestFromProto<hintspb::LabelValuesRequestHints>(
-      req, tenant, "label values request hints", out));
+      req, tenant, "label values request hints", matchers_cache, out));
   return out;
 }
 

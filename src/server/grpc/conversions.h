@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "cache/matchers_cache.h"
 #include "server/grpc/proto/hints.pb.h"
 #include "server/grpc/proto/store_rpc.pb.h"
 #include "store/store_api.h"
@@ -33,18 +34,24 @@ std::string TruncateErrorMessage(absl::string_view message);
 absl::Status FromGrpcStatus(const ::grpc::Status& s);
 
 // InvalidArgument for an unknown matcher type, a regex RE2 cannot compile, or a name or value that
-// is not valid UTF-8; the text names the matcher (long names and values cut).
+// is not valid UTF-8; the text names the matcher (long names and values cut). Regex matchers come
+// from `matchers_cache` when it is not null (--matcher-cache-size), else are compiled here.
 absl::StatusOr<std::vector<tsdb::Matcher>> MatchersFromProto(
-    const google::protobuf::RepeatedPtrField<thanos::LabelMatcher>& matchers);
+    const google::protobuf::RepeatedPtrField<thanos::LabelMatcher>& matchers,
+    cache::MatchersCache* matchers_cache = nullptr);
 
 // `tenant` comes from the thanos-tenant metadata ("" → default-tenant). InvalidArgument for bad
 // matchers, min_time > max_time, unknown aggregates and hints that are not SeriesRequestHints.
-absl::StatusOr<store::SeriesRequest> SeriesRequestFromProto(const thanos::SeriesRequest& req,
-                                                            const std::string& tenant);
+// `matchers_cache` as for MatchersFromProto (request and hint matchers alike).
+absl::StatusOr<store::SeriesRequest> SeriesRequestFromProto(
+    const thanos::SeriesRequest& req, const std::string& tenant,
+    cache::MatchersCache* matchers_cache = nullptr);
 absl::StatusOr<store::LabelNamesRequest> LabelNamesRequestFromProto(
-    const thanos::LabelNamesRequest& req, const std::string& tenant);
+    const thanos::LabelNamesRequest& req, const std::string& tenant,
+    cache::MatchersCache* matchers_cache = nullptr);
 absl::StatusOr<store::LabelValuesRequest> LabelValuesRequestFromProto(
-    const thanos::LabelValuesRequest& req, const std::string& tenant);
+    const thanos::LabelValuesRequest& req, const std::string& tenant,
+    cache::MatchersCache* matchers_cache = nullptr);
 
 void LabelsToProto(const tsdb::Labels& labels,
                    google::protobuf::RepeatedPtrField<thanos::Label>* out);

@@ -106,8 +106,8 @@ absl::Status GrpcServer::Start() {
                                  kBidiStream);
     }
   }
-  store_service_ = std::make_unique<StoreServiceImpl>(store_, metrics_.get(),
-                                                      options_.advertise_compatibility_label);
+  store_service_ = std::make_unique<StoreServiceImpl>(
+      store_, metrics_.get(), options_.advertise_compatibility_label, options_.matchers_cache);
   info_service_ = std::make_unique<InfoServiceImpl>(store_, options_.advertise_compatibility_label);
   health_service_ = std::make_unique<HealthServiceImpl>(store_, options_.health_poll_interval);
 

@@ -15,6 +15,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "cache/matchers_cache.h"
 #include "store/store_api.h"
 
 namespace grpc {
@@ -60,6 +61,9 @@ struct GrpcServerOptions {
   // Where the grpc_server_* and thanos_store_server_* metrics go; null = not instrumented. Must
   // outlive the server.
   prometheus::Registry* registry = nullptr;
+  // --matcher-cache-size above 0: request matchers are compiled through it. Null = no matcher
+  // cache. Must outlive the server.
+  cache::MatchersCache* matchers_cache = nullptr;
   // How often health Watch streams re-read StoreApi::Ready().
   absl::Duration health_poll_interval = absl::Seconds(1);
   bool enable_reflection = true;

@@ -19,6 +19,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "cache/matchers_cache.h"
 #include "server/grpc/conversions.h"
 #include "server/grpc/scripted_store.h"
 #include "server/grpc/store_client.h"
@@ -238,6 +239,45 @@ TEST_F(GrpcServerTest, SeriesRequestFieldsReachTheEngine) {
   seen = store_.last_series();
   EXPECT_FALSE(seen->shard_info.has_value());
   EXPECT_EQ(seen->tenant, "team-a");
+}
+
+// --matcher-cache-size: the second identical regex request takes the compiled matcher from the
+// cache (thanos_matchers_cache_hits_total), and the engine sees a matcher that selects the same.
+TEST_F(GrpcServerTest, RegexMatchersComeFromTheMatchersCache) {
+  cache::MatchersCache matchers_cache(10, registry_);
+  GrpcServerOptions options;
+  options.matchers_cache = &matchers_cache;
+  Start(options);
+  thanos::SeriesRequest req = UpRequest();
+  *req.add_matchers() = Matcher(thanos::LabelMatcher::RE, "job", "a|c.*");
+  *req.add_matchers() = Matcher(thanos::LabelMatcher::NRE, "job", "b");
+  std::vector<std::vector<bool>> selected;
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_OK(client_->Series(req));
+    std::optional<store::SeriesRequest> seen = store_.last_series();
+    ASSERT_TRUE(seen.has_value());
+    ASSERT_EQ(seen->matchers.size(), 3u);
+    std::vector<bool> s;
+    for (const char* job : {"a", "b", "c", "cc", "d"}) {
+      s.push_back(seen->matchers[1].Matches(job) && seen->matchers[2].Matches(job));
+    }
+    selected.push_back(s);
+  }
+  EXPECT_EQ(selected[0], selected[1]);
+  EXPECT_THAT(selected[0], ElementsAre(true, false, true, true, false));
+  // Two regex matchers per request; = matchers are not cached.
+  EXPECT_EQ(Metric("thanos_matchers_cache_requests_total", {}), 4);
+  EXPECT_EQ(Metric("thanos_matchers_cache_hits_total", {}), 2);
+  EXPECT_EQ(matchers_cache.ItemCount(), 2);
+
+  // Label calls and hint matchers go through it too; a bad regex is still InvalidArgument.
+  thanos::LabelNamesRequest names;
+  *names.add_matchers() = Matcher(thanos::LabelMatcher::RE, "job", "a|c.*");
+  ASSERT_OK(client_->LabelNames(names));
+  EXPECT_EQ(Metric("thanos_matchers_cache_hits_total", {}), 3);
+  *req.add_matchers() = Matcher(thanos::LabelMatcher::RE, "job", "(");
+  EXPECT_THAT(client_->Series(req), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(matchers_cache.ItemCount(), 2);
 }
 
 TEST_F(GrpcServerTest, BadRequestsAreInvalidArgument) {

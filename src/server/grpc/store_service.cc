@@ -171,7 +171,8 @@ std::string TenantFromContext(const ::grpc::ServerContext& ctx) {
 ::grpc::Status StoreServiceImpl::Series(::grpc::ServerContext* ctx,
                                         const thanos::SeriesRequest* req,
                                         ::grpc::ServerWriter<thanos::SeriesResponse>* writer) {
-  absl::StatusOr<store::SeriesRequest> sreq = SeriesRequestFromProto(*req, TenantFromContext(*ctx));
+  absl::StatusOr<store::SeriesRequest> sreq =
+      SeriesRequestFromProto(*req, TenantFromContext(*ctx), matchers_cache_);
   if (!sreq.ok()) return ToGrpcStatus(sreq.status());
   sreq->call = CallContextOf(ctx);
 
@@ -200,7 +201,7 @@ std::string TenantFromContext(const ::grpc::ServerContext& ctx) {
                                             const thanos::LabelNamesRequest* req,
                                             thanos::LabelNamesResponse* resp) {
   absl::StatusOr<store::LabelNamesRequest> lreq =
-      LabelNamesRequestFromProto(*req, TenantFromContext(*ctx));
+      LabelNamesRequestFromProto(*req, TenantFromContext(*ctx), matchers_cache_);
   if (!lreq.ok()) return ToGrpcStatus(lreq.status());
   lreq->call = CallContextOf(ctx);
   absl::StatusOr<store::LabelsResult> result = store_.LabelNames(*lreq);
@@ -218,7 +219,7 @@ std::string TenantFromContext(const ::grpc::ServerContext& ctx) {
                                              const thanos::LabelValuesRequest* req,
                                              thanos::LabelValuesResponse* resp) {
   absl::StatusOr<store::LabelValuesRequest> lreq =
-      LabelValuesRequestFromProto(*req, TenantFromContext(*ctx));
+      LabelValuesRequestFromProto(*req, TenantFromContext(*ctx), matchers_cache_);
   if (!lreq.ok()) return ToGrpcStatus(lreq.status());
   lreq->call = CallContextOf(ctx);
   absl::StatusOr<store::LabelsResult> result = store_.LabelValues(*lreq);

@@ -12,6 +12,7 @@
 
 #include <string>
 
+#include "cache/matchers_cache.h"
 #include "server/grpc/proto/store_rpc.grpc.pb.h"
 #include "server/grpc/request_serialization.h"
 #include "server/grpc/server_metrics.h"
@@ -32,9 +33,14 @@ std::string TenantFromContext(const ::grpc::ServerContext& ctx);
 
 class StoreServiceImpl final : public thanos::Store::Service {
  public:
-  // `metrics` may be null (no thanos_store_server_* histograms).
-  StoreServiceImpl(store::StoreApi& store, ServerMetrics* metrics, bool advertise_compat_label)
-      : store_(store), metrics_(metrics), advertise_compat_label_(advertise_compat_label) {}
+  // `metrics` may be null (no thanos_store_server_* histograms); `matchers_cache` may be null
+  // (regex matchers compiled per request), else it must outlive the service.
+  StoreServiceImpl(store::StoreApi& store, ServerMetrics* metrics, bool advertise_compat_label,
+                   cache::MatchersCache* matchers_cache = nullptr)
+      : store_(store),
+        metrics_(metrics),
+        advertise_compat_label_(advertise_compat_label),
+        matchers_cache_(matchers_cache) {}
 
   ::grpc::Status Info(::grpc::ServerContext* ctx, const thanos::InfoRequest* req,
                       thanos::InfoResponse* resp) override;
@@ -49,6 +55,7 @@ class StoreServiceImpl final : public thanos::Store::Service {
   store::StoreApi& store_;
   ServerMetrics* metrics_;
   bool advertise_compat_label_;
+  cache::MatchersCache* matchers_cache_;
 };
 
 }  // namespace charon::server::grpc

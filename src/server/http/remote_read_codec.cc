@@ -111,7 +111,8 @@ absl::StatusOr<tsdb::MatchType> MatchTypeOf(prompb::LabelMatcher::Type t) {
 
 }  // namespace
 
-absl::StatusOr<RemoteReadRequest> DecodeReadRequest(std::string_view snappy_body) {
+absl::StatusOr<RemoteReadRequest> DecodeReadRequest(std::string_view snappy_body,
+                                                    cache::MatchersCache* matchers_cache) {
   size_t decoded_len = 0;
   if (!snappy::GetUncompressedLength(snappy_body.data(), snappy_body.size(), &decoded_len)) {
     return absl::InvalidArgumentError("request body is not snappy-compressed");
@@ -158,7 +159,9 @@ absl::StatusOr<RemoteReadRequest> DecodeReadRequest(std::string_view snappy_body
     for (const prompb::LabelMatcher& m : q.matchers()) {
       absl::StatusOr<tsdb::MatchType> type = MatchTypeOf(m.type());
       if (!type.ok()) return type.status();
-      absl::StatusOr<tsdb::Matcher> matcher = tsdb::Matcher::Create(*type, m.name(), m.value());
+      absl::StatusOr<tsdb::Matcher> matcher =
+          matchers_cache != nullptr ? matchers_cache->GetOrCreate(*type, m.name(), m.value())
+                                    : tsdb::Matcher::Create(*type, m.name(), m.value());
       if (!matcher.ok()) {
         return absl::InvalidArgumentError(
             absl::StrCat("query ", i, ": ", matcher.status().message()));

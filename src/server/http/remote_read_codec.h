@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "cache/matchers_cache.h"
 #include "tsdb/labels.h"
 #include "tsdb/matcher.h"
 
@@ -39,8 +40,10 @@ struct RemoteReadRequest {
 };
 
 // InvalidArgument, with the reason, for a body that is not snappy, not a ReadRequest, a query
-// without matchers or with start > end, a bad regex, or no acceptable response type.
-absl::StatusOr<RemoteReadRequest> DecodeReadRequest(std::string_view snappy_body);
+// without matchers or with start > end, a bad regex, or no acceptable response type. Regex matchers
+// come from `matchers_cache` when it is not null (--matcher-cache-size).
+absl::StatusOr<RemoteReadRequest> DecodeReadRequest(std::string_view snappy_body,
+                                                    cache::MatchersCache* matchers_cache = nullptr);
 
 // One chunk of a streamed series: remote-read encoding (TSDB encoding byte: XOR=1, HISTOGRAM=2,
 // FLOAT_HISTOGRAM=3) and the TSDB chunk data, passed through.

@@ -194,7 +194,8 @@ HttpResponse RemoteReadHandler::Handle(const HttpRequest& request) {
     r.headers.emplace_back("Allow", "POST");
     return r;
   }
-  absl::StatusOr<RemoteReadRequest> decoded = DecodeReadRequest(request.body);
+  absl::StatusOr<RemoteReadRequest> decoded =
+      DecodeReadRequest(request.body, options_.matchers_cache);
   if (!decoded.ok()) return ErrorResponse(decoded.status());
   store::StoreApi* store = store_ ? store_() : nullptr;
   if (store == nullptr || !store->Ready()) {

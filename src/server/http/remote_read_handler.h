@@ -26,6 +26,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "cache/matchers_cache.h"
 #include "server/http/http_handler.h"
 #include "store/store_api.h"
 
@@ -37,6 +38,9 @@ struct RemoteReadOptions {
   int64_t sample_limit = 50'000'000;     // --remote-read.sample-limit; SAMPLES only; 0 = no limit
   int64_t max_bytes_in_frame = 1 << 20;  // --remote-read.max-bytes-in-frame
   std::vector<std::string> without_replica_labels;  // --remote-read.replica-label
+  // --matcher-cache-size above 0: the queries' matchers are compiled through it. Null = none.
+  // Must outlive the handler.
+  cache::MatchersCache* matchers_cache = nullptr;
 };
 
 class RemoteReadHandler {
