@@ -1,10 +1,13 @@
 #include "store/block_postings.h"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
+#include <span>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/logging.h"
 #include "base/status_macros.h"
 #include "cache/index_cache_keys.h"
 #include "store/range_fetcher.h"
@@ -15,6 +18,32 @@ namespace charon::store {
 namespace {
 
 using Key = std::pair<std::string, std::string>;
+
+// Whether a cached list can belong to `block`. The cache is shared (other stores, other
+// versions, anyone with access to memcached) and the codec's CRC only proves the bytes are the
+// ones written: a list naming a series past the series section (which ends before the postings
+// offset table), or an offset off the 16-byte grid of a v2 index, is not this block's and would
+// make the series read fail or read garbage. Such a value is a miss, logged once per process.
+// `offsets`: the refs are series byte offsets (expanded postings), else index refs.
+bool CachedRefsFit(const Block& block, std::span<const uint64_t> refs, bool offsets,
+                   std::string_view what) {
+  const uint64_t scale = block.index_version() >= 2 ? 16 : 1;
+  const auto limit = static_cast<uint64_t>(block.index_header().PostingsTableOffset());
+  for (uint64_t r : refs) {
+    const bool fits = offsets ? r % scale == 0 && r < limit : r < limit / scale;
+    if (fits) continue;
+    static std::atomic<bool> logged{false};
+    if (!logged.exchange(true)) {
+      base::LogWarn("cached index entry does not fit the block; reading it from the bucket",
+                    {{"block", block.id()},
+                     {"item", what},
+                     {"ref", absl::StrCat(r)},
+                     {"series_section_end", absl::StrCat(limit)}});
+    }
+    return false;
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -29,7 +58,8 @@ absl::StatusOr<std::vector<uint64_t>> ExpandBlockPostings(const Block& block,
   std::string matchers_key;
   if (index_cache != nullptr && !matchers.empty()) {
     matchers_key = cache::MatchersKey(matchers);
-    if (auto hit = index_cache->FetchExpandedPostings(block.id(), matchers_key)) {
+    auto hit = index_cache->FetchExpandedPostings(block.id(), matchers_key);
+    if (hit && CachedRefsFit(block, *hit, /*offsets=*/true, "expanded postings")) {
       std::vector<uint64_t> refs = std::move(*hit);
       for (uint64_t& r : refs) r /= scale;
       return refs;
@@ -81,7 +111,7 @@ absl::StatusOr<std::vector<uint64_t>> ExpandBlockPostings(const Block& block,
         index_cache->FetchMultiPostings(block.id(), labels);
     std::vector<Wanted> missing;
     for (size_t i = 0; i < wanted.size(); ++i) {
-      if (hits[i]) {
+      if (hits[i] && CachedRefsFit(block, *hits[i], /*offsets=*/false, "postings")) {
         cached[{*wanted[i].name, *wanted[i].value}] = std::move(*hits[i]);
       } else {
         missing.push_back(wanted[i]);
