@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "testing/cache_server.h"
 #include "testing/temp_dir.h"
 
@@ -24,11 +25,18 @@ class MemcachedServer final : public CacheServer {
 
   // Sends "flush_all" and waits for "OK".
   absl::Status FlushAll() override;
+  // Stores `value` under `key` (no expiry), as any client would: for tests that plant entries.
+  absl::Status Set(absl::string_view key, absl::string_view value);
+  // Every key it holds ("lru_crawler metadump all"), decoded. Unavailable on I/O errors.
+  absl::StatusOr<std::vector<std::string>> Keys() const;
 
  private:
   MemcachedServer(TempDir dir, int port, std::vector<std::string> extra_args)
       : CacheServer("memcached", std::move(dir), port, std::move(extra_args)) {}
   std::vector<std::string> Argv() const override;
+  // Sends `request` on a new connection; the reply, read up to a line ending (and ending with
+  // `reply_end` when not empty).
+  absl::StatusOr<std::string> Command(absl::string_view request, absl::string_view reply_end) const;
 };
 
 }  // namespace charon::testing
