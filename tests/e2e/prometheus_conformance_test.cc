@@ -14,7 +14,9 @@
 //
 // Charon runs once per object store backend (store_backends.h): the bucket directory itself, the
 // same blocks in S3 (s3rver) and Azure Blob (azurite), and with the caching bucket in front
-// (in-memory, memcached). Every case is asked of every backend and must give Prometheus' answer.
+// (in-memory, memcached), and with the index cache on memcached and on redis (those asked each
+// Series case twice, the second time from the cache). Every case is asked of every backend and
+// must give Prometheus' answer.
 //
 // CHARON_BINARY names the charon executable (set by CMake); without it the tests fail.
 // CHARON_KEEP_TEMP=1 keeps the blocks and both servers' logs.
@@ -34,6 +36,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 #include "e2e/charon_store_server.h"
 #include "e2e/conformance_data.h"
 #include "e2e/http_get.h"
@@ -98,6 +101,9 @@ class ConformanceEnvironment : public ::testing::Environment {
     store.work_dir = dir_->Path(absl::StrCat("charon-", backend.name, "-", ++started_));
     if (!backend.caching_yaml.empty()) {
       store.extra_flags.push_back("--store.caching-bucket.config=" + backend.caching_yaml);
+    }
+    if (!backend.index_cache_yaml.empty()) {
+      store.extra_flags.push_back("--index-cache.config=" + backend.index_cache_yaml);
     }
     absl::Status s = testing::WriteFile(store.work_dir + "/.keep", "");
     if (!s.ok()) return s;
@@ -337,6 +343,10 @@ TEST(PrometheusConformance, Series) {
         EXPECT_EQ(got.series_without_samples, without_samples) << "backends disagree";
       }
       without_samples = got.series_without_samples;
+      if (!env->backends().Get(store.backend).index_cache_yaml.empty()) {
+        SCOPED_TRACE("asked again, from the index cache");
+        EXPECT_EQ(DiffSeriesSets(want, AskSeries(*store.server, req).series), "");
+      }
     }
     std::cout << "[ case ] " << what << ": " << want.size() << " series, " << CountSamples(want)
               << " samples"
@@ -344,6 +354,53 @@ TEST(PrometheusConformance, Series) {
                       ? absl::StrCat(" (+", without_samples, " series with no sample in range)")
                       : "")
               << ", " << env->stores().size() << " backends\n";
+  }
+}
+
+// Sum of every sample of `metric` on a store's /metrics.
+double MetricSum(CharonStoreServer& server, const std::string& metric) {
+  absl::StatusOr<HttpResponse> r =
+      HttpGet(absl::StrCat("http://127.0.0.1:", server.http_port(), "/metrics"));
+  EXPECT_OK(r.status());
+  if (!r.ok()) return -1;
+  double sum = 0;
+  std::istringstream lines(r->body);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (!absl::StartsWith(line, metric + "{") && !absl::StartsWith(line, metric + " ")) continue;
+    sum += std::stod(line.substr(line.rfind(' ') + 1));
+  }
+  return sum;
+}
+
+// The remote index caches are really used: a repeated query is answered from them (hits on
+// /metrics) with Prometheus' answer.
+TEST(PrometheusConformance, RemoteIndexCachesAreHit) {
+  const int64_t t0 = env->data().t0();
+  thanos::SeriesRequest req;
+  req.set_min_time(t0 - kH);
+  req.set_max_time(env->data().end());
+  *req.add_matchers() = ToProto(Name("node_cpu_seconds_total"));
+  *req.add_matchers() = ToProto(Re("mode", "user|sys.*"));
+  ASSERT_OK_AND_ASSIGN(SeriesSet want,
+                       env->prometheus().RawSamples(OracleSelector({Name("node_cpu_seconds_total"),
+                                                                    Re("mode", "user|sys.*")}),
+                                                    req.min_time(), req.max_time()));
+  ASSERT_FALSE(want.empty());
+  for (const char* backend : {"filesystem+memcached-index", "filesystem+redis-index"}) {
+    SCOPED_TRACE(backend);
+    CharonStoreServer& store = env->store(backend);
+    EXPECT_EQ(DiffSeriesSets(want, AskSeries(store, req).series), "");
+    const double hits = MetricSum(store, "thanos_store_index_cache_hits_total");
+    EXPECT_EQ(DiffSeriesSets(want, AskSeries(store, req).series), "");
+    // Entries are written in the background: a hit may need a few tries.
+    double now = hits;
+    for (int i = 0; i < 50 && now <= hits; ++i) {
+      absl::SleepFor(absl::Milliseconds(100));
+      EXPECT_EQ(DiffSeriesSets(want, AskSeries(store, req).series), "");
+      now = MetricSum(store, "thanos_store_index_cache_hits_total");
+    }
+    EXPECT_GT(now, hits);
   }
 }
 

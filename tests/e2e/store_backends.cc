@@ -46,6 +46,8 @@ absl::StatusOr<std::unique_ptr<StoreBackends>> StoreBackends::Start(const std::s
     CHARON_RETURN_IF_ERROR(b->azurite_->PutBlob(kBucket, name, data));
   }
   CHARON_ASSIGN_OR_RETURN(b->memcached_, testing::MemcachedServer::Start());
+  CHARON_ASSIGN_OR_RETURN(b->index_memcached_, testing::MemcachedServer::Start());
+  CHARON_ASSIGN_OR_RETURN(b->index_redis_, testing::RedisServer::Start());
 
   const std::string fs = absl::StrCat("type: FILESYSTEM\nconfig:\n  directory: ", bucket_dir, "\n");
   const std::string s3 = absl::StrCat(
@@ -57,11 +59,16 @@ absl::StatusOr<std::unique_ptr<StoreBackends>> StoreBackends::Start(const std::s
                    "\n  container: ", kBucket, "\n  storage_connection_string: \"",
                    b->azurite_->ConnectionString(), "\"\n");
   b->backends_ = {
-      {"filesystem", fs, ""},
-      {"s3", s3, ""},
-      {"azure", azure, ""},
-      {"filesystem+inmemory", fs, InMemoryCachingYaml()},
-      {"s3+memcached", s3, b->MemcachedCachingYaml()},
+      {"filesystem", fs, "", ""},
+      {"s3", s3, "", ""},
+      {"azure", azure, "", ""},
+      {"filesystem+inmemory", fs, InMemoryCachingYaml(), ""},
+      {"s3+memcached", s3, b->MemcachedCachingYaml(), ""},
+      {"filesystem+memcached-index", fs, "",
+       absl::StrCat("type: MEMCACHED\nconfig:\n  addresses: [\"", b->index_memcached_->address(),
+                    "\"]\n")},
+      {"filesystem+redis-index", fs, "",
+       absl::StrCat("type: REDIS\nconfig:\n  addr: \"", b->index_redis_->address(), "\"\n")},
   };
   return b;
 }
