@@ -1,8 +1,10 @@
 #include "server/http/remote_read_codec.h"
 
 #include <gtest/gtest.h>
+#include <prometheus/registry.h>
 
 #include "base/crc32c.h"
+#include "cache/matchers_cache.h"
 #include "server/http/remote_read_test_util.h"
 #include "snappy.h"
 #include "testing/status_matchers.h"
@@ -36,6 +38,28 @@ TEST(DecodeReadRequest, MapsQueriesMatchersAndFirstAcceptedType) {
   EXPECT_TRUE(got->queries[0].matchers[1].Matches("c"));
   EXPECT_FALSE(got->queries[0].matchers[1].Matches("a"));
   EXPECT_EQ(got->queries[1].matchers[0].String(), "x!=\"\"");
+}
+
+// --matcher-cache-size: the second identical request takes its regex from the cache.
+TEST(DecodeReadRequest, RegexMatchersComeFromTheMatchersCache) {
+  prometheus::Registry registry;
+  cache::MatchersCache matchers_cache(10, registry);
+  const std::string body = EncodeRequest(MakeRequest(
+      0, 1, {{LabelMatcher::EQ, "__name__", "up"}, {LabelMatcher::RE, "job", "a|b.*"}}, {}));
+  for (int i = 0; i < 2; ++i) {
+    auto got = DecodeReadRequest(body, &matchers_cache);
+    ASSERT_OK(got.status());
+    ASSERT_EQ(got->queries[0].matchers.size(), 2u);
+    EXPECT_EQ(got->queries[0].matchers[1].String(), "job=~\"a|b.*\"");
+    EXPECT_TRUE(got->queries[0].matchers[1].Matches("bc"));
+    EXPECT_FALSE(got->queries[0].matchers[1].Matches("c"));
+  }
+  EXPECT_EQ(matchers_cache.ItemCount(), 1);
+  double hits = -1;
+  for (const prometheus::MetricFamily& f : registry.Collect()) {
+    if (f.name == "thanos_matchers_cache_hits_total") hits = f.metric.at(0).counter.value;
+  }
+  EXPECT_EQ(hits, 1);
 }
 
 TEST(DecodeReadRequest, ResponseTypeNegotiation) {
