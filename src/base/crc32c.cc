@@ -59,8 +59,8 @@ __attribute__((target("sse4.2"))) uint32_t Hardware(uint32_t c, const unsigned c
 }
 
 bool HaveSse42() {
-  static const bool have = __builtin_cpu_supports("sse4.2");
-  return have;
+  static const bool kHave = __builtin_cpu_supports("sse4.2");
+  return kHave;
 }
 #endif
 

@@ -17,11 +17,11 @@ Fn* Lookup(const char* symbol) {
 }
 
 MallocExtension* Extension() {
-  static MallocExtension* const extension = [] {
+  static MallocExtension* const kExtension = [] {
     auto* instance = Lookup<MallocExtension*()>("_ZN15MallocExtension8instanceEv");
     return instance != nullptr ? instance() : nullptr;
   }();
-  return extension;
+  return kExtension;
 }
 
 }  // namespace
@@ -42,10 +42,10 @@ void TcmallocReleaseFreeMemory() {
 std::optional<std::string> TcmallocHeapProfile() {
   MallocExtension* e = Extension();
   if (e == nullptr) return std::nullopt;
-  static auto* const running = Lookup<int()>("IsHeapProfilerRunning");
-  static auto* const profile = Lookup<char*()>("GetHeapProfile");
-  if (running != nullptr && profile != nullptr && running() != 0) {
-    char* bytes = profile();
+  static auto* const kRunning = Lookup<int()>("IsHeapProfilerRunning");
+  static auto* const kProfile = Lookup<char*()>("GetHeapProfile");
+  if (kRunning != nullptr && kProfile != nullptr && kRunning() != 0) {
+    char* bytes = kProfile();
     std::string body = bytes != nullptr ? std::string(bytes) : std::string();
     std::free(bytes);
     return body;

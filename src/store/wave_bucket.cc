@@ -56,11 +56,11 @@ void WaveBucket::JoinWave() {
     return;
   }
   leader_ = true;
-  static const bool never = false;
+  static const bool kNever = false;
   for (;;) {
     absl::Time until = last_arrival_ + quiet_;
     if (absl::Now() >= until) break;
-    mu_.AwaitWithDeadline(absl::Condition(&never), until);
+    mu_.AwaitWithDeadline(absl::Condition(&kNever), until);
   }
   ++waves_;
   max_wave_size_ = std::max(max_wave_size_, wave_size_);

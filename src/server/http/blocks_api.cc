@@ -93,7 +93,7 @@ std::string LabelsCell(const Json& labels) {
 
 // Fill colours by compaction level (1 = fresh from Prometheus, 2+ = compacted by Thanos).
 const char* LevelColour(int64_t level) {
-  static const char* kColours[] = {"#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b"};
+  static const char* const kColours[] = {"#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b"};
   if (level < 1) level = 1;
   return kColours[std::min<int64_t>(level, 5) - 1];
 }
