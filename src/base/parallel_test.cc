@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 
 namespace charon::base {
 namespace {
@@ -17,10 +18,17 @@ TEST(ParallelFor, RunsEveryIndexOnceOnSeveralThreads) {
   std::vector<std::atomic<int>> runs(kN);
   absl::Mutex mu;
   std::set<std::thread::id> threads;
+  const std::thread::id caller = std::this_thread::get_id();
   ASSERT_TRUE(ParallelFor(kN, 4, [&](size_t i) {
                 runs[i].fetch_add(1);
                 absl::MutexLock lock(&mu);
                 threads.insert(std::this_thread::get_id());
+                // The first items wait for the caller to take one, so that on a loaded machine
+                // the workers cannot finish everything before the caller starts (10 s hang guard).
+                if (i < 8) {
+                  auto caller_works = [&] { return threads.contains(caller); };
+                  mu.AwaitWithTimeout(absl::Condition(&caller_works), absl::Seconds(10));
+                }
                 return absl::OkStatus();
               }).ok());
   for (size_t i = 0; i < kN; ++i) EXPECT_EQ(runs[i].load(), 1) << i;
