@@ -10,7 +10,7 @@ packages=(
   libmemcached-dev libhiredis-dev libcli11-dev libspdlog-dev libfmt-dev libxxhash-dev libb2-dev
   prometheus-cpp-dev libcivetweb-dev libgoogle-perftools-dev libpugixml-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  prometheus memcached redis-server curl ca-certificates nodejs npm chromium
+  prometheus memcached redis-server curl ca-certificates nodejs npm chromium python3
 )
 
 # Node.js may come from another source than Debian (then `npm` is not a Debian package).
