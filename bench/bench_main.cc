@@ -37,6 +37,7 @@ remote mode:
   --remote-blocks LIST        block counts (default: 8,64,256)
   --delay-ms MS               delay per bucket request (default: 20)
   --warm-calls N              timed warm calls per row (default: 3)
+  --index-caches LIST         run every row per index cache: none,inmemory,memcached,redis
 )";
 
 bool ParseInts(const std::string& list, std::vector<int>* out) {
@@ -99,6 +100,9 @@ int main(int argc, char** argv) {
       ok = ParseInts(next(), &remote.block_counts);
     } else if (a == "--delay-ms") {
       ok = absl::SimpleAtod(next(), &remote.delay_ms) && remote.delay_ms > 0;
+    } else if (a == "--index-caches") {
+      remote.index_caches = absl::StrSplit(next(), ',', absl::SkipEmpty());
+      ok = !remote.index_caches.empty();
     } else if (a == "--warm-calls") {
       ok = absl::SimpleAtoi(next(), &remote.warm_calls) && remote.warm_calls > 0;
     } else {

@@ -98,5 +98,47 @@ TEST(BenchSmoke, RemoteModeOnTinyBlocksAgrees) {
   }
 }
 
+// --index-caches: every row once per index cache, in one run. Warm, the stores with an index
+// cache read fewer objects than the one without and count hits; all answer the same.
+TEST(BenchSmoke, RemoteModeComparesIndexCaches) {
+  const char* binary = std::getenv("CHARON_BINARY");
+  ASSERT_TRUE(binary != nullptr && *binary != '\0') << "CHARON_BINARY not set";
+  const char* build = std::getenv("CHARON_BINARY_DIR");
+  absl::StatusOr<testing::TempDir> work = testing::TempDir::Create("bench-smoke-index-caches");
+  ASSERT_TRUE(work.ok()) << work.status();
+  RemoteOptions o;
+  o.size = "tiny";
+  o.cache_root = DatasetCacheRoot(build != nullptr ? std::string(build) + "/bench-cache"
+                                                   : work->Path("cache"));
+  o.work_dir = work->Path("run");
+  o.charon_binary = binary;
+  o.block_counts = {2};
+  o.delay_ms = 5;
+  o.warm_calls = 2;
+  o.cold = false;
+  o.only_rows = "selective,series only";
+  o.index_caches = {"none", "memcached", "redis"};
+  o.call_timeout_seconds = 20;
+  absl::StatusOr<RemoteReport> report = RunRemoteBenchmark(o);
+  ASSERT_TRUE(report.ok()) << report.status();
+  const std::string table = RenderRemoteMarkdown(*report);
+  EXPECT_EQ(table.find("WRONG"), std::string::npos) << table;
+  EXPECT_NE(table.find("Index caches against none"), std::string::npos) << table;
+  ASSERT_EQ(report->rows.size(), 6u);
+  for (size_t i = 0; i < report->rows.size(); i += 3) {
+    const RemoteCell& none = report->rows[i].cells[0][1];
+    SCOPED_TRACE(report->rows[i].query.name);
+    EXPECT_EQ(report->rows[i].index_cache, "none");
+    EXPECT_EQ(none.warm_hit_ratio, 0);
+    for (size_t j = i + 1; j < i + 3; ++j) {
+      SCOPED_TRACE(report->rows[j].index_cache);
+      const RemoteCell& cached = report->rows[j].cells[0][1];
+      EXPECT_EQ(cached.items, none.items);
+      EXPECT_LT(cached.warm_requests_per_call, none.warm_requests_per_call);
+      EXPECT_GT(cached.warm_hit_ratio, 0);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace charon::bench

@@ -28,6 +28,13 @@ std::string Requests(double v) {
                                                            : absl::StrFormat("%.1f", v);
 }
 
+std::string Ratio(double v) { return v < 0 ? "-" : absl::StrFormat("%.2f", v); }
+
+std::string RowName(const RemoteRow& row) {
+  return row.index_cache.empty() ? row.query.name
+                                 : absl::StrCat(row.query.name, ", ", row.index_cache);
+}
+
 template <typename T>
 T Median(std::vector<T> v, T none) {
   if (v.empty()) return none;
@@ -58,19 +65,20 @@ std::string RenderRemoteMarkdown(const RemoteReport& r) {
   out += "| Row | Blocks | Items | Cold ms, 0 ms | Cold ms, " + delay +
          " | Cold added round trips | Warm ms, 0 ms | Warm ms, " + delay +
          " | Warm added round trips | Bucket requests per call, cold | Bucket requests per call, "
-         "warm | Check |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
+         "warm | Warm index cache hit ratio | Check "
+         "|\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
   for (const RemoteRow& row : r.rows) {
     for (size_t c = 0; c < row.cells.size(); ++c) {
       const RemoteCell& a = row.cells[c][0];
       const RemoteCell& b = row.cells[c][1];
       absl::StrAppend(
-          &out, "| ", row.query.name, " | ", o.block_counts[c], " | ",
+          &out, "| ", RowName(row), " | ", o.block_counts[c], " | ",
           b.items >= 0 ? absl::StrCat(b.items) : "-", " | ", Ms(a.cold_seconds), " | ",
           Ms(b.cold_seconds), " | ", RoundTrips(a.cold_seconds, b.cold_seconds, o.delay_ms), " | ",
           Ms(a.warm_p50_seconds), " | ", Ms(b.warm_p50_seconds), " | ",
           RoundTrips(a.warm_p50_seconds, b.warm_p50_seconds, o.delay_ms), " | ",
           Requests(static_cast<double>(b.cold_requests)), " | ", Requests(b.warm_requests_per_call),
-          " | ", row.wrong ? "**WRONG**" : "ok", " |\n");
+          " | ", Ratio(b.warm_hit_ratio), " | ", row.wrong ? "**WRONG**" : "ok", " |\n");
     }
   }
   absl::StrAppend(
@@ -90,7 +98,43 @@ std::string RenderRemoteMarkdown(const RemoteReport& r) {
     if (!row.wrong) continue;
     if (!any_wrong) out += "\nWrong rows:\n\n";
     any_wrong = true;
-    absl::StrAppend(&out, "- ", row.query.name, ": ", row.note, "\n");
+    absl::StrAppend(&out, "- ", RowName(row), ": ", row.note, "\n");
+  }
+  // Index caches side by side, against the store without one, at the delay.
+  const auto& caches = o.index_caches;
+  if (std::find(caches.begin(), caches.end(), "none") != caches.end()) {
+    absl::StrAppend(&out, "\nIndex caches against none (--index-cache-size=0), at ", delay,
+                    ", this run: warm median latency / none's, and bucket requests per warm call "
+                    "(none's first).\n\n| Row | Blocks |");
+    std::string rule = "|---|---:|";
+    for (const std::string& c : caches) {
+      if (c == "none") continue;
+      absl::StrAppend(&out, " Warm ms ", c, " / none |");
+      rule += "---:|";
+    }
+    out += " Warm requests per call |\n" + rule + "---|\n";
+    for (const RemoteRow& base : r.rows) {
+      if (base.index_cache != "none") continue;
+      for (size_t c = 0; c < base.cells.size(); ++c) {
+        const RemoteCell& b0 = base.cells[c][1];
+        absl::StrAppend(&out, "| ", base.query.name, " | ", o.block_counts[c], " |");
+        std::string requests = absl::StrCat("none ", Requests(b0.warm_requests_per_call));
+        for (const std::string& cache : caches) {
+          if (cache == "none") continue;
+          for (const RemoteRow& row : r.rows) {
+            if (row.query.name != base.query.name || row.index_cache != cache) continue;
+            const RemoteCell& b = row.cells[c][1];
+            absl::StrAppend(&out, " ",
+                            Ratio(b0.warm_p50_seconds > 0 && b.warm_p50_seconds >= 0
+                                      ? b.warm_p50_seconds / b0.warm_p50_seconds
+                                      : -1),
+                            " |");
+            absl::StrAppend(&requests, ", ", cache, " ", Requests(b.warm_requests_per_call));
+          }
+        }
+        absl::StrAppend(&out, " ", requests, " |\n");
+      }
+    }
   }
   absl::StrAppend(&out, "\nThe run took ", absl::StrFormat("%.0f", r.total_seconds), " s.\n");
   return out;

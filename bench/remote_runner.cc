@@ -1,10 +1,15 @@
 #include "bench/remote_runner.h"
 
+#include <curl/curl.h>
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <sstream>
+#include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "base/status_macros.h"
@@ -12,6 +17,8 @@
 #include "bench/charon_client.h"
 #include "bench/remote_buckets.h"
 #include "fmt/core.h"
+#include "testing/memcached_server.h"
+#include "testing/redis_server.h"
 
 namespace charon::bench {
 namespace {
@@ -23,6 +30,37 @@ double Since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
+size_t AppendBody(char* data, size_t size, size_t n, void* out) {
+  static_cast<std::string*>(out)->append(data, size * n);
+  return size * n;
+}
+
+// Sums of thanos_store_index_cache_{requests,hits}_total on a store's /metrics; {-1, -1} when
+// the page cannot be read.
+std::pair<double, double> IndexCacheCounts(int http_port) {
+  std::string body;
+  CURL* h = curl_easy_init();
+  if (h == nullptr) return {-1, -1};
+  const std::string url = absl::StrCat("http://127.0.0.1:", http_port, "/metrics");
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &AppendBody);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
+  const CURLcode rc = curl_easy_perform(h);
+  curl_easy_cleanup(h);
+  if (rc != CURLE_OK) return {-1, -1};
+  double requests = 0, hits = 0;
+  std::istringstream lines(body);
+  std::string line;
+  while (std::getline(lines, line)) {
+    double* sum = absl::StartsWith(line, "thanos_store_index_cache_requests_total{") ? &requests
+                  : absl::StartsWith(line, "thanos_store_index_cache_hits_total{")   ? &hits
+                                                                                     : nullptr;
+    if (sum != nullptr) *sum += std::stod(line.substr(line.rfind(' ') + 1));
+  }
+  return {requests, hits};
+}
+
 class RemoteRunner {
  public:
   explicit RemoteRunner(const RemoteOptions& options) : options_(options) {}
@@ -30,19 +68,52 @@ class RemoteRunner {
   absl::StatusOr<RemoteReport> Run();
 
  private:
-  // Starts Charon on the bucket of `blocks` blocks with an empty data dir, recording the start-up.
-  absl::StatusOr<std::unique_ptr<BenchServer>> Start(size_t count_index, int delay_index);
+  // Starts Charon on the bucket of `blocks` blocks with an empty data dir and `index_cache` (a
+  // RemoteOptions::index_caches name, emptied first; "" = default flags), recording the start-up.
+  absl::StatusOr<std::unique_ptr<BenchServer>> Start(size_t count_index, int delay_index,
+                                                     const std::string& index_cache);
+  absl::StatusOr<std::vector<std::string>> IndexCacheFlags(const std::string& index_cache);
   absl::Status ColdRows(size_t count_index, int delay_index);
   absl::Status WarmRows(size_t count_index, int delay_index);
+  absl::Status WarmRows(size_t count_index, int delay_index, const std::string& index_cache);
   void Check(RemoteRow& row);
 
   const RemoteOptions& options_;
   RemoteReport report_;
   std::unique_ptr<RemoteBuckets> buckets_;
+  std::unique_ptr<testing::MemcachedServer> memcached_;
+  std::unique_ptr<testing::RedisServer> redis_;
 };
 
+absl::StatusOr<std::vector<std::string>> RemoteRunner::IndexCacheFlags(
+    const std::string& index_cache) {
+  if (index_cache.empty() || index_cache == "inmemory") return std::vector<std::string>{};
+  if (index_cache == "none") return std::vector<std::string>{"--index-cache-size=0"};
+  if (index_cache == "memcached") {
+    if (memcached_ == nullptr) {
+      CHARON_ASSIGN_OR_RETURN(memcached_, testing::MemcachedServer::Start({"-m", "1024"}));
+    }
+    CHARON_RETURN_IF_ERROR(memcached_->FlushAll());
+    return std::vector<std::string>{
+        absl::StrCat("--index-cache.config=type: MEMCACHED\nconfig:\n  addresses: [\"",
+                     memcached_->address(), "\"]\n")};
+  }
+  if (index_cache == "redis") {
+    if (redis_ == nullptr) {
+      CHARON_ASSIGN_OR_RETURN(redis_, testing::RedisServer::Start());
+    }
+    CHARON_RETURN_IF_ERROR(redis_->FlushAll());
+    return std::vector<std::string>{absl::StrCat(
+        "--index-cache.config=type: REDIS\nconfig:\n  addr: \"", redis_->address(), "\"\n")};
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown index cache ", index_cache, " (none, inmemory, memcached, redis)"));
+}
+
 absl::StatusOr<std::unique_ptr<BenchServer>> RemoteRunner::Start(size_t count_index,
-                                                                 int delay_index) {
+                                                                 int delay_index,
+                                                                 const std::string& index_cache) {
+  CHARON_ASSIGN_OR_RETURN(std::vector<std::string> cache_flags, IndexCacheFlags(index_cache));
   const std::string data_dir = options_.work_dir + "/charon-data";
   std::error_code ec;
   fs::remove_all(data_dir, ec);
@@ -53,6 +124,7 @@ absl::StatusOr<std::unique_ptr<BenchServer>> RemoteRunner::Start(size_t count_in
   o.log_path = options_.work_dir + "/charon.log";
   // No re-sync during the run: its requests would be counted against the calls.
   o.extra_flags = {"--log.level=warn", "--sync-block-duration=24h"};
+  o.extra_flags.insert(o.extra_flags.end(), cache_flags.begin(), cache_flags.end());
   const int64_t before = buckets_->proxy().requests();
   CHARON_ASSIGN_OR_RETURN(std::unique_ptr<BenchServer> server, StartCharon(o));
   RemoteStartup& s = report_.startup[count_index];
@@ -64,7 +136,8 @@ absl::StatusOr<std::unique_ptr<BenchServer>> RemoteRunner::Start(size_t count_in
 absl::Status RemoteRunner::ColdRows(size_t count_index, int delay_index) {
   for (RemoteRow& row : report_.rows) {
     RemoteCell& cell = row.cells[count_index][delay_index];
-    CHARON_ASSIGN_OR_RETURN(std::unique_ptr<BenchServer> server, Start(count_index, delay_index));
+    CHARON_ASSIGN_OR_RETURN(std::unique_ptr<BenchServer> server,
+                            Start(count_index, delay_index, row.index_cache));
     CHARON_ASSIGN_OR_RETURN(std::unique_ptr<CharonClient> client,
                             CharonClient::Connect(absl::StrCat("127.0.0.1:", server->query_port()),
                                                   0, options_.call_timeout_seconds));
@@ -83,11 +156,24 @@ absl::Status RemoteRunner::ColdRows(size_t count_index, int delay_index) {
 }
 
 absl::Status RemoteRunner::WarmRows(size_t count_index, int delay_index) {
-  CHARON_ASSIGN_OR_RETURN(std::unique_ptr<BenchServer> server, Start(count_index, delay_index));
+  // One process per index cache, serving every row.
+  std::vector<std::string> caches = options_.index_caches;
+  if (caches.empty()) caches.push_back("");
+  for (const std::string& cache : caches) {
+    CHARON_RETURN_IF_ERROR(WarmRows(count_index, delay_index, cache));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RemoteRunner::WarmRows(size_t count_index, int delay_index,
+                                    const std::string& index_cache) {
+  CHARON_ASSIGN_OR_RETURN(std::unique_ptr<BenchServer> server,
+                          Start(count_index, delay_index, index_cache));
   CHARON_ASSIGN_OR_RETURN(std::unique_ptr<CharonClient> client,
                           CharonClient::Connect(absl::StrCat("127.0.0.1:", server->query_port()), 0,
                                                 options_.call_timeout_seconds));
   for (RemoteRow& row : report_.rows) {
+    if (row.index_cache != index_cache) continue;
     RemoteCell& cell = row.cells[count_index][delay_index];
     absl::StatusOr<CallCounts> warmup = client->Call(row.query);
     if (!warmup.ok()) {
@@ -99,6 +185,7 @@ absl::Status RemoteRunner::WarmRows(size_t count_index, int delay_index) {
       cell.error = absl::StrCat("cold answered ", cell.items, " items, warm ", warmup->items);
     }
     std::vector<double> latencies;
+    const auto [requests_before, hits_before] = IndexCacheCounts(server->http_port());
     const int64_t before = buckets_->proxy().requests();
     for (int i = 0; i < options_.warm_calls; ++i) {
       const Clock::time_point t0 = Clock::now();
@@ -111,6 +198,10 @@ absl::Status RemoteRunner::WarmRows(size_t count_index, int delay_index) {
     }
     cell.warm_requests_per_call = static_cast<double>(buckets_->proxy().requests() - before) /
                                   static_cast<double>(latencies.size());
+    const auto [requests_after, hits_after] = IndexCacheCounts(server->http_port());
+    if (requests_before >= 0 && requests_after > requests_before) {
+      cell.warm_hit_ratio = (hits_after - hits_before) / (requests_after - requests_before);
+    }
     std::sort(latencies.begin(), latencies.end());
     cell.warm_p50_seconds = latencies[latencies.size() / 2];
   }
@@ -162,12 +253,17 @@ absl::StatusOr<RemoteReport> RemoteRunner::Run() {
              static_cast<double>(report_.uploaded_bytes) / 1e6, report_.upload_seconds);
 
   std::vector<std::string> only = absl::StrSplit(options_.only_rows, ',', absl::SkipEmpty());
+  std::vector<std::string> caches = options_.index_caches;
+  if (caches.empty()) caches.push_back("");
   for (BenchQuery& q : QuerySet(size)) {
     if (!only.empty() && std::find(only.begin(), only.end(), q.name) == only.end()) continue;
-    RemoteRow row;
-    row.query = std::move(q);
-    row.cells.resize(options_.block_counts.size());
-    report_.rows.push_back(std::move(row));
+    for (const std::string& cache : caches) {
+      RemoteRow row;
+      row.query = q;
+      row.index_cache = cache;
+      row.cells.resize(options_.block_counts.size());
+      report_.rows.push_back(std::move(row));
+    }
   }
   report_.startup.resize(options_.block_counts.size());
   for (size_t c = 0; c < options_.block_counts.size(); ++c) {
@@ -182,6 +278,20 @@ absl::StatusOr<RemoteReport> RemoteRunner::Run() {
     }
   }
   for (RemoteRow& row : report_.rows) Check(row);
+  // Every index cache must give the same answer.
+  for (RemoteRow& row : report_.rows) {
+    for (const RemoteRow& other : report_.rows) {
+      if (other.query.name != row.query.name || &other == &row) continue;
+      for (size_t c = 0; c < row.cells.size(); ++c) {
+        const int64_t a = row.cells[c][1].items, b = other.cells[c][1].items;
+        if (a >= 0 && b >= 0 && a != b) {
+          row.wrong = true;
+          absl::StrAppend(&row.note, row.note.empty() ? "" : "; ", "answers ", a, " items, with ",
+                          other.index_cache, " ", b);
+        }
+      }
+    }
+  }
   report_.total_seconds = Since(start);
   return std::move(report_);
 }

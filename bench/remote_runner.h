@@ -8,6 +8,12 @@
 //
 // Only Charon runs here (Prometheus cannot read a bucket); a row is wrong when Charon's answer
 // size differs between block counts or delays (the copies hold the same series).
+//
+// With index caches named (--index-caches none,inmemory,memcached,redis), every row runs once per
+// index cache, side by side in the same run: none = --index-cache-size=0, inmemory = the default,
+// memcached / redis = --index-cache.config on a real server started by the runner (emptied before
+// every start, so a cold call is cold). The warm hit ratio is the index cache's hits / requests
+// (thanos_store_index_cache_*) over the timed warm calls.
 #ifndef CHARON_BENCH_REMOTE_RUNNER_H_
 #define CHARON_BENCH_REMOTE_RUNNER_H_
 
@@ -33,6 +39,8 @@ struct RemoteOptions {
   bool cold = true;
   double call_timeout_seconds = 600;
   std::string only_rows;  // comma-separated row names; empty = all
+  // none, inmemory, memcached, redis; empty = the store's default flags only.
+  std::vector<std::string> index_caches;
 };
 
 // One row at one block count and one delay.
@@ -42,11 +50,13 @@ struct RemoteCell {
   int64_t cold_requests = -1;
   double warm_p50_seconds = -1;
   double warm_requests_per_call = -1;
-  std::string error;  // the first failed call's status
+  double warm_hit_ratio = -1;  // index cache hits / requests over the timed warm calls
+  std::string error;           // the first failed call's status
 };
 
 struct RemoteRow {
   BenchQuery query;
+  std::string index_cache;  // one of RemoteOptions::index_caches, "" when none are named
   // [block count index][0 = no delay, 1 = the delay]
   std::vector<std::array<RemoteCell, 2>> cells;
   bool wrong = false;
