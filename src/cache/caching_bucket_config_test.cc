@@ -5,8 +5,8 @@
 #include <prometheus/registry.h>
 
 #include "absl/strings/str_cat.h"
-#include "cache/config_error_case.h"
 #include "cache/lru_cache.h"
+#include "config/config_error_case.h"
 #include "objstore/filesystem_bucket.h"
 #include "testing/status_matchers.h"
 #include "testing/temp_dir.h"
@@ -60,18 +60,16 @@ metafile_content_ttl: 4h
 }
 
 TEST(ParseCachingBucketConfig, Errors) {
-  ExpectConfigErrors(
+  config::ExpectConfigErrors(
       [](const std::string& yaml) { return ParseCachingBucketConfig(yaml, "f.yaml").status(); },
       {
-          {"type: IN-MEMORY\nbogus: 1", absl::StatusCode::kInvalidArgument, "bogus"},
-          {"config: {}", absl::StatusCode::kInvalidArgument, "type"},
-          {"type: FOO", absl::StatusCode::kInvalidArgument, "FOO"},
-          {"type: groupcache", absl::StatusCode::kUnimplemented, "GROUPCACHE"},
-          {"type: IN-MEMORY\nchunk_subrange_size: 0", absl::StatusCode::kInvalidArgument,
-           "chunk_subrange_size"},
-          {"type: IN-MEMORY\nblocks_iter_ttl: soon", absl::StatusCode::kInvalidArgument,
-           "blocks_iter_ttl"},
-          {"type: [", absl::StatusCode::kInvalidArgument, "f.yaml"},
+          {"type: IN-MEMORY\nbogus: 1", "bogus"},
+          {"config: {}", "type"},
+          {"type: FOO", "FOO"},
+          {"type: groupcache", "GROUPCACHE", absl::StatusCode::kUnimplemented},
+          {"type: IN-MEMORY\nchunk_subrange_size: 0", "chunk_subrange_size"},
+          {"type: IN-MEMORY\nblocks_iter_ttl: soon", "blocks_iter_ttl"},
+          {"type: [", "f.yaml"},
       });
 }
 
@@ -83,20 +81,18 @@ TEST(NewCachingBucketCache, BackendConfigErrorsNameTheSource) {
       return absl::InternalError(absl::StrCat("parse: ", config.status().message()));
     return NewCachingBucketCache(*config, "f.yaml", reg).status();
   };
-  ExpectConfigErrors(
+  config::ExpectConfigErrors(
       status_of,
       {
-          {"type: MEMCACHED", absl::StatusCode::kInvalidArgument, "no memcached addresses"},
-          {"type: MEMCACHED\nconfig: {addresses: [a:1], auto_discovery: true}",
-           absl::StatusCode::kUnimplemented, "auto_discovery"},
-          {"type: MEMCACHED\nconfig: {addresses: ['dnssrv+_memcache._tcp.x']}",
-           absl::StatusCode::kUnimplemented, "dnssrv+"},
+          {"type: MEMCACHED", "no memcached addresses"},
+          {"type: MEMCACHED\nconfig: {addresses: [a:1], auto_discovery: true}", "auto_discovery",
+           absl::StatusCode::kUnimplemented},
+          {"type: MEMCACHED\nconfig: {addresses: ['dnssrv+_memcache._tcp.x']}", "dnssrv+",
+           absl::StatusCode::kUnimplemented},
           {"type: MEMCACHED\nconfig: {addresses: [a:1], max_async_concurrency: 0}",
-           absl::StatusCode::kInvalidArgument, "max_async_concurrency"},
-          {"type: MEMCACHED\nconfig: {addresses: [a:1], timeout: x}",
-           absl::StatusCode::kInvalidArgument, "config.timeout"},
-          {"type: IN-MEMORY\nconfig: {max_size: 1MB, max_item_size: 2MB}",
-           absl::StatusCode::kInvalidArgument, "cannot be bigger"},
+           "max_async_concurrency"},
+          {"type: MEMCACHED\nconfig: {addresses: [a:1], timeout: x}", "config.timeout"},
+          {"type: IN-MEMORY\nconfig: {max_size: 1MB, max_item_size: 2MB}", "cannot be bigger"},
       },
       "f.yaml");
 }

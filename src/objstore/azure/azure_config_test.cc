@@ -3,8 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "config/config_error_case.h"
 #include "objstore/bucket_config.h"
-#include "objstore/http/testing/config_test_util.h"
 #include "testing/status_matchers.h"
 
 namespace charon::objstore::azure {
@@ -16,7 +16,7 @@ constexpr char kKey[] =
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
 absl::StatusOr<AzureConfig> Parse(const std::string& yaml) {
-  return http::ParseConfigYaml(ParseAzureConfig, yaml);
+  return config::ParseConfigYaml(ParseAzureConfig, yaml);
 }
 
 std::string WithKey(const std::string& extra = "") {
@@ -108,7 +108,7 @@ TEST(ConnectionString, DevelopmentStorageAndErrors) {
 
 TEST(AzureConfig, ErrorsNameTheKey) {
   const std::string key = std::string("storage_account_key: ") + kKey + "\n";
-  const std::vector<http::ConfigErrorCase> cases = {
+  const std::vector<config::ConfigErrorCase> cases = {
       {WithKey("bucket: x\n"), "bucket"},
       {"container: c\n" + key, "config.storage_account"},
       {"storage_account: a\n" + key, "config.container"},
@@ -137,7 +137,7 @@ TEST(AzureConfig, ErrorsNameTheKey) {
       {WithKey("http_config: {bogus: 1}\n"), "bogus"},
       {WithKey("storage_create_container: maybe\n"), "storage_create_container"},
   };
-  http::ExpectConfigErrors(Parse, cases);
+  config::ExpectConfigErrors(Parse, cases, "objstore.yml");
 }
 
 TEST(AzureConfig, ObjstoreYamlBuildsTheBucket) {

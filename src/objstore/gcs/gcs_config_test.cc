@@ -8,10 +8,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "config/config_error_case.h"
 #include "objstore/bucket_config.h"
 #include "objstore/gcs/gcs_bucket.h"
 #include "objstore/gcs/test_key.h"
-#include "objstore/http/testing/config_test_util.h"
 #include "testing/status_matchers.h"
 
 namespace charon::objstore::gcs {
@@ -20,7 +20,7 @@ namespace {
 using ::charon::testing::StatusIs;
 
 absl::StatusOr<GcsConfig> Parse(const std::string& yaml) {
-  return http::ParseConfigYaml(ParseGcsConfig, yaml);
+  return config::ParseConfigYaml(ParseGcsConfig, yaml);
 }
 
 // The key file as a YAML block scalar, the way Thanos configs carry it, with every line indented
@@ -63,7 +63,7 @@ TEST(GcsConfig, MaxRetriesIsTotalAttempts) {
 }
 
 TEST(GcsConfig, ErrorsNameTheKey) {
-  const std::vector<http::ConfigErrorCase> cases = {
+  const std::vector<config::ConfigErrorCase> cases = {
       {"bucket: b\nregion: x\n", "region"},
       {"service_account: \"\"\n", "config.bucket"},
       {"bucket: b\nuse_grpc: true\n", "config.use_grpc", absl::StatusCode::kUnimplemented},
@@ -76,7 +76,7 @@ TEST(GcsConfig, ErrorsNameTheKey) {
       {"bucket: b\nhttp_config: {nope: 1}\n", "nope"},
       {"bucket: b\nno_auth: true\n", "no_auth"},
   };
-  http::ExpectConfigErrors(Parse, cases);
+  config::ExpectConfigErrors(Parse, cases, "objstore.yml");
 }
 
 TEST(GcsConfig, EmulatorBaseUrl) {

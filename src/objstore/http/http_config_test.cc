@@ -4,11 +4,11 @@
 #include <string>
 #include <vector>
 
+#include "config/config_error_case.h"
 #include "config/yaml_fields.h"
 #include "objstore/http/crypto.h"
 #include "objstore/http/http_client.h"
 #include "objstore/http/no_proxy.h"
-#include "objstore/http/testing/config_test_util.h"
 #include "testing/status_matchers.h"
 
 namespace charon::objstore::http {
@@ -18,7 +18,7 @@ using ::charon::testing::StatusIs;
 using ::testing::HasSubstr;
 
 absl::StatusOr<HttpConfig> Parse(const std::string& yaml) {
-  return ParseConfigYaml(ParseHttpConfig, yaml, "config.http_config", "bucket.yml");
+  return config::ParseConfigYaml(ParseHttpConfig, yaml, "config.http_config", "bucket.yml");
 }
 
 TEST(ParseHttpConfig, EmptyGivesThanosDefaults) {
@@ -80,7 +80,7 @@ tls_config:
 }
 
 TEST(ParseHttpConfig, ErrorsNameTheKey) {
-  const std::vector<ConfigErrorCase> cases = {
+  const std::vector<config::ConfigErrorCase> cases = {
       {"idle_conn_timout: 1s", "idle_conn_timout"},
       {"idle_conn_timeout: soon", "config.http_config.idle_conn_timeout"},
       {"response_header_timeout: -1s", "config.http_config.response_header_timeout"},
@@ -92,7 +92,7 @@ TEST(ParseHttpConfig, ErrorsNameTheKey) {
       {"tls_config: {key_file: k.pem}", "key_file is set without cert_file"},
       {"tls_config: [a, b]", "tls_config"},
   };
-  ExpectConfigErrors(Parse, cases, "bucket.yml");
+  config::ExpectConfigErrors(Parse, cases, "bucket.yml");
 }
 
 TEST(StatusFromHttp, MapsStatusCodes) {

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "config/config_error_case.h"
 #include "objstore/bucket_config.h"
-#include "objstore/http/testing/config_test_util.h"
 #include "testing/status_matchers.h"
 #include "testing/temp_dir.h"
 
@@ -19,7 +19,7 @@ using ::charon::testing::StatusIs;
 using ::testing::HasSubstr;
 
 absl::StatusOr<S3Config> Parse(const std::string& yaml) {
-  return http::ParseConfigYaml(ParseS3Config, yaml, "config", "bucket.yml");
+  return config::ParseConfigYaml(ParseS3Config, yaml, "config", "bucket.yml");
 }
 
 EnvLookup Env(std::map<std::string, std::string> vars) {
@@ -110,7 +110,7 @@ TEST(ParseS3Config, BucketLookupValues) {
 
 TEST(ParseS3Config, ErrorsNameTheKey) {
   const std::string base = "bucket: b\nendpoint: e\n";
-  const std::vector<http::ConfigErrorCase> cases = {
+  const std::vector<config::ConfigErrorCase> cases = {
       {base + "endpiont: x", "endpiont"},
       {"bucket: b\n", "config.endpoint is required"},
       {"endpoint: e\n", "config.bucket is required"},
@@ -133,7 +133,7 @@ TEST(ParseS3Config, ErrorsNameTheKey) {
       {"bucket: b\nendpoint: s3.example.com/path\n", "config.endpoint"},
       {"bucket: b\nendpoint: s3.example.com:port\n", "config.endpoint"},
   };
-  http::ExpectConfigErrors(Parse, cases, "bucket.yml");
+  config::ExpectConfigErrors(Parse, cases, "bucket.yml");
 }
 
 TEST(ResolveCredentials, ConfigKeysComeFirst) {
