@@ -130,6 +130,7 @@ TEST(BenchSmoke, RemoteModeComparesIndexCaches) {
     SCOPED_TRACE(report->rows[i].query.name);
     EXPECT_EQ(report->rows[i].index_cache, "none");
     EXPECT_EQ(none.warm_hit_ratio, 0);
+    EXPECT_GE(none.warm_cpu_ms_per_call, 0) << "process_cpu_seconds_total not scraped";
     for (size_t j = i + 1; j < i + 3; ++j) {
       SCOPED_TRACE(report->rows[j].index_cache);
       const RemoteCell& cached = report->rows[j].cells[0][1];

@@ -65,8 +65,10 @@ std::string RenderRemoteMarkdown(const RemoteReport& r) {
   out += "| Row | Blocks | Items | Cold ms, 0 ms | Cold ms, " + delay +
          " | Cold added round trips | Warm ms, 0 ms | Warm ms, " + delay +
          " | Warm added round trips | Bucket requests per call, cold | Bucket requests per call, "
-         "warm | Warm index cache hit ratio | Check "
-         "|\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
+         "warm | Warm index cache hit ratio | Store CPU ms per warm call, " +
+         delay +
+         " | Check "
+         "|\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
   for (const RemoteRow& row : r.rows) {
     for (size_t c = 0; c < row.cells.size(); ++c) {
       const RemoteCell& a = row.cells[c][0];
@@ -78,7 +80,8 @@ std::string RenderRemoteMarkdown(const RemoteReport& r) {
           Ms(a.warm_p50_seconds), " | ", Ms(b.warm_p50_seconds), " | ",
           RoundTrips(a.warm_p50_seconds, b.warm_p50_seconds, o.delay_ms), " | ",
           Requests(static_cast<double>(b.cold_requests)), " | ", Requests(b.warm_requests_per_call),
-          " | ", Ratio(b.warm_hit_ratio), " | ", row.wrong ? "**WRONG**" : "ok", " |\n");
+          " | ", Ratio(b.warm_hit_ratio), " | ", Ms(b.warm_cpu_ms_per_call / 1000), " | ",
+          row.wrong ? "**WRONG**" : "ok", " |\n");
     }
   }
   absl::StrAppend(

@@ -35,12 +35,18 @@ size_t AppendBody(char* data, size_t size, size_t n, void* out) {
   return size * n;
 }
 
-// Sums of thanos_store_index_cache_{requests,hits}_total on a store's /metrics; {-1, -1} when
-// the page cannot be read.
-std::pair<double, double> IndexCacheCounts(int http_port) {
+// What a store's /metrics says of the index cache (sums of thanos_store_index_cache_requests_total
+// and _hits_total over item types) and of the process' CPU; all -1 when the page cannot be read.
+struct StoreCounts {
+  double cache_requests = -1;
+  double cache_hits = -1;
+  double cpu_seconds = -1;
+};
+
+StoreCounts ScrapeStoreCounts(int http_port) {
   std::string body;
   CURL* h = curl_easy_init();
-  if (h == nullptr) return {-1, -1};
+  if (h == nullptr) return {};
   const std::string url = absl::StrCat("http://127.0.0.1:", http_port, "/metrics");
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &AppendBody);
@@ -48,17 +54,21 @@ std::pair<double, double> IndexCacheCounts(int http_port) {
   curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
   const CURLcode rc = curl_easy_perform(h);
   curl_easy_cleanup(h);
-  if (rc != CURLE_OK) return {-1, -1};
-  double requests = 0, hits = 0;
+  if (rc != CURLE_OK) return {};
+  StoreCounts counts{0, 0, -1};
   std::istringstream lines(body);
   std::string line;
   while (std::getline(lines, line)) {
-    double* sum = absl::StartsWith(line, "thanos_store_index_cache_requests_total{") ? &requests
-                  : absl::StartsWith(line, "thanos_store_index_cache_hits_total{")   ? &hits
-                                                                                     : nullptr;
+    double* sum =
+        absl::StartsWith(line, "thanos_store_index_cache_requests_total{") ? &counts.cache_requests
+        : absl::StartsWith(line, "thanos_store_index_cache_hits_total{")   ? &counts.cache_hits
+                                                                           : nullptr;
     if (sum != nullptr) *sum += std::stod(line.substr(line.rfind(' ') + 1));
+    if (absl::StartsWith(line, "process_cpu_seconds_total ")) {
+      counts.cpu_seconds = std::stod(line.substr(line.rfind(' ') + 1));
+    }
   }
-  return {requests, hits};
+  return counts;
 }
 
 class RemoteRunner {
@@ -185,7 +195,7 @@ absl::Status RemoteRunner::WarmRows(size_t count_index, int delay_index,
       cell.error = absl::StrCat("cold answered ", cell.items, " items, warm ", warmup->items);
     }
     std::vector<double> latencies;
-    const auto [requests_before, hits_before] = IndexCacheCounts(server->http_port());
+    const StoreCounts counts_before = ScrapeStoreCounts(server->http_port());
     const int64_t before = buckets_->proxy().requests();
     for (int i = 0; i < options_.warm_calls; ++i) {
       const Clock::time_point t0 = Clock::now();
@@ -198,9 +208,15 @@ absl::Status RemoteRunner::WarmRows(size_t count_index, int delay_index,
     }
     cell.warm_requests_per_call = static_cast<double>(buckets_->proxy().requests() - before) /
                                   static_cast<double>(latencies.size());
-    const auto [requests_after, hits_after] = IndexCacheCounts(server->http_port());
-    if (requests_before >= 0 && requests_after > requests_before) {
-      cell.warm_hit_ratio = (hits_after - hits_before) / (requests_after - requests_before);
+    const StoreCounts counts_after = ScrapeStoreCounts(server->http_port());
+    if (counts_before.cache_requests >= 0 &&
+        counts_after.cache_requests > counts_before.cache_requests) {
+      cell.warm_hit_ratio = (counts_after.cache_hits - counts_before.cache_hits) /
+                            (counts_after.cache_requests - counts_before.cache_requests);
+    }
+    if (counts_before.cpu_seconds >= 0 && counts_after.cpu_seconds >= 0 && !latencies.empty()) {
+      cell.warm_cpu_ms_per_call = 1000 * (counts_after.cpu_seconds - counts_before.cpu_seconds) /
+                                  static_cast<double>(latencies.size());
     }
     std::sort(latencies.begin(), latencies.end());
     cell.warm_p50_seconds = latencies[latencies.size() / 2];

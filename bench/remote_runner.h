@@ -51,7 +51,9 @@ struct RemoteCell {
   double warm_p50_seconds = -1;
   double warm_requests_per_call = -1;
   double warm_hit_ratio = -1;  // index cache hits / requests over the timed warm calls
-  std::string error;           // the first failed call's status
+  // The store's CPU (process_cpu_seconds_total, 10 ms ticks) per timed warm call, in ms.
+  double warm_cpu_ms_per_call = -1;
+  std::string error;  // the first failed call's status
 };
 
 struct RemoteRow {
