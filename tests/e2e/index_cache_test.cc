@@ -23,6 +23,7 @@
 #include "cache/postings_codec.h"
 #include "e2e/charon_store_server.h"
 #include "e2e/http_get.h"
+#include "e2e/store_metrics_text.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/block_fixtures.h"
@@ -35,32 +36,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Sum of the samples of metric `name` whose label text contains `labels` ("" = all), from a
-// store's /metrics; -1 when the page cannot be read.
-double MetricSum(CharonStoreServer& store, const std::string& name, const std::string& labels) {
-  absl::StatusOr<HttpResponse> r =
-      HttpGet(absl::StrCat("http://127.0.0.1:", store.http_port(), "/metrics"));
-  EXPECT_OK(r.status());
-  if (!r.ok()) return -1;
-  double sum = 0;
-  std::istringstream lines(r->body);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (!absl::StartsWith(line, name)) continue;
-    const char next = line.size() > name.size() ? line[name.size()] : '\0';
-    if (next != '{' && next != ' ') continue;
-    if (!labels.empty() && !absl::StrContains(line, labels)) continue;
-    sum += std::stod(line.substr(line.rfind(' ') + 1));
-  }
-  return sum;
-}
-
 double RangeReads(CharonStoreServer& store) {
-  return MetricSum(store, "thanos_objstore_bucket_operations_total", "operation=\"get_range\"");
+  return MetricSum(store.http_port(), "thanos_objstore_bucket_operations_total",
+                   "operation=\"get_range\"");
 }
 
 double IndexCacheHits(CharonStoreServer& store) {
-  return MetricSum(store, "thanos_store_index_cache_hits_total", "");
+  return MetricSum(store.http_port(), "thanos_store_index_cache_hits_total");
 }
 
 thanos::SeriesRequest Request(thanos::LabelMatcher::Type type, const std::string& name,
@@ -249,19 +231,19 @@ TEST_F(IndexCacheTest, RepeatedRegexRequestIsAMatchersCacheHit) {
       Request(thanos::LabelMatcher::RE, "__name__", "[a-z_]+", /*skip_chunks=*/false);
   const std::string first = Answer(*store, req);
   EXPECT_THAT(first, ::testing::Not(::testing::StartsWith("0 series")));
-  EXPECT_EQ(MetricSum(*store, "thanos_matchers_cache_requests_total", ""), 1);
-  EXPECT_EQ(MetricSum(*store, "thanos_matchers_cache_hits_total", ""), 0);
+  EXPECT_EQ(MetricSum(store->http_port(), "thanos_matchers_cache_requests_total"), 1);
+  EXPECT_EQ(MetricSum(store->http_port(), "thanos_matchers_cache_hits_total"), 0);
   EXPECT_EQ(Answer(*store, req), first);
-  EXPECT_EQ(MetricSum(*store, "thanos_matchers_cache_requests_total", ""), 2);
-  EXPECT_EQ(MetricSum(*store, "thanos_matchers_cache_hits_total", ""), 1);
-  EXPECT_EQ(MetricSum(*store, "thanos_matchers_cache_items", ""), 1);
+  EXPECT_EQ(MetricSum(store->http_port(), "thanos_matchers_cache_requests_total"), 2);
+  EXPECT_EQ(MetricSum(store->http_port(), "thanos_matchers_cache_hits_total"), 1);
+  EXPECT_EQ(MetricSum(store->http_port(), "thanos_matchers_cache_items"), 1);
   EXPECT_EQ(CountInFile(store->process().log_path(), "--matcher-cache-size"), 0)
       << "the flag acts: it must not be logged as not implemented";
 
   // Off by default, as in Thanos: no matchers cache metrics at all.
   ASSERT_OK_AND_ASSIGN(auto off, StartStore({}));
   EXPECT_EQ(Answer(*off, req), first);
-  EXPECT_EQ(MetricSum(*off, "thanos_matchers_cache_requests_total", ""), 0);
+  EXPECT_EQ(MetricSum(off->http_port(), "thanos_matchers_cache_requests_total"), 0);
 }
 
 }  // namespace

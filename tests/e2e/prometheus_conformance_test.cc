@@ -46,6 +46,7 @@
 #include "e2e/series_diff.h"
 #include "e2e/store_answer.h"
 #include "e2e/store_backends.h"
+#include "e2e/store_metrics_text.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/status_matchers.h"
@@ -357,22 +358,6 @@ TEST(PrometheusConformance, Series) {
   }
 }
 
-// Sum of every sample of `metric` on a store's /metrics.
-double MetricSum(CharonStoreServer& server, const std::string& metric) {
-  absl::StatusOr<HttpResponse> r =
-      HttpGet(absl::StrCat("http://127.0.0.1:", server.http_port(), "/metrics"));
-  EXPECT_OK(r.status());
-  if (!r.ok()) return -1;
-  double sum = 0;
-  std::istringstream lines(r->body);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (!absl::StartsWith(line, metric + "{") && !absl::StartsWith(line, metric + " ")) continue;
-    sum += std::stod(line.substr(line.rfind(' ') + 1));
-  }
-  return sum;
-}
-
 // The remote index caches are really used: a repeated query is answered from them (hits on
 // /metrics) with Prometheus' answer.
 TEST(PrometheusConformance, RemoteIndexCachesAreHit) {
@@ -391,14 +376,14 @@ TEST(PrometheusConformance, RemoteIndexCachesAreHit) {
     SCOPED_TRACE(backend);
     CharonStoreServer& store = env->store(backend);
     EXPECT_EQ(DiffSeriesSets(want, AskSeries(store, req).series), "");
-    const double hits = MetricSum(store, "thanos_store_index_cache_hits_total");
+    const double hits = MetricSum(store.http_port(), "thanos_store_index_cache_hits_total");
     EXPECT_EQ(DiffSeriesSets(want, AskSeries(store, req).series), "");
     // Entries are written in the background: a hit may need a few tries.
     double now = hits;
     for (int i = 0; i < 50 && now <= hits; ++i) {
       absl::SleepFor(absl::Milliseconds(100));
       EXPECT_EQ(DiffSeriesSets(want, AskSeries(store, req).series), "");
-      now = MetricSum(store, "thanos_store_index_cache_hits_total");
+      now = MetricSum(store.http_port(), "thanos_store_index_cache_hits_total");
     }
     EXPECT_GT(now, hits);
   }
