@@ -10,7 +10,8 @@
 namespace charon::e2e {
 
 double MetricSum(int http_port, const std::string& name, const std::string& labels) {
-  absl::StatusOr<HttpResponse> r = HttpGet(absl::StrCat("http://127.0.0.1:", http_port, "/metrics"));
+  absl::StatusOr<HttpResponse> r =
+      HttpGet(absl::StrCat("http://127.0.0.1:", http_port, "/metrics"));
   if (!r.ok()) return -1;
   double sum = 0;
   std::istringstream lines(r->body);
