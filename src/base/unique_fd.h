@@ -15,6 +15,12 @@ class UniqueFd {
     if (fd_ >= 0) ::close(fd_);
   }
   int get() const { return fd_; }
+  // Gives up ownership: the caller closes the descriptor.
+  int Release() {
+    int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
   // Closes now, returning close()'s result: it may carry the error of buffered writes.
   int Close() {
     int rc = ::close(fd_);

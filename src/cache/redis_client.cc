@@ -1,72 +1,37 @@
 #include "cache/redis_client.h"
 
-#include <hiredis/hiredis.h>
-#include <sys/time.h>
-
 #include <algorithm>
 #include <utility>
 
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "base/logging.h"
+#include "base/status_macros.h"
 #include "cache/async_queue.h"
 #include "cache/log_limiter.h"
+#include "cache/redis_connection.h"
 #include "cache/remote_client_metrics.h"
+#include "cache/tls_client_context.h"
+#include "config/tls_config.h"
 
 namespace charon::cache {
 namespace {
 
-struct ContextDeleter {
-  void operator()(redisContext* c) const { redisFree(c); }
-};
-using Context = std::unique_ptr<redisContext, ContextDeleter>;
-
-struct ReplyDeleter {
-  void operator()(redisReply* r) const { freeReplyObject(r); }
-};
-using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
-
-// Sends argv on `c` and reads its reply; nullptr on an I/O error (c->err set).
-Reply Command(redisContext* c, const std::vector<std::string>& argv) {
-  std::vector<const char*> args;
-  std::vector<size_t> lens;
-  for (const std::string& a : argv) {
-    args.push_back(a.data());
-    lens.push_back(a.size());
-  }
-  return Reply(static_cast<redisReply*>(
-      redisCommandArgv(c, static_cast<int>(argv.size()), args.data(), lens.data())));
-}
-
-void Append(redisContext* c, const std::vector<std::string_view>& argv) {
-  std::vector<const char*> args;
-  std::vector<size_t> lens;
-  for (std::string_view a : argv) {
-    args.push_back(a.data());
-    lens.push_back(a.size());
-  }
-  redisAppendCommandArgv(c, static_cast<int>(argv.size()), args.data(), lens.data());
-}
-
-Reply ReadReply(redisContext* c) {
-  void* r = nullptr;
-  if (redisGetReply(c, &r) != REDIS_OK) return nullptr;
-  return Reply(static_cast<redisReply*>(r));
-}
+using Connection = std::unique_ptr<RedisConnection>;
 
 }  // namespace
 
 class RedisClient::Impl {
  public:
   Impl(std::string name, RedisClientConfig config, std::string host, int port,
-       prometheus::Registry& registry)
+       std::unique_ptr<TlsClientContext> tls, prometheus::Registry& registry)
       : name_(std::move(name)),
         config_(std::move(config)),
         host_(std::move(host)),
         port_(port),
+        tls_(std::move(tls)),
         metrics_("redis", name_, registry),
         writes_(config_.max_async_buffer_size, config_.max_async_concurrency) {
     for (const char* op : {kGetMulti, kSet}) {
@@ -82,7 +47,7 @@ class RedisClient::Impl {
     absl::flat_hash_map<std::string, std::string> hits;
     if (keys.empty()) return hits;
     absl::Time start = absl::Now();
-    Context c = Acquire(kGetMulti);
+    Connection c = Acquire(kGetMulti);
     if (c == nullptr) return hits;
     size_t batch = config_.get_multi_batch_size > 0
                        ? static_cast<size_t>(config_.get_multi_batch_size)
@@ -94,14 +59,15 @@ class RedisClient::Impl {
     for (size_t i = 0; i < keys.size(); i += batch) {
       std::vector<std::string_view> argv = {"MGET"};
       for (size_t j = i; j < std::min(keys.size(), i + batch); ++j) argv.push_back(prefixed[j]);
-      Append(c.get(), argv);
+      c->Append(argv);
     }
     for (size_t i = 0; i < keys.size(); i += batch) {
-      Reply r = ReadReply(c.get());
-      if (r == nullptr) {
-        Failed(kGetMulti, c.get());
+      absl::StatusOr<RedisReply> reply = c->ReadReply();
+      if (!reply.ok()) {
+        Failed(kGetMulti, reply.status());
         return hits;
       }
+      const RedisReply& r = *reply;
       if (r->type != REDIS_REPLY_ARRAY) {
         FailedReply(kGetMulti, r.get());
         return hits;
@@ -129,62 +95,59 @@ class RedisClient::Impl {
  private:
   void Set(const std::string& key, const std::string& value, int64_t seconds) {
     absl::Time start = absl::Now();
-    Context c = Acquire(kSet);
+    Connection c = Acquire(kSet);
     if (c == nullptr) return;
-    Reply r = Command(c.get(), {"SET", key, value, "EX", std::to_string(seconds)});
-    if (r == nullptr) return Failed(kSet, c.get());
-    if (r->type == REDIS_REPLY_ERROR) return FailedReply(kSet, r.get());
+    absl::StatusOr<RedisReply> r = c->Command({"SET", key, value, "EX", std::to_string(seconds)});
+    if (!r.ok()) return Failed(kSet, r.status());
+    if ((*r)->type == REDIS_REPLY_ERROR) return FailedReply(kSet, r->get());
     Release(std::move(c));
     metrics_.Duration(kSet).Observe(absl::ToDoubleSeconds(absl::Now() - start));
   }
 
   // An idle connection, or a new one (authenticated, db selected); nullptr (counted, logged)
   // if none can be opened.
-  Context Acquire(const char* op) {
+  Connection Acquire(const char* op) {
     {
       absl::MutexLock lock(&mu_);
       if (!idle_.empty()) {
-        Context c = std::move(idle_.back());
+        Connection c = std::move(idle_.back());
         idle_.pop_back();
         return c;
       }
     }
-    Context c(redisConnectWithTimeout(host_.c_str(), port_, absl::ToTimeval(config_.dial_timeout)));
-    if (c == nullptr || c->err != 0) {
-      Failed(op, c.get());
-      return nullptr;
-    }
-    // hiredis has one timeout for both directions; the larger of the two bounds each wait.
-    redisSetTimeout(c.get(),
-                    absl::ToTimeval(std::max(config_.read_timeout, config_.write_timeout)));
+    RedisConnectionOptions options;
+    options.dial_timeout = config_.dial_timeout;
+    options.read_timeout = config_.read_timeout;
+    options.write_timeout = config_.write_timeout;
+    options.tls = tls_.get();
+    absl::StatusOr<Connection> c = RedisConnection::Connect(config_.addr, host_, port_, options);
+    if (!c.ok()) return Failed(op, c.status()), nullptr;
+    std::vector<std::vector<std::string_view>> setup;
     if (!config_.password.empty()) {
-      std::vector<std::string> auth = {"AUTH"};
+      std::vector<std::string_view> auth = {"AUTH"};
       if (!config_.username.empty()) auth.push_back(config_.username);
       auth.push_back(config_.password);
-      Reply r = Command(c.get(), auth);
-      if (r == nullptr) return Failed(op, c.get()), nullptr;
-      if (r->type == REDIS_REPLY_ERROR) return FailedReply(op, r.get()), nullptr;
+      setup.push_back(std::move(auth));
     }
-    if (config_.db != 0) {
-      Reply r = Command(c.get(), {"SELECT", std::to_string(config_.db)});
-      if (r == nullptr) return Failed(op, c.get()), nullptr;
-      if (r->type == REDIS_REPLY_ERROR) return FailedReply(op, r.get()), nullptr;
+    const std::string db = std::to_string(config_.db);
+    if (config_.db != 0) setup.push_back({"SELECT", db});
+    for (const std::vector<std::string_view>& command : setup) {
+      absl::StatusOr<RedisReply> r = (*c)->Command(command);
+      if (!r.ok()) return Failed(op, r.status()), nullptr;
+      if ((*r)->type == REDIS_REPLY_ERROR) return FailedReply(op, r->get()), nullptr;
     }
-    return c;
+    return std::move(c).value();
   }
 
-  void Release(Context c) {
+  void Release(Connection c) {
     absl::MutexLock lock(&mu_);
     if (static_cast<int>(idle_.size()) < config_.pool_size) idle_.push_back(std::move(c));
   }
 
-  // An I/O error on `c` (nullptr: could not allocate a context).
-  void Failed(const char* op, const redisContext* c) {
-    // hiredis reports a timed-out read or connect as an I/O error with strerror's text.
-    bool timeout = c != nullptr && (absl::StrContains(c->errstr, "temporarily unavailable") ||
-                                    absl::StrContains(c->errstr, "timed out"));
-    metrics_.Failures(op, timeout ? "timeout" : "network-error").Increment();
-    LogFailure(op, c != nullptr ? std::string(c->errstr) : "out of memory");
+  void Failed(const char* op, const absl::Status& error) {
+    metrics_.Failures(op, absl::IsDeadlineExceeded(error) ? "timeout" : "network-error")
+        .Increment();
+    LogFailure(op, std::string(error.message()));
   }
 
   void FailedReply(const char* op, const redisReply* r) {
@@ -207,10 +170,11 @@ class RedisClient::Impl {
   const RedisClientConfig config_;
   const std::string host_;
   const int port_;
+  const std::unique_ptr<TlsClientContext> tls_;  // null: plain TCP
   RemoteClientMetrics metrics_;
   LogLimiter log_limit_;
   absl::Mutex mu_;
-  std::vector<Context> idle_ ABSL_GUARDED_BY(mu_);
+  std::vector<Connection> idle_ ABSL_GUARDED_BY(mu_);
   // Declared last: destroyed first, so no writer runs on a destroyed member.
   AsyncQueue writes_;
 };
@@ -230,8 +194,13 @@ absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Create(std::string nam
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
   }
-  return std::unique_ptr<RedisClient>(new RedisClient(
-      std::make_unique<Impl>(std::move(name), std::move(config), std::move(host), port, registry)));
+  std::unique_ptr<TlsClientContext> tls;
+  if (config.tls_enabled) {
+    CHARON_RETURN_IF_ERROR(config::CheckTlsFilesReadable(config.tls_config, "config.tls_config"));
+    CHARON_ASSIGN_OR_RETURN(tls, TlsClientContext::Create(config.tls_config, "config.tls_config"));
+  }
+  return std::unique_ptr<RedisClient>(new RedisClient(std::make_unique<Impl>(
+      std::move(name), std::move(config), std::move(host), port, std::move(tls), registry)));
 }
 
 RedisClient::RedisClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -66,26 +66,20 @@ absl::StatusOr<RedisClientConfig> ParseRedisClientConfig(const config::YamlMap& 
   CHARON_RETURN_IF_ERROR(m.Duration("max_conn_age", &ignored_duration));
   int64_t cache_size = 0;
   CHARON_RETURN_IF_ERROR(m.ByteSize("cache_size", &cache_size));
-  bool tls_enabled = false;
-  CHARON_RETURN_IF_ERROR(m.Bool("tls_enabled", &tls_enabled));
+  CHARON_RETURN_IF_ERROR(m.Bool("tls_enabled", &c.tls_enabled));
   CHARON_ASSIGN_OR_RETURN(config::YamlMap tls, m.Map("tls_config"));
-  std::string cert_file, key_file;
-  CHARON_RETURN_IF_ERROR(tls.String("cert_file", &cert_file));
-  CHARON_RETURN_IF_ERROR(tls.String("key_file", &key_file));
+  if (c.tls_enabled) {
+    WarnUnknownKeys(tls, config::TlsConfigKeys());
+    CHARON_ASSIGN_OR_RETURN(c.tls_config, config::ParseTlsConfig(tls));
+  }
   std::string master_name;
   CHARON_RETURN_IF_ERROR(m.String("master_name", &master_name));
 
   if (c.addr.empty()) return config::ConfigError(m.source(), "no redis addr provided");
-  if (tls_enabled && cert_file.empty() != key_file.empty()) {
-    return config::ConfigError(m.source(), "both client key and certificate must be provided");
-  }
   if (absl::StrContains(c.addr, ",")) {
     return Unimplemented(m, "addr", "redis cluster (several addresses)");
   }
   if (!master_name.empty()) return Unimplemented(m, "master_name", "redis sentinel");
-  if (tls_enabled) {
-    return Unimplemented(m, "tls_enabled", "TLS to redis (hiredis is built without it)");
-  }
   if (c.db < 0) return m.KeyError("db", "must not be negative");
   if (c.max_async_concurrency <= 0) return m.KeyError("max_async_concurrency", "must be positive");
   if (c.max_async_buffer_size < 0) {

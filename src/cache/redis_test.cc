@@ -16,6 +16,7 @@
 #include "cache/index_cache_keys.h"
 #include "cache/metrics_testing.h"
 #include "cache/postings_codec.h"
+#include "cache/redis_cache_backend.h"
 #include "cache/redis_client.h"
 #include "cache/remote_cache.h"
 #include "objstore/bucket_conformance.h"
@@ -35,41 +36,9 @@ using ::testing::Optional;
 using ::testing::Pair;
 using ::testing::UnorderedElementsAre;
 
-RedisClientConfig ClientConfig(const std::string& addr) {
-  RedisClientConfig c;
-  c.addr = addr;
-  c.dial_timeout = absl::Milliseconds(200);
-  c.read_timeout = absl::Milliseconds(200);
-  c.write_timeout = absl::Milliseconds(200);
-  return c;
-}
+RedisClientConfig ClientConfig(const std::string& addr) { return RedisTestClientConfig(addr); }
 
-RemoteCacheBackend Redis() {
-  RemoteCacheBackend b;
-  b.name = "Redis";
-  b.type = "REDIS";
-  b.start = []() -> absl::StatusOr<std::unique_ptr<::charon::testing::CacheServer>> {
-    absl::StatusOr<std::unique_ptr<RedisServer>> s = RedisServer::Start();
-    if (!s.ok()) return s.status();
-    return std::unique_ptr<::charon::testing::CacheServer>(std::move(s).value());
-  };
-  b.client = [](const RemoteClientOptions& o,
-                prometheus::Registry& reg) -> absl::StatusOr<std::unique_ptr<RemoteClient>> {
-    RedisClientConfig cfg = ClientConfig(o.address);
-    cfg.dial_timeout = cfg.read_timeout = cfg.write_timeout = o.timeout;
-    if (o.max_async_buffer_size > 0) cfg.max_async_buffer_size = o.max_async_buffer_size;
-    if (o.max_async_concurrency > 0) cfg.max_async_concurrency = o.max_async_concurrency;
-    if (o.get_multi_batch_size > 0) cfg.get_multi_batch_size = o.get_multi_batch_size;
-    absl::StatusOr<std::unique_ptr<RedisClient>> c = RedisClient::Create("test", cfg, reg);
-    if (!c.ok()) return c.status();
-    return std::unique_ptr<RemoteClient>(std::move(c).value());
-  };
-  b.config_yaml = [](const std::string& address) {
-    return absl::StrCat("  addr: ", address,
-                        "\n  read_timeout: 1s\n  dial_timeout: 1s\n  write_timeout: 1s\n");
-  };
-  return b;
-}
+RemoteCacheBackend Redis() { return RedisBackend("Redis"); }
 
 INSTANTIATE_TEST_SUITE_P(Redis, RemoteCacheConformanceTest, ::testing::Values(Redis()),
                          RemoteCacheBackendName);

@@ -247,26 +247,14 @@ class CurlHttpClient final : public HttpClient {
   std::shared_ptr<HandlePool> pool_;
 };
 
-absl::Status CheckReadable(const std::string& path, std::string_view key) {
-  if (path.empty()) return absl::OkStatus();
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("http_config.tls_config.", base::Absl(key), ": cannot read ", path));
-  }
-  std::fclose(f);
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(const HttpConfig& config,
                                                                RetryPolicy retry,
                                                                HedgingPolicy hedging) {
   GlobalInit();
-  CHARON_RETURN_IF_ERROR(CheckReadable(config.tls_config.ca_file, "ca_file"));
-  CHARON_RETURN_IF_ERROR(CheckReadable(config.tls_config.cert_file, "cert_file"));
-  CHARON_RETURN_IF_ERROR(CheckReadable(config.tls_config.key_file, "key_file"));
+  CHARON_RETURN_IF_ERROR(
+      config::CheckTlsFilesReadable(config.tls_config, "http_config.tls_config"));
   if (retry.max_attempts < 1) {
     return absl::InvalidArgumentError("http client: retry max_attempts must be at least 1");
   }

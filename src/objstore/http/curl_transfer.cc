@@ -177,7 +177,7 @@ void SetTransferOptions(CURL* curl, const TransferSettings& s, absl::Time deadli
 }
 
 void SetTlsOptions(CURL* curl, const HttpConfig& config) {
-  const TlsConfig& tls = config.tls_config;
+  const config::TlsConfig& tls = config.tls_config;
   const bool skip_verify = config.insecure_skip_verify || tls.insecure_skip_verify;
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, skip_verify ? 0L : 1L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, skip_verify ? 0L : 2L);

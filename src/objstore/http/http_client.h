@@ -24,20 +24,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "config/tls_config.h"
 #include "config/yaml_fields.h"
 
 namespace charon::objstore::http {
-
-// `http_config.tls_config` of the Thanos objstore YAML.
-struct TlsConfig {
-  std::string ca_file{};
-  std::string cert_file{};
-  std::string key_file{};
-  std::string server_name{};  // SNI and certificate name check override
-  bool insecure_skip_verify = false;
-  // With `ca_file`: also trust the system's roots (otherwise only `ca_file`).
-  bool trust_root_ca = false;
-};
 
 // `http_config` of the Thanos objstore YAML, with its defaults.
 struct HttpConfig {
@@ -53,7 +43,7 @@ struct HttpConfig {
   // arrive exactly as stored whatever this says.
   bool disable_compression = false;
   bool force_attempt_http2 = false;  // offer HTTP/2 over TLS (default HTTP/1.1)
-  TlsConfig tls_config{};
+  config::TlsConfig tls_config{};
 };
 
 // Reads `http_config` (an empty/absent map gives the defaults). Unknown keys are errors, except

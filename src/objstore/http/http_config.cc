@@ -18,24 +18,9 @@ absl::Status NonNegative(const config::YamlMap& map, const std::string& key, int
   return absl::OkStatus();
 }
 
-absl::StatusOr<TlsConfig> ParseTlsConfig(const config::YamlMap& map) {
-  CHARON_RETURN_IF_ERROR(map.AllowOnly({"ca_file", "trust_root_ca", "cert_file", "key_file",
-                                        "server_name", "insecure_skip_verify"}));
-  TlsConfig tls;
-  CHARON_RETURN_IF_ERROR(map.String("ca_file", &tls.ca_file));
-  CHARON_RETURN_IF_ERROR(map.Bool("trust_root_ca", &tls.trust_root_ca));
-  CHARON_RETURN_IF_ERROR(map.String("cert_file", &tls.cert_file));
-  CHARON_RETURN_IF_ERROR(map.String("key_file", &tls.key_file));
-  CHARON_RETURN_IF_ERROR(map.String("server_name", &tls.server_name));
-  CHARON_RETURN_IF_ERROR(map.Bool("insecure_skip_verify", &tls.insecure_skip_verify));
-  // The same pairing rule as Thanos: a client certificate needs its key and the other way round.
-  if (!tls.cert_file.empty() && tls.key_file.empty()) {
-    return map.KeyError("cert_file", "is set without key_file");
-  }
-  if (!tls.key_file.empty() && tls.cert_file.empty()) {
-    return map.KeyError("key_file", "is set without cert_file");
-  }
-  return tls;
+absl::StatusOr<config::TlsConfig> ParseStrictTlsConfig(const config::YamlMap& map) {
+  CHARON_RETURN_IF_ERROR(map.AllowOnly(config::TlsConfigKeys()));
+  return config::ParseTlsConfig(map);
 }
 
 }  // namespace
@@ -74,7 +59,7 @@ absl::StatusOr<HttpConfig> ParseHttpConfig(const config::YamlMap& map) {
   CHARON_RETURN_IF_ERROR(NonNegative(map, "max_idle_conns_per_host", c.max_idle_conns_per_host));
   CHARON_RETURN_IF_ERROR(NonNegative(map, "max_conns_per_host", c.max_conns_per_host));
   CHARON_ASSIGN_OR_RETURN(config::YamlMap tls, map.Map("tls_config"));
-  CHARON_ASSIGN_OR_RETURN(c.tls_config, ParseTlsConfig(tls));
+  CHARON_ASSIGN_OR_RETURN(c.tls_config, ParseStrictTlsConfig(tls));
   return c;
 }
 
