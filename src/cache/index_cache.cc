@@ -36,11 +36,17 @@ void IndexCache::Count(IndexItemType t, size_t requests, size_t hits) {
   hits_[static_cast<int>(t)]->Increment(static_cast<double>(hits));
 }
 
-void IndexCache::UndecodableOnce(std::string_view key, const absl::Status& status) {
-  if (logged_undecodable_.exchange(true)) return;
-  base::LogWarn(
-      "index cache entry does not decode; treated as a miss (further ones are not logged)",
-      {{"cache", backend_->Name()}, {"key", key}, {"err", status}});
+void IndexCache::Undecodable(std::string_view block, IndexItemType type, std::string_view key,
+                             const absl::Status& status) {
+  int64_t suppressed = 0;
+  if (!undecodable_log_.Allow(&suppressed)) return;
+  base::LogWarn("index cache entry does not decode; treated as a miss",
+                {{"cache", backend_->Name()},
+                 {"block", block},
+                 {"item_type", IndexItemTypeName(type)},
+                 {"key", key},
+                 {"err", status},
+                 {"suppressed_since_last_log", suppressed}});
 }
 
 void IndexCache::StorePostings(
@@ -72,7 +78,7 @@ std::vector<std::optional<std::vector<uint64_t>>> IndexCache::FetchMultiPostings
     if (it == found.end()) continue;
     absl::StatusOr<std::vector<uint64_t>> refs = DecodePostings(it->second);
     if (!refs.ok()) {
-      UndecodableOnce(keys[i], refs.status());
+      Undecodable(block, IndexItemType::kPostings, keys[i], refs.status());
       continue;
     }
     result[i] = std::move(refs).value();
@@ -102,7 +108,7 @@ std::optional<std::vector<uint64_t>> IndexCache::FetchExpandedPostings(std::stri
     if (refs.ok()) {
       result = std::move(refs).value();
     } else {
-      UndecodableOnce(keys[0], refs.status());
+      Undecodable(block, IndexItemType::kExpandedPostings, keys[0], refs.status());
     }
   }
   Count(IndexItemType::kExpandedPostings, 1, result.has_value() ? 1 : 0);

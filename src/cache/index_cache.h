@@ -5,7 +5,9 @@
 // Entries live in a byte Cache (InMemoryIndexCache, RemoteCache) under Thanos'
 // keys (index_cache_keys.h), with postings in Thanos' codec (postings_codec.h) and series as the
 // raw entry body, so a Charon and a Thanos store sharing a memcached or redis read each other's
-// entries. A value that does not decode is a miss (logged once per IndexCache), never an error.
+// entries. A value that does not decode is a miss, never an error, logged with the block and the
+// item type at most once per 10 s per IndexCache (the count of those not logged goes with the
+// next line); the caller reports the series entries it fails to decode (Undecodable).
 // Like every Cache, a backend that is down or slow only turns into misses.
 //
 // Refs: postings lists hold refs as the index stores them (v2: series id = offset / 16);
@@ -23,7 +25,6 @@
 #include <prometheus/registry.h>
 
 #include <array>
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -38,6 +39,7 @@
 #include "absl/time/time.h"
 #include "cache/cache.h"
 #include "cache/index_item_type.h"
+#include "cache/log_limiter.h"
 #include "tsdb/labels.h"
 
 namespace charon::cache {
@@ -75,18 +77,22 @@ class IndexCache {
   absl::flat_hash_map<uint64_t, std::string> FetchMultiSeries(std::string_view block,
                                                               std::span<const uint64_t> refs);
 
+  // Logs (rate-limited, see above) that the cached `type` value of `block` under `key` did not
+  // decode, as `status` says; the caller treats it as a miss.
+  void Undecodable(std::string_view block, IndexItemType type, std::string_view key,
+                   const absl::Status& status);
+
   bool enabled(IndexItemType t) const { return options_.enabled[static_cast<int>(t)]; }
   Cache& backend() { return *backend_; }
 
  private:
   void Count(IndexItemType t, size_t requests, size_t hits);
-  void UndecodableOnce(std::string_view key, const absl::Status& status);
 
   std::unique_ptr<Cache> backend_;
   const IndexCacheOptions options_;
   std::array<prometheus::Counter*, kIndexItemTypes> requests_;
   std::array<prometheus::Counter*, kIndexItemTypes> hits_;
-  std::atomic<bool> logged_undecodable_ = false;
+  LogLimiter undecodable_log_;
 };
 
 }  // namespace charon::cache

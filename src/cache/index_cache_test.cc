@@ -7,6 +7,7 @@
 
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
 #include "base/logging.h"
 #include "cache/index_cache_config.h"
 #include "cache/index_cache_keys.h"
@@ -168,6 +169,9 @@ TEST_F(InMemoryIndexCacheTest, AValueThatDoesNotDecodeIsAMissLoggedOnce) {
   size_t first = text.find("does not decode");
   ASSERT_NE(first, std::string::npos) << text;
   EXPECT_EQ(text.find("does not decode", first + 1), std::string::npos) << text;
+  // The one line names the block and the item type.
+  EXPECT_NE(text.find(absl::StrCat("block=", kBlock)), std::string::npos) << text;
+  EXPECT_NE(text.find("item_type=Postings"), std::string::npos) << text;
 }
 
 TEST_F(InMemoryIndexCacheTest, ItemTypesNotEnabledAreNeitherStoredNorFetched) {

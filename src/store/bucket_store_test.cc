@@ -6,8 +6,12 @@
 #include <prometheus/registry.h>
 
 #include <filesystem>
+#include <sstream>
 
+#include "base/logging.h"
+#include "cache/index_cache.h"
 #include "cache/index_cache_config.h"
+#include "cache/inmemory_index_cache.h"
 #include "objstore/error_bucket.h"
 #include "objstore/filesystem_bucket.h"
 #include "store/store_test_util.h"
@@ -575,6 +579,82 @@ TEST_F(BucketStoreTest, WarmSeriesMakesNoIndexReadsWithTheIndexCache) {
     }
   }
   EXPECT_GT(registry.Collect().size(), 0u);
+}
+
+// What a shared cache may hold under series keys: values another writer garbled. Postings and
+// expanded postings pass through.
+class GarblingSeriesCache final : public cache::Cache {
+ public:
+  explicit GarblingSeriesCache(std::unique_ptr<cache::Cache> inner) : inner_(std::move(inner)) {}
+  void Store(std::vector<cache::CacheItem> items, absl::Duration ttl) override {
+    inner_->Store(std::move(items), ttl);
+  }
+  absl::flat_hash_map<std::string, std::string> Fetch(
+      const std::vector<std::string>& keys) override {
+    absl::flat_hash_map<std::string, std::string> found = inner_->Fetch(keys);
+    for (auto& [key, value] : found) {
+      if (garble_ && key.starts_with("S:")) value = "garbage";
+    }
+    return found;
+  }
+  std::string Name() const override { return inner_->Name(); }
+  void Garble() { garble_ = true; }
+
+ private:
+  std::unique_ptr<cache::Cache> inner_;
+  std::atomic<bool> garble_ = false;
+};
+
+// A cached series entry that does not decode is a miss: the entry is read from the bucket, the
+// answer is the same, and one line names the block and the item type.
+TEST_F(BucketStoreTest, AnUndecodableCachedSeriesEntryIsAMissLoggedWithBlockAndItemType) {
+  auto counter = std::make_shared<IndexReadCounter>(bucket_);
+  prometheus::Registry registry;
+  testing::TempDir data = testing::TempDir::Create().value();
+  BucketStoreOptions opts;
+  opts.load.data_dir = data.path();
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<cache::InMemoryIndexCache> memory,
+                       cache::InMemoryIndexCache::Create({}, registry));
+  auto garbling = std::make_unique<GarblingSeriesCache>(std::move(memory));
+  GarblingSeriesCache* garble = garbling.get();
+  opts.index_cache = std::make_unique<cache::IndexCache>(std::move(garbling),
+                                                         cache::IndexCacheOptions{}, registry);
+  BucketStore store(counter, AllBlocks(counter), opts, registry);
+  ASSERT_OK(store.InitialSync());
+
+  SeriesRequest req;
+  req.min_time = kFixtureStartMs;
+  req.max_time = kFixtureStartMs + 3 * kTwoHoursMs;
+  req.matchers = ParseMatchers({{MatchType::kEqual, "__name__", "up"}});
+  CollectingSink cold(req.min_time, req.max_time);
+  ASSERT_OK(store.Series(req, cold, nullptr));
+  ASSERT_FALSE(cold.series.empty());
+
+  garble->Garble();
+  std::ostringstream log;
+  base::InitLogging(base::LogOptions{}, &log);
+  counter->Reset();
+  CollectingSink warm(req.min_time, req.max_time);
+  absl::Status status = store.Series(req, warm, nullptr);
+  base::InitLogging(base::LogOptions{});
+  ASSERT_OK(status);
+  EXPECT_GT(counter->index_reads(), 0);  // the series entries, from the bucket again
+  ASSERT_EQ(warm.series.size(), cold.series.size());
+  for (size_t i = 0; i < warm.series.size(); ++i) {
+    EXPECT_EQ(warm.series[i].labels, cold.series[i].labels);
+    EXPECT_EQ(warm.series[i].samples, cold.series[i].samples);
+  }
+  const std::string text = log.str();
+  size_t first = text.find("index cache entry does not decode");
+  ASSERT_NE(first, std::string::npos) << text;
+  EXPECT_EQ(text.find("does not decode", text.find('\n', first)), std::string::npos)
+      << text;  // rate-limited
+  const std::string line = text.substr(first, text.find('\n', first) - first);
+  EXPECT_NE(line.find("item_type=Series"), std::string::npos) << line;
+  bool names_a_block = false;
+  for (const auto& b : store.Blocks())
+    names_a_block |= line.find("block=" + b->id()) != std::string::npos;
+  EXPECT_TRUE(names_a_block) << line;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "base/decbuf.h"
 #include "base/status_macros.h"
 #include "cache/index_cache.h"
+#include "cache/index_cache_keys.h"
 #include "store/range_fetcher.h"
 
 namespace charon::store {
@@ -76,7 +77,11 @@ absl::Status LoadSeriesEntries(
       if (it == found.end()) continue;
       std::string entry = EntryFromBody(it->second);
       // A cached value that does not decode is a miss: read from the bucket instead.
-      if (!tsdb::DecodeSeriesEntry(entry, &scratch).ok()) continue;
+      if (absl::Status decoded = tsdb::DecodeSeriesEntry(entry, &scratch); !decoded.ok()) {
+        index_cache->Undecodable(block.id(), cache::IndexItemType::kSeries,
+                                 cache::SeriesKey(block.id(), offsets[i]), decoded);
+        continue;
+      }
       cached[i] = std::move(entry);
       hit[i] = true;
     }
