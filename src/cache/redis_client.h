@@ -1,4 +1,5 @@
-// RedisClient: a client of one redis node over hiredis, with the commands Thanos' redis client
+// RedisClient: a client of one redis node, over plain TCP or TLS (RedisConnection; tls_enabled
+// and tls_config as in Thanos), with the commands Thanos' redis client
 // sends, so Charon and Thanos stores can share a redis: values stored raw with `SET key value EX
 // <ttl seconds>`, read with `MGET` in batches of get_multi_batch_size keys (pipelined on one
 // connection). Every key is sent as `prefix + key`.
